@@ -1,0 +1,84 @@
+"""The real pose model: MediaPipe Tasks PoseLandmarker in VIDEO mode.
+
+This is the only module of hipcoach that imports mediapipe.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from hipcoach.backends.base import PoseCandidate
+from hipcoach.config import DEFAULTS, ModelName, PoseSettings
+from hipcoach.modelstore import load_model
+from hipcoach.video.base import Frame
+
+
+def mediapipe_version() -> str:
+    """Installed mediapipe version string."""
+    import mediapipe  # noqa: PLC0415 - keep import lazy
+
+    return str(getattr(mediapipe, "__version__", "unknown"))
+
+
+class MediaPipeBackend:
+    """PoseLandmarker (lite/full/heavy) on CPU, fed frames with strictly increasing ms stamps."""
+
+    def __init__(
+        self, model: ModelName | None = None, settings: PoseSettings = DEFAULTS.pose
+    ) -> None:
+        from mediapipe.tasks.python import vision  # noqa: PLC0415
+        from mediapipe.tasks.python.core.base_options import BaseOptions  # noqa: PLC0415
+
+        model_name: ModelName = model or settings.model
+        data, sha = load_model(model_name)
+        options = vision.PoseLandmarkerOptions(
+            base_options=BaseOptions(model_asset_buffer=data),
+            running_mode=vision.RunningMode.VIDEO,
+            num_poses=settings.max_people,
+            min_pose_detection_confidence=settings.min_detection_confidence,
+            min_pose_presence_confidence=settings.min_presence_confidence,
+            min_tracking_confidence=settings.min_tracking_confidence,
+        )
+        self._landmarker = vision.PoseLandmarker.create_from_options(options)
+        self.name = f"mediapipe-{model_name}"
+        self.model_sha256 = sha
+        self._last_ms = -1
+
+    def _timestamp_ms(self, time_s: float) -> int:
+        ms = max(round(time_s * 1000.0), self._last_ms + 1)
+        self._last_ms = ms
+        return ms
+
+    def detect(self, frame: Frame) -> list[PoseCandidate]:
+        """Run the model on one RGB frame."""
+        import mediapipe as mp  # noqa: PLC0415
+
+        image = mp.Image(image_format=mp.ImageFormat.SRGB, data=frame.rgb)
+        result = self._landmarker.detect_for_video(image, self._timestamp_ms(frame.time_s))
+        return [
+            _candidate(lms, wlms)
+            for lms, wlms in zip(result.pose_landmarks, result.pose_world_landmarks, strict=False)
+        ]
+
+    def close(self) -> None:
+        """Release the native task."""
+        self._landmarker.close()
+
+    def __enter__(self) -> MediaPipeBackend:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+def _candidate(landmarks: Any, world_landmarks: Any) -> PoseCandidate:
+    def num(v: Any) -> float:
+        return float("nan") if v is None else float(v)
+
+    norm = np.array([[num(p.x), num(p.y), num(p.z)] for p in landmarks], np.float32)
+    vis = np.array([num(p.visibility) for p in landmarks], np.float32)
+    pres = np.array([num(p.presence) for p in landmarks], np.float32)
+    world = np.array([[num(p.x), num(p.y), num(p.z)] for p in world_landmarks], np.float32)
+    return PoseCandidate(norm_xyz=norm, visibility=vis, presence=pres, world=world)

@@ -1,0 +1,1 @@
+"""The ``hipcoach`` command line (Typer + Rich)."""

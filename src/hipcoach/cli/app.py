@@ -1,0 +1,182 @@
+"""Entry point: ``hipcoach`` sub-commands. Errors become one line and an exit code."""
+
+from __future__ import annotations
+
+import sys
+from importlib.resources import files
+from pathlib import Path
+from typing import Annotated
+
+import click
+import typer
+from pydantic import ValidationError
+from rich.table import Table
+
+from hipcoach import __version__
+from hipcoach.cli.pose_cmd import PoseJob, run_pose
+from hipcoach.cli.ui import DISCLAIMER, console, print_error
+from hipcoach.config import DEFAULTS, ModelName, Settings
+from hipcoach.errors import ConfigError, HipcoachError
+from hipcoach.extract import ExtractionResult
+from hipcoach.modelstore import list_models
+
+app = typer.Typer(
+    name="hipcoach",
+    help="Offline camera coach for the side-lying hip series. " + DISCLAIMER,
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+ModelOpt = Annotated[
+    ModelName, typer.Option("--model", "-m", help="Pose model: lite, full or heavy.")
+]
+
+
+def _settings(model: ModelName, max_people: int | None = None) -> Settings:
+    pose: dict[str, object] = {"model": model}
+    if max_people is not None:
+        pose["max_people"] = max_people
+    try:
+        return Settings.model_validate(
+            {**DEFAULTS.model_dump(), "pose": {**DEFAULTS.pose.model_dump(), **pose}}
+        )
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ConfigError(f"invalid setting {where}: {first['msg']}") from exc
+
+
+def _summary(result: ExtractionResult, title: str) -> Table:
+    seq = result.sequence
+    table = Table(title=title, show_header=False)
+    table.add_row("source", seq.provenance.source)
+    table.add_row(
+        "frames", f"{len(seq)} over {seq.duration_s:.2f} s (median {seq.median_fps:.2f} fps)"
+    )
+    table.add_row("size", f"{seq.width}x{seq.height} px, rotation {seq.provenance.rotation_deg}°")
+    table.add_row("person detected", f"{seq.detection_rate:.1%} of frames")
+    table.add_row("model", f"{seq.provenance.model} ({seq.provenance.model_sha256[:12]})")
+    speed = len(seq) / result.wall_s if result.wall_s > 0 else float("nan")
+    table.add_row("speed", f"{speed:.1f} frames/s end to end")
+    return table
+
+
+@app.command()
+def pose(
+    source: Annotated[
+        str, typer.Argument(help="Video file, folder of frames, or webcam index (e.g. 0).")
+    ],
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Save landmarks: .npz, .csv or .trc.")
+    ] = None,
+    overlay: Annotated[
+        Path | None, typer.Option(help="Write a video with the skeleton drawn (.mp4).")
+    ] = None,
+    model: ModelOpt = DEFAULTS.pose.model,
+    max_people: Annotated[
+        int | None, typer.Option(help="People the model looks for (1-8).")
+    ] = None,
+    max_seconds: Annotated[
+        float | None, typer.Option(help="Stop after this many seconds of video.")
+    ] = None,
+    allow_partial_body: Annotated[
+        bool, typer.Option(help="Warn instead of failing when the body is partly out of frame.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Find the exerciser's 33 body landmarks in every frame of a video."""
+    job = PoseJob(
+        source=source,
+        out=out,
+        overlay=overlay,
+        settings=_settings(model, max_people),
+        show_progress=not quiet,
+        max_duration_s=max_seconds,
+        allow_partial_body=allow_partial_body,
+    )
+    result = run_pose(job)
+    console.print(_summary(result, "hipcoach pose"))
+    if out:
+        console.print(f"landmarks saved to [bold]{out}[/]")
+    if overlay:
+        console.print(f"overlay video saved to [bold]{overlay}[/]")
+
+
+@app.command()
+def models() -> None:
+    """List the pose models and check their checksums."""
+    table = Table(title="pose models")
+    for col in ("model", "status", "size", "sha256", "location"):
+        table.add_column(col)
+    styles = {"ok": "green", "missing": "yellow", "corrupt": "red"}
+    for info in list_models():
+        size = f"{info.bytes / 1e6:.1f} MB" if info.bytes else "-"
+        table.add_row(
+            info.name,
+            f"[{styles[info.status]}]{info.status}[/]",
+            size,
+            (info.sha256_expected or "")[:16],
+            str(info.path or info.where),
+        )
+    console.print(table)
+
+
+@app.command()
+def demo(
+    out_dir: Annotated[Path, typer.Option(help="Where to write the demo outputs.")] = Path(
+        "hipcoach-demo"
+    ),
+    model: ModelOpt = DEFAULTS.pose.model,
+) -> None:
+    """Run hipcoach on the bundled sample clip."""
+    clip = Path(str(files("hipcoach") / "data" / "demo_single_leg_stance.mp4"))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    console.print(f"[dim]{DISCLAIMER}[/]")
+    job = PoseJob(
+        source=str(clip),
+        out=out_dir / "landmarks.csv",
+        overlay=out_dir / "overlay.mp4",
+        settings=_settings(model),
+    )
+    result = run_pose(job)
+    console.print(_summary(result, "hipcoach demo: pose"))
+    console.print(f"outputs in [bold]{out_dir}[/]: landmarks.csv, overlay.mp4")
+
+
+def version_callback(value: bool) -> None:
+    """Print the version and exit."""
+    if value:
+        console.print(f"hipcoach {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=version_callback, is_eager=True, help="Show the version."
+        ),
+    ] = False,
+) -> None:
+    """Offline camera coach for the side-lying hip series (not a medical device)."""
+
+
+def main() -> None:
+    """Console entry point: run the app, turning expected errors into one line + exit code."""
+    try:
+        app(standalone_mode=False)
+    except HipcoachError as exc:
+        print_error(exc)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        print_error(HipcoachError("interrupted"))
+        sys.exit(130)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except (click.exceptions.Abort, EOFError):
+        sys.exit(1)
+    except click.exceptions.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)

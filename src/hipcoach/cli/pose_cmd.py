@@ -1,0 +1,114 @@
+"""``hipcoach pose``: landmarks from a video, with progress, export and overlay."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from rich.progress import Progress
+
+from hipcoach.backends import create_backend
+from hipcoach.backends.base import PoseCandidate
+from hipcoach.cli.ui import frame_progress, print_warning
+from hipcoach.config import Settings
+from hipcoach.errors import Interrupted, NoPersonError
+from hipcoach.extract import ExtractionResult, extract_poses
+from hipcoach.sequence.io import save
+from hipcoach.sequence.quality import FIX_FRAMING, framing_problems, require_person
+from hipcoach.video import Frame, open_source
+from hipcoach.video.base import SourceInfo, scaled_size
+from hipcoach.video.overlay import OverlayWriter, draw_pose
+
+
+@dataclass(frozen=True)
+class PoseJob:
+    """What ``hipcoach pose`` was asked to do."""
+
+    source: str
+    out: Path | None
+    overlay: Path | None
+    settings: Settings
+    show_progress: bool = True
+    #: Accept a recording where the body is partly out of frame (warn instead of failing).
+    allow_partial_body: bool = False
+    max_duration_s: float | None = None
+
+
+def _total_frames(info: SourceInfo) -> float | None:
+    if info.frame_count:
+        return float(info.frame_count)
+    if info.duration_s and info.nominal_fps:
+        return round(info.duration_s * info.nominal_fps)
+    return None
+
+
+def _frame_callback(
+    progress: Progress, overlay: OverlayWriter | None, min_visibility: float
+) -> Callable[[Frame, PoseCandidate | None], None]:
+    task = progress.task_ids[0]
+
+    def on_frame(frame: Frame, person: PoseCandidate | None) -> None:
+        progress.advance(task)
+        if overlay is None:
+            return
+        h, w = frame.rgb.shape[:2]
+        if person is None:
+            overlay.write(frame.rgb, frame.time_s)
+            return
+        xy = person.norm_xyz[:, :2] * np.array([w, h], np.float32)
+        overlay.write(
+            draw_pose(
+                frame.rgb, xy, person.visibility, min_visibility, f"t = {frame.time_s:6.2f} s"
+            ),
+            frame.time_s,
+        )
+
+    return on_frame
+
+
+def run_pose(job: PoseJob) -> ExtractionResult:
+    """Run the pose pipeline; save outputs (partial ones too, on Ctrl-C)."""
+    s = job.settings
+    with ExitStack() as stack:
+        source = stack.enter_context(open_source(job.source, s.pose, s.video))
+        backend = stack.enter_context(create_backend(s.pose.model, settings=s.pose))
+        overlay = None
+        if job.overlay is not None:
+            probe = _first_frame_size(source.info, s.pose.max_inference_side_px)
+            overlay = stack.enter_context(
+                OverlayWriter(job.overlay, *probe, source.info.nominal_fps)
+            )
+        progress = stack.enter_context(
+            frame_progress(_total_frames(source.info), "pose", job.show_progress)
+        )
+        result = extract_poses(
+            source,
+            backend,
+            s,
+            on_frame=_frame_callback(progress, overlay, s.signal.min_visibility),
+            max_duration_s=job.max_duration_s,
+        )
+    for message in result.warnings:
+        print_warning(message)
+    if job.out is not None and len(result.sequence):
+        save(result.sequence, job.out)
+    if result.interrupted:
+        raise Interrupted(
+            f"stopped after {len(result.sequence)} frames"
+            + (f"; partial landmarks saved to {job.out}" if job.out else "")
+        )
+    require_person(result.sequence)
+    problems = framing_problems(result.sequence, s.quality, s.signal)
+    if problems and not job.allow_partial_body:
+        saved = f" (landmarks were saved to {job.out})" if job.out else ""
+        raise NoPersonError(problems[0] + saved, fix=FIX_FRAMING + ", or pass --allow-partial-body")
+    for problem in problems:
+        print_warning(problem)
+    return result
+
+
+def _first_frame_size(info: SourceInfo, max_side_px: int) -> tuple[int, int]:
+    return scaled_size(info.width, info.height, max_side_px)

@@ -1,0 +1,51 @@
+"""Signal layer: gap handling, smoothing and joint angles on numpy arrays.
+
+Units: times in seconds, frequencies in Hz, angles in degrees; positions keep the unit of
+the input (image pixels or world metres). See each module for sign conventions.
+"""
+
+from hipcoach.signal.angles import (
+    Side,
+    angle_2d,
+    angle_3d,
+    angle_between_segments_2d,
+    hip_angles,
+    joint_angles,
+    knee_flexion_deg,
+    mask_low_visibility,
+    pelvis_frame,
+    segment_angle_2d,
+    to_pelvis_frame,
+    trunk_lean_deg,
+)
+from hipcoach.signal.filters import (
+    OneEuroFilter,
+    SmoothingMethod,
+    butterworth,
+    one_euro,
+    smooth_sequence,
+)
+from hipcoach.signal.gaps import fill_short_gaps, finite_runs, true_runs
+
+__all__ = [
+    "OneEuroFilter",
+    "Side",
+    "SmoothingMethod",
+    "angle_2d",
+    "angle_3d",
+    "angle_between_segments_2d",
+    "butterworth",
+    "fill_short_gaps",
+    "finite_runs",
+    "hip_angles",
+    "joint_angles",
+    "knee_flexion_deg",
+    "mask_low_visibility",
+    "one_euro",
+    "pelvis_frame",
+    "segment_angle_2d",
+    "smooth_sequence",
+    "to_pelvis_frame",
+    "true_runs",
+    "trunk_lean_deg",
+]
