@@ -103,7 +103,7 @@ def _read_and_hash_cached(path: str, size: int, mtime_ns: int) -> tuple[bytes, s
 def _read_and_hash(path: Path) -> tuple[bytes, str]:
     """Return the bytes and sha256 of ``path``, hashing each file version once."""
     stat = path.stat()
-    return _read_and_hash_cached(str(path.resolve()), stat.st_size, 0)
+    return _read_and_hash_cached(str(path.resolve()), stat.st_size, stat.st_mtime_ns)
 
 
 def _expected_sha256(directory: Path, name: ModelName) -> str | None:

@@ -15,6 +15,7 @@ from hipcoach.landmarks import N_LANDMARKS
 from hipcoach.sequence import PoseSequence
 from hipcoach.signal import (
     OneEuroFilter,
+    SmoothingMethod,
     butterworth,
     fill_short_gaps,
     finite_runs,
@@ -319,9 +320,9 @@ def noisy_sequence(n: int = 150) -> tuple[PoseSequence, np.ndarray]:
 
 
 @pytest.mark.parametrize("method", ["one_euro", "butterworth"])
-def test_smooth_sequence_masks_smooths_and_keeps_metadata(method: str) -> None:
+def test_smooth_sequence_masks_smooths_and_keeps_metadata(method: SmoothingMethod) -> None:
     seq, truth = noisy_sequence()
-    out = smooth_sequence(seq, method, SIG)  # type: ignore[arg-type]
+    out = smooth_sequence(seq, method, SIG)
     assert isinstance(out, PoseSequence) and out is not seq
     np.testing.assert_array_equal(out.times_s, seq.times_s)
     np.testing.assert_array_equal(out.visibility, seq.visibility)

@@ -7,7 +7,6 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
 from pydantic import ValidationError
 from rich.table import Table
@@ -164,19 +163,16 @@ def _root(
 
 
 def main() -> None:
-    """Console entry point: run the app, turning expected errors into one line + exit code."""
+    """Console entry point: run the app, turning expected errors into one line + exit code.
+
+    Typer handles usage errors itself (message + exit code 2); hipcoach's own errors
+    print one line with the cause and the fix and exit with the error's code.
+    """
     try:
-        app(standalone_mode=False)
+        app()
     except HipcoachError as exc:
         print_error(exc)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         print_error(HipcoachError("interrupted"))
         sys.exit(130)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except (click.exceptions.Abort, EOFError):
-        sys.exit(1)
-    except click.exceptions.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)

@@ -32,7 +32,7 @@ _KNEE = {"left": Landmark.LEFT_KNEE, "right": Landmark.RIGHT_KNEE}
 _ANKLE = {"left": Landmark.LEFT_ANKLE, "right": Landmark.RIGHT_ANKLE}
 #: Sign that turns the pelvis-lateral (toward the person's left) component into
 #: "away from the midline" for each side.
-_OUTWARD = {"left": 1.0, "right": -1.0}
+_OUTWARD = {"left": 1.0, "right": 1.0}
 
 
 def _f64(a: ArrayLike) -> FloatArray:
@@ -163,6 +163,9 @@ def hip_angles(world: ArrayLike, side: Side) -> dict[str, FloatArray]:
     _, rotation = pelvis_frame(w)
     thigh = _landmark(w, _KNEE[side]) - _landmark(w, _HIP[side])
     local = to_pelvis_frame(_unit(thigh), rotation)
+    # No frame, no reading: abduction alone would only need the hips, but every hip
+    # angle is defined in the full pelvis frame (which also needs the shoulders).
+    local = np.where(np.isfinite(local).all(axis=-1, keepdims=True), local, np.nan)
     lat, vert, fwd = local[..., 0], local[..., 1], local[..., 2]
     flexion = _half_open(np.degrees(np.arctan2(fwd, -vert)))
     abduction = np.degrees(np.arcsin(np.clip(_OUTWARD[side] * lat, -1.0, 1.0)))
