@@ -32,7 +32,7 @@ _KNEE = {"left": Landmark.LEFT_KNEE, "right": Landmark.RIGHT_KNEE}
 _ANKLE = {"left": Landmark.LEFT_ANKLE, "right": Landmark.RIGHT_ANKLE}
 #: Sign that turns the pelvis-lateral (toward the person's left) component into
 #: "away from the midline" for each side.
-_OUTWARD = {"left": 1.0, "right": 1.0}
+_OUTWARD = {"left": 1.0, "right": -1.0}
 
 
 def _f64(a: ArrayLike) -> FloatArray:
@@ -79,7 +79,7 @@ def segment_angle_2d(p: ArrayLike, q: ArrayLike) -> FloatArray:
     """
     d = _unit(_f64(q) - _f64(p))
     dx, dy = d[..., 0], d[..., 1]
-    return _half_open(np.degrees(np.arctan2(-dy, dx)))
+    return _half_open(np.degrees(np.arctan2(dy, dx)))
 
 
 def angle_between_segments_2d(

@@ -1,0 +1,181 @@
+"""Throughput of ``hipcoach pose`` versus a bare model-only loop, measured in the same run.
+
+For each model (lite, full) and size (640x480, 1280x720) this makes a short H.264 clip from
+real footage (the Sports2D demo in ../shared/data, letterboxed), then times:
+
+- bare:  frames decoded to memory beforehand; only ``PoseLandmarker.detect_for_video`` in a loop
+- e2e:   ``hipcoach pose`` as the CLI runs it (decode thread, model, tracking, landmark
+         building, saving the .npz), from the file on disk.
+
+Both include creating the landmarker. Runs alternate and repeat; the median of each is used.
+Prints frames/s and the ratio e2e / bare (target >= 0.9).
+
+    python benchmarks/pose_throughput.py [--frames 300] [--repeats 3]
+    python benchmarks/pose_throughput.py --memory-minutes 10   # peak RSS over a long 720p clip
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import av
+import cv2
+import mediapipe as mp  # the bare loop uses the model directly, bypassing hipcoach
+import numpy as np
+from mediapipe.tasks.python import vision
+from mediapipe.tasks.python.core.base_options import BaseOptions
+
+from hipcoach.cli.pose_cmd import PoseJob, run_pose
+from hipcoach.cli.ui import err_console
+from hipcoach.config import DEFAULTS, Settings
+from hipcoach.modelstore import load_model
+from hipcoach.video import open_source
+
+REPO = Path(__file__).resolve().parents[1]
+FOOTAGE = REPO.parent / "shared" / "data" / "sports2d_demo_walk" / "demo.mp4"
+SIZES = ((640, 480), (1280, 720))
+
+
+def _letterbox(rgb: np.ndarray, width: int, height: int) -> np.ndarray:
+    h, w = rgb.shape[:2]
+    s = min(width / w, height / h)
+    small = cv2.resize(rgb, (round(w * s), round(h * s)), interpolation=cv2.INTER_AREA)
+    out = np.zeros((height, width, 3), np.uint8)
+    y0, x0 = (height - small.shape[0]) // 2, (width - small.shape[1]) // 2
+    out[y0 : y0 + small.shape[0], x0 : x0 + small.shape[1]] = small
+    return out
+
+
+def make_clip(path: Path, width: int, height: int, n_frames: int) -> Path:
+    """``n_frames`` of real footage at width x height, 30 fps (looping the source)."""
+    with av.open(str(FOOTAGE)) as c:
+        src = [f.to_ndarray(format="rgb24") for f in c.decode(video=0)]
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream("libx264", rate=30)
+        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+        stream.options = {"crf": "23", "preset": "veryfast"}
+        for i in range(n_frames):
+            img = _letterbox(src[i % len(src)], width, height)
+            for p in stream.encode(av.VideoFrame.from_ndarray(img, format="rgb24")):
+                out.mux(p)
+        for p in stream.encode():
+            out.mux(p)
+    return path
+
+
+def _settings(model: str, max_people: int) -> Settings:
+    pose = DEFAULTS.pose.model_copy(update={"model": model, "max_people": max_people})
+    return DEFAULTS.model_copy(update={"pose": pose})
+
+
+def bare_fps(clip: Path, model: str, max_people: int) -> float:
+    """Model-only loop over frames decoded beforehand (same options as hipcoach uses)."""
+    pose = _settings(model, max_people).pose
+    with open_source(clip, pose) as src:
+        frames = [(f.rgb, round(f.time_s * 1000)) for f in src]
+    t0 = time.perf_counter()
+    options = vision.PoseLandmarkerOptions(
+        base_options=BaseOptions(model_asset_buffer=load_model(model)[0]),
+        running_mode=vision.RunningMode.VIDEO,
+        num_poses=pose.max_people,
+        min_pose_detection_confidence=pose.min_detection_confidence,
+        min_pose_presence_confidence=pose.min_presence_confidence,
+        min_tracking_confidence=pose.min_tracking_confidence,
+    )
+    with vision.PoseLandmarker.create_from_options(options) as lm:
+        for rgb, ts in frames:
+            lm.detect_for_video(mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb), ts)
+    return len(frames) / (time.perf_counter() - t0)
+
+
+def e2e_fps(clip: Path, model: str, out: Path, max_people: int) -> float:
+    """``hipcoach pose CLIP --out OUT.npz`` in-process, without the progress bar."""
+    t0 = time.perf_counter()
+    result = run_pose(
+        PoseJob(
+            source=str(clip),
+            out=out,
+            overlay=None,
+            settings=_settings(model, max_people),
+            show_progress=False,
+            allow_partial_body=True,
+        )
+    )
+    return len(result.sequence) / (time.perf_counter() - t0)
+
+
+def throughput(n_frames: int, repeats: int, max_people: int) -> None:
+    print(f"max_people={max_people}, {n_frames} frames, median of {repeats} runs")
+    print(f"{'model':6} {'size':>10} {'bare fps':>9} {'e2e fps':>9} {'ratio':>6}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for w, h in SIZES:
+            clip = make_clip(Path(tmp) / f"clip_{w}x{h}.mp4", w, h, n_frames)
+            for model in ("lite", "full"):
+                bare, e2e = [], []
+                for _ in range(repeats):
+                    bare.append(bare_fps(clip, model, max_people))
+                    e2e.append(e2e_fps(clip, model, Path(tmp) / "out.npz", max_people))
+                b, e = statistics.median(bare), statistics.median(e2e)
+                print(f"{model:6} {f'{w}x{h}':>10} {b:9.1f} {e:9.1f} {e / b:6.3f}", flush=True)
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * resource.getpagesize() / 1e6
+
+
+def memory(minutes: float, max_people: int) -> None:
+    """Peak and sampled RSS while ``hipcoach pose`` runs over a long 720p clip."""
+    n = int(minutes * 60 * 30)
+    with tempfile.TemporaryDirectory() as tmp:
+        print(f"encoding a {minutes:g}-minute 1280x720 clip ({n} frames)...", flush=True)
+        clip = make_clip(Path(tmp) / "long.mp4", 1280, 720, n)
+        samples: list[tuple[float, float]] = []
+        done = threading.Event()
+
+        def sample() -> None:
+            t0 = time.perf_counter()
+            while not done.wait(2.0):
+                samples.append((time.perf_counter() - t0, _rss_mb()))
+
+        threading.Thread(target=sample, daemon=True).start()
+        before = _rss_mb()
+        fps = e2e_fps(clip, "lite", Path(tmp) / "long.npz", max_people)
+        done.set()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
+    print(f"RSS before {before:.0f} MB; e2e {fps:.1f} fps; peak RSS {peak:.0f} MB")
+    for q in (0.1, 0.25, 0.5, 0.75, 1.0):
+        t, rss = samples[min(len(samples) - 1, int(q * len(samples)) - 1 if q < 1 else -1)]
+        print(f"  at {t:6.0f} s ({q:4.0%} of the run): RSS {rss:.0f} MB")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point."""
+    err_console.quiet = True  # per-run warnings (bystanders in the footage) are not the point here
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("--frames", type=int, default=300)
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--memory-minutes", type=float, default=0.0)
+    ap.add_argument("--max-people", type=int, default=DEFAULTS.pose.max_people)
+    args = ap.parse_args(argv)
+    if not FOOTAGE.exists():
+        print(f"footage not found: {FOOTAGE}", file=sys.stderr)
+        return 2
+    if args.memory_minutes > 0:
+        memory(args.memory_minutes, args.max_people)
+    else:
+        throughput(args.frames, args.repeats, args.max_people)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
