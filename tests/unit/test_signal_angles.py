@@ -134,14 +134,8 @@ def test_2d_angles_known_values() -> None:
     assert angle_between_segments_2d([0, 0], [1, 0], [0, 0], [0, 1]) == pytest.approx(-90.0)
     assert angle_between_segments_2d([0, 0], [1, 0], [0, 0], [-1, 0]) == 180.0
     assert angle_between_segments_2d([0, 0], [-1, 0], [0, 0], [1, 0]) == 180.0
-
-
-def test_2d_angles_are_vectorised() -> None:
-    a = np.array([[[1.0, 0.0]] * 3] * 2)
-    b = np.zeros((2, 3, 2))
-    c = np.array([[[0.0, 1.0]] * 3] * 2)
-    assert angle_2d(a, b, c).shape == (2, 3)
-    np.testing.assert_allclose(angle_2d(a, b, c), 90.0)
+    a, b, c = np.tile([1.0, 0.0], (2, 3, 1)), np.zeros((2, 3, 2)), np.tile([0.0, 1.0], (2, 3, 1))
+    np.testing.assert_allclose(angle_2d(a, b, c), np.full((2, 3), 90.0))
 
 
 def screen_rotation(theta_deg: float) -> np.ndarray:

@@ -79,7 +79,7 @@ def segment_angle_2d(p: ArrayLike, q: ArrayLike) -> FloatArray:
     """
     d = _unit(_f64(q) - _f64(p))
     dx, dy = d[..., 0], d[..., 1]
-    return _half_open(np.degrees(np.arctan2(dy, dx)))
+    return _half_open(np.degrees(np.arctan2(-dy, dx)))
 
 
 def angle_between_segments_2d(
