@@ -17,11 +17,10 @@ Prints frames/s and the ratio e2e / bare (target >= 0.9).
 from __future__ import annotations
 
 import argparse
-import resource
 import statistics
+import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -56,14 +55,14 @@ def _letterbox(rgb: np.ndarray, width: int, height: int) -> np.ndarray:
 def make_clip(path: Path, width: int, height: int, n_frames: int) -> Path:
     """``n_frames`` of real footage at width x height, 30 fps (looping the source)."""
     with av.open(str(FOOTAGE)) as c:
-        src = [f.to_ndarray(format="rgb24") for f in c.decode(video=0)]
+        src = [_letterbox(f.to_ndarray(format="rgb24"), width, height) for f in c.decode(video=0)]
     with av.open(str(path), "w") as out:
         stream = out.add_stream("libx264", rate=30)
         stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
         stream.options = {"crf": "23", "preset": "veryfast"}
         for i in range(n_frames):
-            img = _letterbox(src[i % len(src)], width, height)
-            for p in stream.encode(av.VideoFrame.from_ndarray(img, format="rgb24")):
+            frame = av.VideoFrame.from_ndarray(src[i % len(src)], format="rgb24")
+            for p in stream.encode(frame):
                 out.mux(p)
         for p in stream.encode():
             out.mux(p)
@@ -126,33 +125,49 @@ def throughput(n_frames: int, repeats: int, max_people: int) -> None:
                 print(f"{model:6} {f'{w}x{h}':>10} {b:9.1f} {e:9.1f} {e / b:6.3f}", flush=True)
 
 
-def _rss_mb() -> float:
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * resource.getpagesize() / 1e6
+def _status_mb(pid: int, key: str) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(key + ":"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 def memory(minutes: float, max_people: int) -> None:
-    """Peak and sampled RSS while ``hipcoach pose`` runs over a long 720p clip."""
+    """RSS of the real ``hipcoach pose`` process over a long 720p clip, sampled every 2 s."""
     n = int(minutes * 60 * 30)
     with tempfile.TemporaryDirectory() as tmp:
         print(f"encoding a {minutes:g}-minute 1280x720 clip ({n} frames)...", flush=True)
         clip = make_clip(Path(tmp) / "long.mp4", 1280, 720, n)
-        samples: list[tuple[float, float]] = []
-        done = threading.Event()
-
-        def sample() -> None:
-            t0 = time.perf_counter()
-            while not done.wait(2.0):
-                samples.append((time.perf_counter() - t0, _rss_mb()))
-
-        threading.Thread(target=sample, daemon=True).start()
-        before = _rss_mb()
-        fps = e2e_fps(clip, "lite", Path(tmp) / "long.npz", max_people)
-        done.set()
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
-    print(f"RSS before {before:.0f} MB; e2e {fps:.1f} fps; peak RSS {peak:.0f} MB")
+        cmd = [
+            sys.executable,
+            "-m",
+            "hipcoach",
+            "pose",
+            str(clip),
+            "--out",
+            str(Path(tmp) / "l.npz"),
+            "--model",
+            "lite",
+            "--max-people",
+            str(max_people),
+            "-q",
+            "--allow-partial-body",
+        ]
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        samples: list[tuple[float, float, float]] = []
+        while proc.poll() is None:
+            try:
+                rss, hwm = _status_mb(proc.pid, "VmRSS"), _status_mb(proc.pid, "VmHWM")
+            except OSError:
+                break
+            samples.append((time.perf_counter() - t0, rss, hwm))
+            time.sleep(2.0)
+        wall = time.perf_counter() - t0
+    peak = samples[-1][2]
+    print(f"hipcoach pose: exit {proc.returncode}, {n / wall:.1f} frames/s, peak RSS {peak:.0f} MB")
     for q in (0.1, 0.25, 0.5, 0.75, 1.0):
-        t, rss = samples[min(len(samples) - 1, int(q * len(samples)) - 1 if q < 1 else -1)]
+        t, rss, _ = samples[max(0, round(q * len(samples)) - 1)]
         print(f"  at {t:6.0f} s ({q:4.0%} of the run): RSS {rss:.0f} MB")
 
 
