@@ -5,6 +5,10 @@ This is the only module of hipcoach that imports mediapipe.
 
 from __future__ import annotations
 
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -20,6 +24,27 @@ def mediapipe_version() -> str:
     import mediapipe  # noqa: PLC0415 - keep import lazy
 
     return str(getattr(mediapipe, "__version__", "unknown"))
+
+
+@contextmanager
+def _native_logs_silenced() -> Iterator[None]:
+    """Hide the native library's start-up log lines (TFLite/absl write them to fd 2).
+
+    They appear only while the task is created and on its first frame. Set
+    ``HIPCOACH_NATIVE_LOGS=1`` to see them.
+    """
+    if os.environ.get("HIPCOACH_NATIVE_LOGS") == "1":
+        yield
+        return
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "wb") as devnull:
+            os.dup2(devnull.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 class MediaPipeBackend:
@@ -41,10 +66,12 @@ class MediaPipeBackend:
             min_pose_presence_confidence=settings.min_presence_confidence,
             min_tracking_confidence=settings.min_tracking_confidence,
         )
-        self._landmarker = vision.PoseLandmarker.create_from_options(options)
+        with _native_logs_silenced():
+            self._landmarker = vision.PoseLandmarker.create_from_options(options)
         self.name = f"mediapipe-{model_name}"
         self.model_sha256 = sha
         self._last_ms = -1
+        self._quiet = True  # until the landmark stage has run once
 
     def _timestamp_ms(self, time_s: float) -> int:
         ms = max(round(time_s * 1000.0), self._last_ms + 1)
@@ -56,7 +83,13 @@ class MediaPipeBackend:
         import mediapipe as mp  # noqa: PLC0415
 
         image = mp.Image(image_format=mp.ImageFormat.SRGB, data=frame.rgb)
-        result = self._landmarker.detect_for_video(image, self._timestamp_ms(frame.time_s))
+        stamp = self._timestamp_ms(frame.time_s)
+        if self._quiet:  # the graph logs its set-up until it first finds a person
+            with _native_logs_silenced():
+                result = self._landmarker.detect_for_video(image, stamp)
+            self._quiet = not result.pose_landmarks
+        else:
+            result = self._landmarker.detect_for_video(image, stamp)
         return [
             _candidate(lms, wlms)
             for lms, wlms in zip(result.pose_landmarks, result.pose_world_landmarks, strict=False)
