@@ -138,3 +138,21 @@ def test_prefetch_forwards_errors_and_stops_early() -> None:
     assert next(gen) == 0
     gen.close()
     assert not any(t.name == "hipcoach-decode" and t.is_alive() for t in threading.enumerate())
+
+
+def test_zero_length_video_is_an_input_error(tmp_path: Path) -> None:
+    import av
+
+    path = tmp_path / "zero.mp4"
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream("libx264", rate=30)
+        stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
+        out.start_encoding()
+    assert path.stat().st_size > 0
+    with pytest.raises(InputError, match="no decodable video frames|no video track"):
+        _read_all(path)
+
+
+def test_missing_camera_is_an_input_error() -> None:
+    with pytest.raises(InputError, match="camera"):
+        _read_all("camera:97")
