@@ -149,7 +149,7 @@ def test_zero_length_video_is_an_input_error(tmp_path: Path) -> None:
         stream.width, stream.height, stream.pix_fmt = 64, 48, "yuv420p"
         out.start_encoding()
     assert path.stat().st_size > 0
-    with pytest.raises(InputError, match="no decodable video frames|no video track"):
+    with pytest.raises(InputError, match=r"no decodable video frames|no video track"):
         _read_all(path)
 
 
