@@ -81,8 +81,9 @@ class BodyPose:
 def _leg(side: str, abduction: float, flexion: float, knee: float) -> dict[Landmark, F64]:
     sign = 1.0 if side == "LEFT" else -1.0
     hip = np.array([sign * _HIP_HALF_WIDTH, 0.0, 0.0])
-    # Thigh rotation: flexion about X (forward is +Z), then abduction about Z (away from midline).
-    r_thigh = _rot_z(sign * abduction) @ _rot_x(-flexion)
+    # Abduction out of the sagittal plane, then flexion within it: the same convention
+    # as hipcoach.signal.angles.hip_angles, so the known angles are recovered exactly.
+    r_thigh = _rot_x(-flexion) @ _rot_z(sign * abduction)
     knee_pt = hip + r_thigh @ np.array([0.0, -_THIGH, 0.0])
     r_shank = r_thigh @ _rot_x(knee)
     ankle = knee_pt + r_shank @ np.array([0.0, -_SHANK, 0.0])
