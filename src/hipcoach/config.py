@@ -84,6 +84,28 @@ class QualitySettings(_Frozen):
     min_full_body_share: float = Field(0.5, ge=0.0, le=1.0)
 
 
+class ViewSettings(_Frozen):
+    """Reading the camera set-up of a side-lying recording."""
+
+    #: The trunk (hip→shoulder line) counts as lying when within this angle of the image
+    #: horizontal (deg).
+    max_lying_tilt_deg: float = Field(35.0, gt=0.0, lt=90.0)
+    #: Share of frames with a person that must show a lying body for the clip to be a
+    #: side-lying recording (0..1).
+    min_lying_share: float = Field(0.3, ge=0.0, le=1.0)
+    #: Body long axis turned toward/away from the camera beyond this (deg) = diagonal view.
+    diagonal_yaw_deg: float = Field(22.0, gt=0.0, lt=90.0)
+    #: Hip line tilted toward the camera beyond this (deg) = raised camera looking down.
+    raised_pitch_deg: float = Field(15.0, gt=0.0, lt=90.0)
+    #: Beyond this the view cannot be read (deg from square-on).
+    max_yaw_deg: float = Field(55.0, gt=0.0, lt=90.0)
+    #: Body spanning more than this share of the picture width = camera too close (0..1).
+    max_body_span: float = Field(0.97, gt=0.0, le=1.0)
+    #: Share of lying frames with head, hips and feet inside the picture, below which the
+    #: body counts as cut off (0..1).
+    min_whole_body_share: float = Field(0.7, ge=0.0, le=1.0)
+
+
 class Settings(_Frozen):
     """The whole configuration tree."""
 
@@ -92,6 +114,7 @@ class Settings(_Frozen):
     tracking: TrackingSettings = TrackingSettings()
     signal: SignalSettings = SignalSettings()
     quality: QualitySettings = QualitySettings()
+    view: ViewSettings = ViewSettings()
 
 
 DEFAULTS = Settings()

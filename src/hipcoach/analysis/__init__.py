@@ -1,0 +1,1 @@
+"""Side-lying analysis: camera view, per-exercise signals, sets, reps and form."""
