@@ -1,0 +1,145 @@
+"""The outcome of analysing a hip-series recording, and its JSON form.
+
+JSON schema (keys always present unless marked optional)::
+
+    {"view": str, "lying_on": str|null, "working_legs": [str], "problems": [str],
+     "sets": [{"side": "left"|"right",          # the WORKING leg (person's own side)
+               "exercise": str,                  # routine exercise id
+               "reps": int, "target_reps": int|null,
+               "start_s": float, "end_s": float,
+               "rep_times": [[start_s, end_s], ...],
+               "peak_angle_deg": [float, ...],   # per rep, the exercise's main angle
+               "direction": "cw"|"ccw",          # circle sets only (seen from the feet)
+               "flags": [{"rule": str, "rep": int|null, "value": float|null,
+                          "unit": str, "measurable": bool, "message": str}]}],
+     "comparison": {exercise: {"left": {...}, "right": {...}}},
+     "source": str, "duration_s": float, "hipcoach_version": str}
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from hipcoach import __version__
+
+Side = Literal["left", "right"]
+
+
+@dataclass(frozen=True)
+class Flag:
+    """One form finding. ``measurable=False`` means "not measurable from this view"."""
+
+    rule: str
+    rep: int | None
+    value: float | None
+    unit: str
+    measurable: bool
+    message: str = ""
+
+
+@dataclass
+class SetResult:
+    """One set: consecutive reps of one exercise with one leg."""
+
+    side: Side
+    exercise: str
+    reps: int
+    start_s: float
+    end_s: float
+    rep_times: list[tuple[float, float]] = field(default_factory=list)
+    peak_angle_deg: list[float] = field(default_factory=list)
+    target_reps: int | None = None
+    direction: Literal["cw", "ccw"] | None = None
+    flags: list[Flag] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain-JSON dict (see the module docstring)."""
+        out: dict[str, Any] = {
+            "side": self.side,
+            "exercise": self.exercise,
+            "reps": self.reps,
+            "target_reps": self.target_reps,
+            "start_s": _num(self.start_s),
+            "end_s": _num(self.end_s),
+            "rep_times": [[_num(a), _num(b)] for a, b in self.rep_times],
+            "peak_angle_deg": [_num(v) for v in self.peak_angle_deg],
+            "flags": [_flag_json(f) for f in self.flags],
+        }
+        if self.direction is not None:
+            out["direction"] = self.direction
+        return out
+
+
+@dataclass
+class AnalysisResult:
+    """Everything ``hipcoach analyze`` found in one recording."""
+
+    view: str
+    lying_on: str | None
+    sets: list[SetResult]
+    problems: list[str] = field(default_factory=list)
+    source: str = ""
+    duration_s: float = 0.0
+
+    @property
+    def working_legs(self) -> list[str]:
+        """Working legs seen, in order of first appearance."""
+        return list(dict.fromkeys(s.side for s in self.sets))
+
+    def comparison(self) -> dict[str, dict[str, dict[str, float | int]]]:
+        """Left vs right per exercise: total reps and mean peak angle (deg, NaN if none)."""
+        reps: dict[tuple[str, str], int] = {}
+        peaks: dict[tuple[str, str], list[float]] = {}
+        for s in self.sets:
+            key = (s.exercise, s.side)
+            reps[key] = reps.get(key, 0) + s.reps
+            peaks.setdefault(key, []).extend(v for v in s.peak_angle_deg if math.isfinite(v))
+        out: dict[str, dict[str, dict[str, float | int]]] = {}
+        for (exercise, side), n in reps.items():
+            values = peaks[(exercise, side)]
+            mean = sum(values) / len(values) if values else float("nan")
+            out.setdefault(exercise, {})[side] = {"reps": n, "mean_peak_deg": mean}
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain-JSON dict (see the module docstring)."""
+        return {
+            "view": self.view,
+            "lying_on": self.lying_on,
+            "working_legs": self.working_legs,
+            "problems": list(self.problems),
+            "sets": [s.to_json() for s in self.sets],
+            "comparison": _clean(self.comparison()),
+            "source": self.source,
+            "duration_s": _num(self.duration_s),
+            "hipcoach_version": __version__,
+        }
+
+    def write_json(self, path: Path) -> None:
+        """Write :meth:`to_json` to ``path`` (UTF-8, indented)."""
+        path.write_text(json.dumps(self.to_json(), indent=2) + "\n", encoding="utf-8")
+
+
+def _num(v: float | None) -> float | None:
+    """JSON has no NaN: a missing reading becomes null."""
+    if v is None or not math.isfinite(v):
+        return None
+    return round(float(v), 3)
+
+
+def _flag_json(f: Flag) -> dict[str, Any]:
+    d = asdict(f)
+    d["value"] = _num(f.value)
+    return d
+
+
+def _clean(obj: Any) -> Any:
+    if isinstance(obj, dict):
+        return {k: _clean(v) for k, v in obj.items()}
+    if isinstance(obj, float):
+        return _num(obj)
+    return obj

@@ -1,0 +1,1 @@
+"""The exercise routine as data: the bundled hip series and its strict loader."""

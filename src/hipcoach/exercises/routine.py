@@ -1,0 +1,677 @@
+"""The routine file (``hip_series.toml``): strict models and a loader with exact error lines.
+
+The routine is data a coach may edit. Loading it either returns a fully checked
+:class:`Routine` or raises :class:`~hipcoach.errors.ConfigError` whose message names the
+file, the line and the key, e.g.::
+
+    hip_series.toml line 42: exercise[2].rep_high_deg: must be greater than rep_low_deg (10.0)
+
+TOML syntax errors take their line from :mod:`tomllib`; validation errors map pydantic's
+error location (``("exercise", 2, "rep_high_deg")``) to a line with :class:`TomlLineIndex`,
+which scans the TOML text for table headers and ``key =`` lines.
+
+Indices in field paths are 0-based (``exercise[0]`` is the first ``[[exercise]]`` table).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Final, Literal, NamedTuple, Self, get_args
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import ErrorDetails
+
+from hipcoach.errors import ConfigError
+
+Side = Literal["left", "right"]
+ExerciseId = Literal[
+    "small_leg_raise", "bicycle_sidekick", "big_leg_lift", "leg_circle_ccw", "leg_circle_cw"
+]
+RuleId = Literal[
+    "pelvis_roll",
+    "toes_up",
+    "trunk_leg_alignment",
+    "knee_bent",
+    "range_of_motion",
+    "tempo",
+    "circle_size",
+    "incomplete_extension",
+]
+SignalKind = Literal["abduction", "flexion_extension", "circle"]
+View = Literal["front", "front_high", "diagonal"]
+FaultDirection = Literal["above", "below"]
+CircleDirection = Literal["ccw", "cw"]
+Unit = Literal["deg", "s"]
+#: A location in the routine data: keys and 0-based array indices.
+Loc = tuple[str | int, ...]
+
+EXERCISE_IDS: Final[tuple[ExerciseId, ...]] = get_args(ExerciseId)
+RULE_IDS: Final[tuple[RuleId, ...]] = get_args(RuleId)
+BUNDLED_NAME: Final = "hip_series.toml"
+
+#: The signal each exercise is counted from (fixed by the counting code, not editable).
+SIGNAL_OF: Final[dict[ExerciseId, SignalKind]] = {
+    "small_leg_raise": "abduction",
+    "bicycle_sidekick": "flexion_extension",
+    "big_leg_lift": "abduction",
+    "leg_circle_ccw": "circle",
+    "leg_circle_cw": "circle",
+}
+#: The unit each rule's measured value has.
+UNIT_OF: Final[dict[RuleId, Unit]] = {
+    "pelvis_roll": "deg",
+    "toes_up": "deg",
+    "trunk_leg_alignment": "deg",
+    "knee_bent": "deg",
+    "range_of_motion": "deg",
+    "tempo": "s",
+    "circle_size": "deg",
+    "incomplete_extension": "deg",
+}
+#: Counter keys each signal needs; keys of the other signals must be absent.
+COUNTER_KEYS: Final[dict[SignalKind, tuple[str, ...]]] = {
+    "abduction": ("rep_high_deg", "rep_low_deg"),
+    "flexion_extension": ("flexion_high_deg", "extension_low_deg"),
+    "circle": ("direction", "min_radius_deg"),
+}
+
+
+class LocatedValueError(ValueError):
+    """A validation failure that knows which key (relative to the validated model) is wrong."""
+
+    def __init__(self, loc: Loc, message: str) -> None:
+        super().__init__(message)
+        self.loc = loc
+
+
+def _as_tuple(value: Any) -> Any:
+    """TOML arrays arrive as lists; the frozen models store tuples."""
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return value
+
+
+def _unique(values: tuple[str, ...]) -> tuple[str, ...]:
+    if not values:
+        raise ValueError("must list at least one entry")
+    dupes = sorted({v for v in values if values.count(v) > 1})
+    if dupes:
+        raise ValueError(f"lists {', '.join(map(repr, dupes))} more than once")
+    return values
+
+
+def _version_number(value: str) -> str:
+    if re.fullmatch(r"\d+(\.\d+)*", value) is None:
+        raise ValueError(f'must be a version number such as "1.0", not {value!r}')
+    return value
+
+
+Text = Annotated[str, AfterValidator(_not_blank)]
+Angle = Annotated[float, Field(ge=-180.0, le=180.0)]
+Seconds = Annotated[float, Field(gt=0.0, le=600.0)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+class Safety(_Strict):
+    """Texts shown before every session."""
+
+    not_medical_device: Text
+    stop_on_pain: Text
+    take_breaks: Text
+
+
+class RuleSpec(_Strict):
+    """One form rule: fault when the measured value is ``direction`` the ``threshold``."""
+
+    id: RuleId
+    title: Text
+    unit: Unit
+    threshold: float = Field(ge=-180.0, le=180.0)
+    direction: FaultDirection
+    views: Annotated[tuple[View, ...], BeforeValidator(_as_tuple), AfterValidator(_unique)]
+    cue: Text
+
+    @model_validator(mode="after")
+    def _check_unit(self) -> Self:
+        expected = UNIT_OF[self.id]
+        if self.unit != expected:
+            raise LocatedValueError(("unit",), f"rule {self.id!r} is measured in {expected!r}")
+        if self.unit == "s" and self.threshold <= 0:
+            raise LocatedValueError(("threshold",), "a duration threshold must be positive")
+        return self
+
+    def is_fault(self, value: float) -> bool:
+        """True when ``value`` (in :attr:`unit`) breaks this rule."""
+        return value > self.threshold if self.direction == "above" else value < self.threshold
+
+
+class ExerciseCues(_Strict):
+    """Short coaching texts: set-up, movement, and one per rule the exercise lists."""
+
+    setup: Text
+    movement: Text
+    pelvis_roll: Text | None = None
+    toes_up: Text | None = None
+    trunk_leg_alignment: Text | None = None
+    knee_bent: Text | None = None
+    range_of_motion: Text | None = None
+    tempo: Text | None = None
+    circle_size: Text | None = None
+    incomplete_extension: Text | None = None
+
+    def for_rule(self, rule: RuleId) -> str | None:
+        """The exercise-specific cue for ``rule``, if the file gives one."""
+        cue: str | None = getattr(self, rule)
+        return cue
+
+
+class ExerciseSpec(_Strict):
+    """One exercise of the series with its counter thresholds, targets, rules and cues."""
+
+    id: ExerciseId
+    name: Text
+    target_reps: int = Field(ge=1, le=100)
+    max_reps: int | None = Field(None, ge=1, le=100)
+    signal: SignalKind
+    rep_high_deg: Angle | None = None
+    rep_low_deg: Angle | None = None
+    flexion_high_deg: Angle | None = None
+    extension_low_deg: Angle | None = None
+    direction: CircleDirection | None = None
+    min_radius_deg: float | None = Field(None, gt=0.0, le=90.0)
+    min_rep_s: Seconds
+    max_rep_s: Seconds
+    target_peak_deg_min: Angle
+    target_peak_deg_max: Angle
+    rules: Annotated[tuple[RuleId, ...], BeforeValidator(_as_tuple), AfterValidator(_unique)]
+    cues: ExerciseCues
+
+    @model_validator(mode="after")
+    def _check(self) -> Self:
+        self._check_signal()
+        self._check_ranges()
+        self._check_counter()
+        self._check_cues()
+        return self
+
+    def _check_signal(self) -> None:
+        expected = SIGNAL_OF[self.id]
+        if self.signal != expected:
+            raise LocatedValueError(("signal",), f"{self.id} is counted from {expected!r}")
+        for signal, keys in COUNTER_KEYS.items():
+            for key in keys:
+                present = getattr(self, key) is not None
+                if signal == self.signal and not present:
+                    raise LocatedValueError((key,), f"required for signal {self.signal!r}")
+                if signal != self.signal and present:
+                    raise LocatedValueError((key,), f"not used by signal {self.signal!r}")
+
+    def _check_ranges(self) -> None:
+        if self.max_reps is not None and self.max_reps < self.target_reps:
+            raise LocatedValueError(
+                ("max_reps",), f"must be at least target_reps ({self.target_reps})"
+            )
+        if self.max_rep_s <= self.min_rep_s:
+            raise LocatedValueError(
+                ("max_rep_s",), f"must be greater than min_rep_s ({self.min_rep_s})"
+            )
+        if self.target_peak_deg_max <= self.target_peak_deg_min:
+            raise LocatedValueError(
+                ("target_peak_deg_max",),
+                f"must be greater than target_peak_deg_min ({self.target_peak_deg_min})",
+            )
+
+    def _check_counter(self) -> None:
+        if self.signal == "circle":
+            if self.direction != self.id.rsplit("_", 1)[-1]:
+                raise LocatedValueError(("direction",), f"does not match the id {self.id!r}")
+            high, low = "min_radius_deg", None
+        else:
+            high, low = COUNTER_KEYS[self.signal]
+        high_value = float(getattr(self, high))
+        if low is not None and high_value <= float(getattr(self, low)):
+            raise LocatedValueError((high,), f"must be greater than {low} ({getattr(self, low)})")
+        if high_value > self.target_peak_deg_min:
+            raise LocatedValueError(
+                (high,),
+                f"must not exceed target_peak_deg_min ({self.target_peak_deg_min}), "
+                "or reps that reach the target would not be counted",
+            )
+
+    def _check_cues(self) -> None:
+        for rule in RULE_IDS:
+            listed = rule in self.rules
+            has_cue = self.cues.for_rule(rule) is not None
+            if listed and not has_cue:
+                raise LocatedValueError(("cues", rule), f"missing cue for rule {rule!r}")
+            if has_cue and not listed:
+                raise LocatedValueError(
+                    ("cues", rule), f"cue for rule {rule!r}, which this exercise's rules omit"
+                )
+
+    def cue(self, rule: RuleId) -> str:
+        """The exercise-specific cue for one of this exercise's rules."""
+        cue = self.cues.for_rule(rule)
+        if cue is None:
+            raise KeyError(f"{self.id} has no rule {rule!r}")
+        return cue
+
+
+class PlannedSet(NamedTuple):
+    """One set of the session: which leg works and which exercise it does."""
+
+    side: Side
+    exercise: ExerciseSpec
+
+
+class Routine(_Strict):
+    """The whole routine file."""
+
+    name: Text
+    version: Annotated[str, AfterValidator(_version_number)]
+    side_order: Annotated[tuple[Side, ...], BeforeValidator(_as_tuple)]
+    rest_between_exercises_s: float = Field(ge=0.0, le=600.0)
+    rest_between_sides_s: float = Field(ge=0.0, le=600.0)
+    progression: Text
+    safety: Safety
+    rules: Annotated[tuple[RuleSpec, ...], BeforeValidator(_as_tuple)] = Field(alias="rule")
+    exercises: Annotated[tuple[ExerciseSpec, ...], BeforeValidator(_as_tuple)] = Field(
+        alias="exercise"
+    )
+
+    @field_validator("side_order")
+    @classmethod
+    def _both_sides(cls, value: tuple[Side, ...]) -> tuple[Side, ...]:
+        if sorted(value) != ["left", "right"]:
+            raise ValueError('must name each working leg once, e.g. ["left", "right"]')
+        return value
+
+    @model_validator(mode="after")
+    def _check(self) -> Self:
+        _check_ids("rule", [r.id for r in self.rules], RULE_IDS, require_all=False)
+        _check_ids("exercise", [e.id for e in self.exercises], EXERCISE_IDS, require_all=True)
+        defined = {r.id: r for r in self.rules}
+        for i, ex in enumerate(self.exercises):
+            for rule in ex.rules:
+                if rule not in defined:
+                    raise LocatedValueError(
+                        ("exercise", i, "rules"), f"rule {rule!r} has no [[rule]] table"
+                    )
+            _check_against_rules(i, ex, defined)
+        return self
+
+    def exercise(self, exercise_id: ExerciseId) -> ExerciseSpec:
+        """The exercise with this id (every id is present exactly once)."""
+        for ex in self.exercises:
+            if ex.id == exercise_id:
+                return ex
+        raise KeyError(exercise_id)
+
+    def rule(self, rule_id: RuleId) -> RuleSpec:
+        """The rule with this id; KeyError if the file does not describe it."""
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(rule_id)
+
+    def sets(self) -> list[PlannedSet]:
+        """The sets of a session in order: every exercise for each working leg in turn."""
+        return [PlannedSet(side, ex) for side in self.side_order for ex in self.exercises]
+
+
+def _check_ids(table: str, ids: list[str], allowed: Sequence[str], *, require_all: bool) -> None:
+    """Each id at most once; with ``require_all`` every allowed id present."""
+    first: dict[str, int] = {}
+    for i, item in enumerate(ids):
+        if item in first:
+            raise LocatedValueError(
+                (table, i, "id"), f"duplicate id {item!r} (already {table}[{first[item]}])"
+            )
+        first[item] = i
+    missing = [item for item in allowed if item not in first]
+    if require_all and missing:
+        raise LocatedValueError(
+            (table,), f"missing {table} {', '.join(map(repr, missing))}; each must appear once"
+        )
+
+
+def _check_against_rules(index: int, ex: ExerciseSpec, rules: dict[RuleId, RuleSpec]) -> None:
+    """Counter thresholds must agree with the rules that judge the same movement."""
+    tempo = rules.get("tempo")
+    if (
+        tempo is not None
+        and "tempo" in ex.rules
+        and not (ex.min_rep_s < tempo.threshold < ex.max_rep_s)
+    ):
+        raise LocatedValueError(
+            ("exercise", index, "min_rep_s"),
+            f"the tempo threshold ({tempo.threshold} s) must lie between min_rep_s and "
+            "max_rep_s, or too-fast reps could not be flagged",
+        )
+    extension = rules.get("incomplete_extension")
+    if (
+        extension is not None
+        and "incomplete_extension" in ex.rules
+        and ex.extension_low_deg is not None
+        and ex.extension_low_deg < -extension.threshold
+    ):
+        raise LocatedValueError(
+            ("exercise", index, "extension_low_deg"),
+            f"must be at least {-extension.threshold} (minus the incomplete_extension "
+            "threshold), or kicks the counter rejects as incomplete would pass the rule",
+        )
+
+
+# --------------------------------------------------------------------------------------
+# Mapping a data location to a line of the TOML text
+# --------------------------------------------------------------------------------------
+
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+_BLANK = " \t\r"
+
+
+@dataclass
+class _ValueState:
+    """Whether a value continues on the next line (open brackets or multi-line string)."""
+
+    depth: int = 0
+    open_string: str | None = None
+
+    @property
+    def idle(self) -> bool:
+        return self.depth == 0 and self.open_string is None
+
+
+def _skip_blank(s: str, i: int) -> int:
+    while i < len(s) and s[i] in _BLANK:
+        i += 1
+    return i
+
+
+def _basic_string_end(s: str, i: int) -> int:
+    """Index after the basic string opening at ``s[i]`` (end of line if unclosed)."""
+    j = i + 1
+    while j < len(s):
+        if s[j] == "\\":
+            j += 2
+        elif s[j] == '"':
+            return j + 1
+        else:
+            j += 1
+    return len(s)
+
+
+def _literal_string_end(s: str, i: int) -> int:
+    j = s.find("'", i + 1)
+    return len(s) if j < 0 else j + 1
+
+
+def _decode_quoted_key(quoted: str) -> str:
+    try:
+        return str(tomllib.loads(f"k = {quoted}")["k"])
+    except tomllib.TOMLDecodeError:
+        return quoted[1:-1]
+
+
+def _read_key(s: str, i: int) -> tuple[tuple[str, ...], int] | None:
+    """Parse a (dotted, possibly quoted) key at ``s[i]``; return its parts and end index."""
+    parts: list[str] = []
+    while True:
+        i = _skip_blank(s, i)
+        if i >= len(s):
+            return None
+        if s[i] == '"':
+            end = _basic_string_end(s, i)
+            parts.append(_decode_quoted_key(s[i:end]))
+        elif s[i] == "'":
+            end = _literal_string_end(s, i)
+            parts.append(s[i + 1 : end - 1])
+        else:
+            match = _BARE_KEY.match(s, i)
+            if match is None:
+                return None
+            end = match.end()
+            parts.append(match.group())
+        i = _skip_blank(s, end)
+        if i < len(s) and s[i] == ".":
+            i += 1
+            continue
+        return tuple(parts), i
+
+
+def _close_multiline(s: str, i: int, state: _ValueState) -> int:
+    """Find the end of the open multi-line string from ``s[i]``; index after it or len(s)."""
+    delim = state.open_string or '"""'
+    j = i
+    while True:
+        j = s.find(delim, j)
+        if j < 0:
+            return len(s)
+        backslashes = len(s[:j]) - len(s[:j].rstrip("\\"))
+        if delim == '"""' and backslashes % 2 == 1:
+            j += 1
+            continue
+        end = j + 3
+        while end < len(s) and s[end] == delim[0] and end - j < 5:
+            end += 1  # up to two quotes may end the string's content
+        state.open_string = None
+        return end
+
+
+def _scan_value(s: str, i: int, state: _ValueState) -> None:
+    """Advance ``state`` over a value's text (strings, brackets, comment) from ``s[i]``."""
+    while i < len(s):
+        if state.open_string is not None:
+            i = _close_multiline(s, i, state)
+            continue
+        c = s[i]
+        if c == "#":
+            return
+        if s.startswith(('"""', "'''"), i):
+            state.open_string = s[i : i + 3]
+            i += 3
+        elif c == '"':
+            i = _basic_string_end(s, i)
+        elif c == "'":
+            i = _literal_string_end(s, i)
+        else:
+            if c in "[{":
+                state.depth += 1
+            elif c in "]}":
+                state.depth = max(0, state.depth - 1)
+            i += 1
+
+
+def _resolve(parts: tuple[str, ...], arrays: dict[Loc, int], new_element: bool) -> Loc:
+    """Table path of a header; array-of-tables keys get the index of their current element."""
+    path: Loc = ()
+    for k, part in enumerate(parts):
+        path = (*path, part)
+        if new_element and k == len(parts) - 1:
+            arrays[path] = arrays.get(path, 0) + 1
+        if path in arrays:
+            path = (*path, arrays[path] - 1)
+    return path
+
+
+class TomlLineIndex:
+    """Line numbers (1-based, as tomllib counts them) of tables and keys in a TOML text.
+
+    A tolerant scanner, not a validator: it follows ``[table]`` and ``[[array]]`` headers
+    (numbering array elements from 0, like the parsed data), dotted and quoted keys, and
+    skips multi-line strings and arrays so text inside them is never taken for a key. It
+    works on broken documents too, which lets syntax errors be reported with a key path.
+    """
+
+    def __init__(self, text: str) -> None:
+        self._lines: dict[Loc, int] = {}
+        self._owner: list[Loc] = []
+        arrays: dict[Loc, int] = {}
+        table: Loc = ()
+        key: Loc = ()
+        state = _ValueState()
+        for number, line in enumerate(text.split("\n"), start=1):
+            if not state.idle:
+                self._owner.append(key)
+                _scan_value(line, 0, state)
+                continue
+            start = _skip_blank(line, 0)
+            if line.startswith("[", start):
+                is_array = line.startswith("[[", start)
+                parsed = _read_key(line, start + (2 if is_array else 1))
+                if parsed is not None:
+                    table = _resolve(parsed[0], arrays, is_array)
+                    self._record(table, number)
+                self._owner.append(table)
+                continue
+            parsed = _read_key(line, start)
+            if parsed is None or not line.startswith("=", parsed[1]):
+                self._owner.append(table)
+                continue
+            key = (*table, *parsed[0])
+            self._record(key, number)
+            self._owner.append(key)
+            _scan_value(line, parsed[1] + 1, state)
+
+    def _record(self, path: Loc, number: int) -> None:
+        for k in range(1, len(path) + 1):
+            self._lines.setdefault(path[:k], number)
+
+    def line_of(self, loc: Sequence[str | int]) -> int:
+        """Line of ``loc``, or of its nearest enclosing table/key present in the text (else 1).
+
+        A missing key thus points at its table's header; an array element at its key.
+        """
+        path = tuple(loc)
+        while path:
+            if path in self._lines:
+                return self._lines[path]
+            path = path[:-1]
+        return 1
+
+    def path_at(self, line: int) -> Loc:
+        """The key (or, between keys, the table) that line ``line`` belongs to."""
+        if 1 <= line <= len(self._owner):
+            return self._owner[line - 1]
+        return ()
+
+
+# --------------------------------------------------------------------------------------
+# Loading
+# --------------------------------------------------------------------------------------
+
+_FIX = "correct that line (the bundled hip_series.toml documents every key)"
+_TOML_AT = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)")
+
+
+def field_path(loc: Sequence[str | int]) -> str:
+    """``("exercise", 2, "rep_high_deg")`` -> ``"exercise[2].rep_high_deg"``."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out or "(top level)"
+
+
+def _describe(error: ErrorDetails) -> tuple[Loc, str]:
+    """Full data location and a short message for one pydantic error."""
+    loc: Loc = tuple(error["loc"])
+    cause = (error.get("ctx") or {}).get("error")
+    if isinstance(cause, LocatedValueError):
+        return (*loc, *cause.loc), str(cause)
+    if isinstance(cause, Exception):
+        return loc, str(cause)
+    if error["type"] == "extra_forbidden":
+        return loc, "unknown key"
+    if error["type"] == "missing":
+        return loc, "required key is missing"
+    value = error.get("input")
+    got = f" (got {value!r})" if isinstance(value, str | int | float) else ""
+    return loc, f"{error['msg']}{got}"
+
+
+def _validation_error(text: str, source: str, exc: ValidationError) -> ConfigError:
+    index = TomlLineIndex(text)
+    found = []
+    for error in exc.errors():
+        loc, message = _describe(error)
+        found.append((index.line_of(loc), field_path(loc), message))
+    line, field, message = found[0]
+    text_out = f"{source} line {line}: {field}: {message}"
+    if len(found) > 1:
+        more = "; ".join(f"line {n}: {f}" for n, f, _ in found[1:4])
+        text_out += f" (also {len(found) - 1} more: {more}{'; ...' if len(found) > 4 else ''})"
+    return ConfigError(text_out, fix=_FIX)
+
+
+def _syntax_error(text: str, source: str, exc: tomllib.TOMLDecodeError) -> ConfigError:
+    raw = str(exc)
+    match = _TOML_AT.search(raw)
+    reason = _TOML_AT.sub("", raw)
+    if match is not None and match.group(1) is not None:
+        line, where = int(match.group(1)), f" at column {match.group(2)}"
+    else:
+        line, where = max(1, len(text.rstrip("\n").split("\n"))), " at the end of the file"
+    field = field_path(TomlLineIndex(text).path_at(line))
+    return ConfigError(
+        f"{source} line {line}: {field}: TOML syntax error{where}: {reason}", fix=_FIX
+    )
+
+
+def parse_routine(text: str, source: str = BUNDLED_NAME) -> Routine:
+    """Parse and validate routine TOML text; ``source`` names it in error messages.
+
+    Raises:
+        ConfigError: on a TOML syntax error or any validation failure.
+    """
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise _syntax_error(text, source, exc) from exc
+    try:
+        return Routine.model_validate(data)
+    except ValidationError as exc:
+        raise _validation_error(text, source, exc) from exc
+
+
+def load_routine(path: Path | None = None) -> Routine:
+    """Load a routine file; ``None`` loads the bundled ``hip_series.toml``.
+
+    Raises:
+        ConfigError: the file cannot be read, is not valid TOML, or fails validation; the
+            message names the file, the line and the key.
+    """
+    if path is None:
+        source = BUNDLED_NAME
+        resource = resources.files("hipcoach.exercises").joinpath(BUNDLED_NAME)
+    else:
+        source = str(path)
+        resource = Path(path)
+    try:
+        text = resource.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(
+            f"{source}: cannot read the routine file ({exc})",
+            fix="check the path, or omit it to use the bundled routine",
+        ) from exc
+    return parse_routine(text, source)
