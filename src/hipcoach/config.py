@@ -7,9 +7,9 @@ an argument; none of them repeats a literal default.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, FiniteFloat, model_validator
 
 ModelName = Literal["lite", "full", "heavy"]
 
@@ -106,6 +106,144 @@ class ViewSettings(_Frozen):
     min_whole_body_share: float = Field(0.7, ge=0.0, le=1.0)
 
 
+class HysteresisConfig(_Frozen):
+    """One excursion of a signal above a threshold = one rep (:mod:`hipcoach.reps.hysteresis`).
+
+    ``high`` and ``low`` are in the unit of the counted signal (degrees for joint angles) and
+    have no default: they depend on the exercise (see :class:`RepSettings`).
+    """
+
+    #: A rep starts once the signal rises above this (signal unit).
+    high: FiniteFloat
+    #: The rep ends when the signal falls back below this; the band ``low..high`` is the
+    #: hysteresis that keeps noise around one threshold from counting twice (signal unit).
+    low: FiniteFloat
+    #: Reps shorter than this are rejected as "too short", i.e. too fast (s).
+    min_rep_s: float = Field(0.5, ge=0.0)
+    #: Reps longer than this are rejected as "too long" (s).
+    max_rep_s: float = Field(10.0, gt=0.0)
+    #: An excursion with no valid sample for longer than this is abandoned (s).
+    max_gap_s: float = Field(0.5, gt=0.0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if not self.high > self.low:
+            raise ValueError(f"high ({self.high}) must be > low ({self.low})")
+        if not self.max_rep_s >= self.min_rep_s:
+            raise ValueError(f"max_rep_s ({self.max_rep_s}) must be >= min_rep_s")
+        return self
+
+
+class BiphasicConfig(_Frozen):
+    """A rep = above ``high``, then below ``low``, then back up (:mod:`hipcoach.reps.cycles`).
+
+    Two hysteresis bands, all in the unit of the signal (degrees of hip flexion for the
+    bicycle-to-sidekick): ``high`` / ``high_release`` for the first phase and ``low`` /
+    ``low_release`` for the second. Needs ``low < low_release <= high_release < high``.
+    """
+
+    #: First phase reached when the signal rises above this (signal unit).
+    high: FiniteFloat
+    #: The rep starts at the last upward crossing of this level before ``high``; the first
+    #: phase is over once the signal falls below it again (signal unit).
+    high_release: FiniteFloat
+    #: Second phase reached when the signal falls below this (signal unit).
+    low: FiniteFloat
+    #: The rep ends when the signal rises back above this after ``low`` (signal unit).
+    low_release: FiniteFloat
+    #: Complete reps shorter than this are rejected as "too short" (s).
+    min_rep_s: float = Field(0.8, ge=0.0)
+    #: Complete reps longer than this are rejected as "too long" (s).
+    max_rep_s: float = Field(12.0, gt=0.0)
+    #: An attempt with no valid sample for longer than this is abandoned (s).
+    max_gap_s: float = Field(0.5, gt=0.0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if not self.low < self.low_release <= self.high_release < self.high:
+            raise ValueError(
+                "need low < low_release <= high_release < high, got "
+                f"{self.low}, {self.low_release}, {self.high_release}, {self.high}"
+            )
+        if not self.max_rep_s >= self.min_rep_s:
+            raise ValueError(f"max_rep_s ({self.max_rep_s}) must be >= min_rep_s")
+        return self
+
+
+class CircleConfig(_Frozen):
+    """Full turns of a 2-D path around its centre = reps (:mod:`hipcoach.reps.circles`).
+
+    ``min_radius`` is in the unit of the path (degrees for a path of two joint angles).
+    """
+
+    #: Samples closer than this to the centre are ignored (path unit); they are not
+    #: added to the running centre's window either, so the centre holds still at rest.
+    min_radius: float = Field(gt=0.0, allow_inf_nan=False)
+    #: The running centre uses the valid samples of the last this many s. It should cover
+    #: the slowest circle: with a shorter window the centre wanders along the circle (s).
+    centre_window_s: float = Field(2.0, gt=0.0)
+    #: The running centre is, per coordinate, the midpoint of the ``centre_trim`` and
+    #: ``1 - centre_trim`` quantiles of the window: 0 = mid-range (exact for an ellipse
+    #: once the window covers a full turn, but moved by a single glitch), 0.5 = median
+    #: (robust, but pulled toward the extra arc when the window is not a whole number of
+    #: turns: up to ~30 % of the radius). 0.1 ignores up to 10 % outliers on each side.
+    centre_trim: float = Field(0.1, ge=0.0, le=0.5)
+    #: Turns shorter than this are rejected as "too short" (s).
+    min_rep_s: float = Field(0.4, ge=0.0)
+    #: Turns longer than this are rejected as "too long" (s).
+    max_rep_s: float = Field(8.0, gt=0.0)
+    #: A gap longer than this between usable samples starts a new segment: the turn in
+    #: progress is dropped (s).
+    max_gap_s: float = Field(0.5, gt=0.0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if not self.max_rep_s >= self.min_rep_s:
+            raise ValueError(f"max_rep_s ({self.max_rep_s}) must be >= min_rep_s")
+        return self
+
+
+class RepSettings(_Frozen):
+    """Rep counting of the hip series; thresholds in degrees of the angle named."""
+
+    #: Side-lying leg raise, counted on hip abduction (deg).
+    leg_raise: HysteresisConfig = HysteresisConfig(high=20.0, low=10.0)
+    #: Bicycle-to-sidekick, counted on hip flexion (deg): forward past 45, back past -5.
+    bicycle: BiphasicConfig = BiphasicConfig(
+        high=45.0, high_release=15.0, low=-5.0, low_release=0.0
+    )
+    #: Leg circles, counted on the (hip flexion, hip abduction) path (deg).
+    circles: CircleConfig = CircleConfig(min_radius=4.0)
+
+
+class SegmentSettings(_Frozen):
+    """Splitting a recording into sides and sets (the exercise thresholds themselves are in
+    the routine file, ``exercises/hip_series.toml``)."""
+
+    #: Lying frames of one side separated by less than this stay one block (s).
+    block_gap_s: float = Field(2.0, ge=0.0)
+    #: Blocks shorter than this are ignored (getting settled, rolling over) (s).
+    min_block_s: float = Field(3.0, ge=0.0)
+    #: A pause longer than this between reps of the same kind starts a new set (s).
+    set_gap_s: float = Field(3.0, gt=0.0)
+    #: Cost of labelling a set against the routine order, in degrees of range-of-motion
+    #: misfit (larger = trust the routine order more).
+    order_penalty_deg: float = Field(25.0, ge=0.0)
+    #: Bicycle counter release levels, as fractions of the way from the extension threshold
+    #: to the flexion threshold (0..1).
+    flexion_release_fraction: float = Field(0.4, gt=0.0, lt=1.0)
+    extension_release_fraction: float = Field(0.1, gt=0.0, lt=1.0)
+    #: An abduction rep overlapping a circle or bicycle rep by more than this share of its
+    #: own duration belongs to that rep, not to a raise (0..1).
+    max_overlap_share: float = Field(0.3, ge=0.0, le=1.0)
+    #: Circles are counted on this 2-D path; the running centre window (s).
+    circle_centre_window_s: float = Field(2.0, gt=0.0)
+    #: A turn counts as a circle only when its path encloses at least this share of the
+    #: area of an ellipse of the same spread (0..1; see ``analysis.events.circularity``).
+    #: A leg raise with depth jitter draws a thin loop that encloses almost nothing.
+    min_circle_roundness: float = Field(0.75, ge=0.0, le=1.0)
+
+
 class Settings(_Frozen):
     """The whole configuration tree."""
 
@@ -114,7 +252,9 @@ class Settings(_Frozen):
     tracking: TrackingSettings = TrackingSettings()
     signal: SignalSettings = SignalSettings()
     quality: QualitySettings = QualitySettings()
+    reps: RepSettings = RepSettings()
     view: ViewSettings = ViewSettings()
+    segment: SegmentSettings = SegmentSettings()
 
 
 DEFAULTS = Settings()

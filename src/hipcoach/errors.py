@@ -43,3 +43,9 @@ class Interrupted(HipcoachError):
     """The user pressed Ctrl-C; partial results were saved where possible."""
 
     exit_code = 130
+
+
+class NoExerciseError(HipcoachError):
+    """A usable video, but no hip-series exercise was found in it."""
+
+    exit_code = 6

@@ -29,14 +29,23 @@ from hipcoach.sequence.schema import PoseSequence, Provenance
 
 ARRAYS = ("times_s", "image_xy", "image_z", "visibility", "presence", "world", "detected")
 PROV = Provenance(
-    source="clip ü.mp4", model="pose_landmarker_full", model_sha256="ab" * 32,
-    versions={"mediapipe": "1.2.2", "hipcoach": "0.1.0"}, rotation_deg=90,
-    frames_with_others=3, notes=("interrupted at 12.3 s", "ünïcode"),
+    source="clip ü.mp4",
+    model="pose_landmarker_full",
+    model_sha256="ab" * 32,
+    versions={"mediapipe": "1.2.2", "hipcoach": "0.1.0"},
+    rotation_deg=90,
+    frames_with_others=3,
+    notes=("interrupted at 12.3 s", "ünïcode"),
 )
 
 
-def make_seq(n: int = 6, undetected: tuple[int, ...] = (1, 4), seed: int = 0,
-             width: int = 640, height: int = 480) -> PoseSequence:
+def make_seq(
+    n: int = 6,
+    undetected: tuple[int, ...] = (1, 4),
+    seed: int = 0,
+    width: int = 640,
+    height: int = 480,
+) -> PoseSequence:
     """A sequence with random finite values and NaN on the ``undetected`` frames."""
     rng = np.random.default_rng(seed)
     detected = np.ones(n, bool)
@@ -52,8 +61,12 @@ def make_seq(n: int = 6, undetected: tuple[int, ...] = (1, 4), seed: int = 0,
     for arr in arrays.values():
         arr[~detected] = np.nan
     return PoseSequence(
-        times_s=np.arange(n) / 30.0 + 0.5, detected=detected, width=width, height=height,
-        provenance=PROV, **arrays,
+        times_s=np.arange(n) / 30.0 + 0.5,
+        detected=detected,
+        width=width,
+        height=height,
+        provenance=PROV,
+        **arrays,
     )
 
 
@@ -98,8 +111,9 @@ def test_atomic_write_leaves_only_the_target(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["seq.csv", "seq.npz", "seq.trc"]
 
 
-def test_interrupted_write_keeps_previous_file(tmp_path: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_interrupted_write_keeps_previous_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "seq.npz"
     good = make_seq()
     save_npz(good, path)
@@ -181,12 +195,15 @@ def test_newer_format_version_is_refused(tmp_path: Path) -> None:
     assert err.value.fix == "upgrade hipcoach"
 
 
-@pytest.mark.parametrize("changes", [
-    {"provenance": np.array("{not json")},
-    {"width": np.float64(3.5)},
-    {"image_xy": np.zeros((6, 5, 2))},
-    {"world": np.array(["a", "b"])},
-])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"provenance": np.array("{not json")},
+        {"width": np.float64(3.5)},
+        {"image_xy": np.zeros((6, 5, 2))},
+        {"world": np.array(["a", "b"])},
+    ],
+)
 def test_damaged_content_is_input_error(tmp_path: Path, changes: dict[str, object]) -> None:
     path = tmp_path / "seq.npz"
     save_npz(make_seq(), path)
@@ -208,8 +225,9 @@ def test_npz_is_a_plain_zip_without_pickles(tmp_path: Path) -> None:
     save_npz(make_seq(), path)
     with zipfile.ZipFile(path) as zf:
         names = set(zf.namelist())
-    assert names == {f"{k}.npy" for k in (*ARRAYS, "width", "height", "format_version",
-                                          "provenance")}
+    assert names == {
+        f"{k}.npy" for k in (*ARRAYS, "width", "height", "format_version", "provenance")
+    }
 
 
 @st.composite
@@ -230,14 +248,19 @@ def sequences(draw: st.DrawFn) -> PoseSequence:
     for arr in arrays.values():
         arr[rng.random(arr.shape) < nan_share] = np.nan  # scattered NaN in detected frames
         arr[~detected] = np.nan
-    prov = Provenance(source=draw(st.text(max_size=20)), notes=tuple(draw(
-        st.lists(st.text(max_size=10), max_size=3))), rotation_deg=draw(st.sampled_from(
-            [0, 90, 180, 270])), versions=draw(st.dictionaries(st.text(max_size=5),
-                                                               st.text(max_size=5), max_size=3)))
+    prov = Provenance(
+        source=draw(st.text(max_size=20)),
+        notes=tuple(draw(st.lists(st.text(max_size=10), max_size=3))),
+        rotation_deg=draw(st.sampled_from([0, 90, 180, 270])),
+        versions=draw(st.dictionaries(st.text(max_size=5), st.text(max_size=5), max_size=3)),
+    )
     return PoseSequence(
-        times_s=np.cumsum(steps) - draw(st.floats(0, 100)), detected=detected,
-        width=draw(st.integers(1, 8000)), height=draw(st.integers(1, 8000)),
-        provenance=prov, **arrays,
+        times_s=np.cumsum(steps) - draw(st.floats(0, 100)),
+        detected=detected,
+        width=draw(st.integers(1, 8000)),
+        height=draw(st.integers(1, 8000)),
+        provenance=prov,
+        **arrays,
     )
 
 
@@ -263,8 +286,12 @@ def test_csv_layout_and_empty_cells(tmp_path: Path) -> None:
     save(seq, path)
     rows = read_csv(path)
     assert len(rows) == len(seq) + 1
-    assert rows[0][0] == "time_s" and rows[0][1:5] == ["nose_x", "nose_y", "nose_z",
-                                                       "nose_visibility"]
+    assert rows[0][0] == "time_s" and rows[0][1:5] == [
+        "nose_x",
+        "nose_y",
+        "nose_z",
+        "nose_visibility",
+    ]
     assert rows[0][-1] == "right_foot_index_visibility"
     assert rows[0] == csv_header()
     assert all(len(r) == 1 + N_LANDMARKS * 4 for r in rows)
@@ -346,8 +373,16 @@ def test_trc_header_and_rows(tmp_path: Path) -> None:
     meta, markers, data, lines = read_trc(path)
     m = N_LANDMARKS
     assert lines[0] == "PathFileType\t4\t(X/Y/Z)\twalk.trc"
-    assert list(meta) == ["DataRate", "CameraRate", "NumFrames", "NumMarkers", "Units",
-                          "OrigDataRate", "OrigDataStartFrame", "OrigNumFrames"]
+    assert list(meta) == [
+        "DataRate",
+        "CameraRate",
+        "NumFrames",
+        "NumMarkers",
+        "Units",
+        "OrigDataRate",
+        "OrigDataStartFrame",
+        "OrigNumFrames",
+    ]
     assert float(meta["DataRate"]) == pytest.approx(30.0, abs=1e-3)
     assert meta["CameraRate"] == meta["OrigDataRate"] == meta["DataRate"]
     assert int(meta["NumFrames"]) == int(meta["OrigNumFrames"]) == len(seq) == len(data)
@@ -388,7 +423,7 @@ def test_trc_world_axes_y_up_and_right_handed(tmp_path: Path) -> None:
     row = data[0]
 
     def marker(idx: int) -> tuple[float, float, float]:
-        x, y, z = (float(v) for v in row[2 + 3 * idx: 5 + 3 * idx])
+        x, y, z = (float(v) for v in row[2 + 3 * idx : 5 + 3 * idx])
         return x, y, z
 
     hip, ankle = marker(Landmark.LEFT_HIP), marker(Landmark.LEFT_ANKLE)
@@ -418,7 +453,7 @@ def test_trc_image_space(tmp_path: Path) -> None:
     meta, _, data, _ = read_trc(path)
     assert meta["Units"] == "px"
     j = int(Landmark.RIGHT_KNEE)
-    x, y, z = (float(v) for v in data[0][2 + 3 * j: 5 + 3 * j])
+    x, y, z = (float(v) for v in data[0][2 + 3 * j : 5 + 3 * j])
     assert x == pytest.approx(seq.image_xy[0, j, 0], abs=5e-4)
     assert y == pytest.approx(480 - seq.image_xy[0, j, 1], abs=5e-4)
     assert z == 0.0

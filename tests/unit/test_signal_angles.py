@@ -46,11 +46,13 @@ def rodrigues(axis: np.ndarray, angle_deg: float) -> np.ndarray:
 
 def quaternion_matrix(q: tuple[float, float, float, float]) -> np.ndarray:
     w, x, y, z = np.asarray(q) / np.linalg.norm(q)
-    return np.array([
-        [1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w)],
-        [2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w)],
-        [2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y)],
-    ])
+    return np.array(
+        [
+            [1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w)],
+            [2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w)],
+            [2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y)],
+        ]
+    )
 
 
 # Body coordinates: (lateral toward the person's left, vertical toward the head, forward).
@@ -79,7 +81,9 @@ def body_skeleton(
     p = np.zeros((N_LANDMARKS, 3))
     trunk = rodrigues(FWD, -lean_deg) @ (0.5 * UP)
     legs: tuple[tuple[Side, float, tuple[float, float, float]], ...] = (
-        ("left", 1.0, left), ("right", -1.0, right))
+        ("left", 1.0, left),
+        ("right", -1.0, right),
+    )
     for side, sign, (abd, flex, knee) in legs:
         s = side.upper()
         hip = sign * 0.1 * LAT
@@ -97,8 +101,9 @@ def body_skeleton(
         for k, name in enumerate(("ELBOW", "WRIST", "PINKY", "INDEX", "THUMB")):
             p[L[f"{s}_{name}"]] = trunk + sign * 0.2 * LAT - (0.25 + 0.05 * k) * UP
         for k, name in enumerate(("EYE_INNER", "EYE", "EYE_OUTER", "EAR")):
-            p[L[f"{s}_{name}"]] = trunk + (0.2 * UP + sign * (0.01 + 0.02 * k) * LAT
-                                           + (0.08 - 0.02 * k) * FWD)
+            p[L[f"{s}_{name}"]] = trunk + (
+                0.2 * UP + sign * (0.01 + 0.02 * k) * LAT + (0.08 - 0.02 * k) * FWD
+            )
     p[L.MOUTH_LEFT] = trunk + 0.12 * UP + 0.02 * LAT + 0.08 * FWD
     p[L.MOUTH_RIGHT] = trunk + 0.12 * UP - 0.02 * LAT + 0.08 * FWD
     p[L.NOSE] = trunk + 0.16 * UP + 0.1 * FWD
@@ -146,17 +151,27 @@ def screen_rotation(theta_deg: float) -> np.ndarray:
 
 
 def far_apart(*pts: np.ndarray) -> bool:
-    return all(np.linalg.norm(p - q) > 1.0 for i, p in enumerate(pts) for q in pts[i + 1:])
+    return all(np.linalg.norm(p - q) > 1.0 for i, p in enumerate(pts) for q in pts[i + 1 :])
 
 
 @hyp_settings(max_examples=80, deadline=None)
 @given(
-    a=point2, b=point2, c=point2, d=point2,
-    theta=st.floats(-180.0, 180.0), scale=st.floats(0.1, 10.0), shift=point2,
+    a=point2,
+    b=point2,
+    c=point2,
+    d=point2,
+    theta=st.floats(-180.0, 180.0),
+    scale=st.floats(0.1, 10.0),
+    shift=point2,
 )
 def test_2d_angles_invariant_to_rotation_scale_translation(
-    a: tuple[float, float], b: tuple[float, float], c: tuple[float, float],
-    d: tuple[float, float], theta: float, scale: float, shift: tuple[float, float],
+    a: tuple[float, float],
+    b: tuple[float, float],
+    c: tuple[float, float],
+    d: tuple[float, float],
+    theta: float,
+    scale: float,
+    shift: tuple[float, float],
 ) -> None:
     pa, pb, pc, pd = (np.array(p) for p in (a, b, c, d))
     assume(far_apart(pa, pb, pc) and far_apart(pc, pd))
@@ -165,8 +180,7 @@ def test_2d_angles_invariant_to_rotation_scale_translation(
     def move(p: np.ndarray) -> np.ndarray:
         return scale * rot @ p + np.array(shift)
 
-    assert angle_2d(move(pa), move(pb), move(pc)) == pytest.approx(angle_2d(pa, pb, pc),
-                                                                   abs=1e-6)
+    assert angle_2d(move(pa), move(pb), move(pc)) == pytest.approx(angle_2d(pa, pb, pc), abs=1e-6)
     before = angle_between_segments_2d(pa, pb, pc, pd)
     after = angle_between_segments_2d(move(pa), move(pb), move(pc), move(pd))
     assert abs((after - before + 180.0) % 360.0 - 180.0) < 1e-6
@@ -194,8 +208,11 @@ def test_angle_3d_known_values() -> None:
 @hyp_settings(max_examples=60, deadline=None)
 @given(a=point3, b=point3, c=point3, q=unit_quaternion, shift=point3)
 def test_angle_3d_invariant_to_rotation(
-    a: tuple[float, ...], b: tuple[float, ...], c: tuple[float, ...],
-    q: tuple[float, float, float, float], shift: tuple[float, ...],
+    a: tuple[float, ...],
+    b: tuple[float, ...],
+    c: tuple[float, ...],
+    q: tuple[float, float, float, float],
+    shift: tuple[float, ...],
 ) -> None:
     pa, pb, pc = (np.array(p) for p in (a, b, c))
     assume(far_apart(pa, pb, pc))
@@ -229,8 +246,9 @@ def test_pelvis_frame_is_orthonormal_and_right_handed(
     points: tuple[tuple[float, ...], ...],
 ) -> None:
     world = np.zeros((N_LANDMARKS, 3))
-    for index, p in zip((L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_SHOULDER, L.RIGHT_SHOULDER), points,
-                        strict=True):
+    for index, p in zip(
+        (L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_SHOULDER, L.RIGHT_SHOULDER), points, strict=True
+    ):
         world[index] = p
     hips = world[L.LEFT_HIP] - world[L.RIGHT_HIP]
     shoulder_mid = 0.5 * (world[L.LEFT_SHOULDER] + world[L.RIGHT_SHOULDER])
@@ -269,8 +287,11 @@ def test_known_skeleton_left_thigh_abducted_25_flexed_10() -> None:
     shift=point3,
 )
 def test_body_angles_recovered_under_any_rotation(
-    left: tuple[float, float, float], right: tuple[float, float, float], lean: float,
-    q: tuple[float, float, float, float], shift: tuple[float, float, float],
+    left: tuple[float, float, float],
+    right: tuple[float, float, float],
+    lean: float,
+    q: tuple[float, float, float, float],
+    shift: tuple[float, float, float],
 ) -> None:
     world = to_world(body_skeleton(left, right, lean), quaternion_matrix(q)) + np.array(shift)
     legs: tuple[tuple[Side, tuple[float, float, float]], ...] = (("left", left), ("right", right))
@@ -290,7 +311,9 @@ def test_body_angles_recovered_under_any_rotation(
     q=unit_quaternion,
 )
 def test_mirroring_swaps_left_and_right(
-    left: tuple[float, float, float], right: tuple[float, float, float], lean: float,
+    left: tuple[float, float, float],
+    right: tuple[float, float, float],
+    lean: float,
     q: tuple[float, float, float, float],
 ) -> None:
     world = to_world(body_skeleton(left, right, lean), quaternion_matrix(q))
@@ -323,8 +346,9 @@ def test_mask_low_visibility() -> None:
     values = np.ones((2, 3, 2))
     vis = np.array([[0.9, 0.5, 0.2], [np.nan, 1.0, 0.49]])
     out = mask_low_visibility(values, vis, 0.5)
-    np.testing.assert_array_equal(np.isnan(out[..., 0]), [[False, False, True],
-                                                            [True, False, True]])
+    np.testing.assert_array_equal(
+        np.isnan(out[..., 0]), [[False, False, True], [True, False, True]]
+    )
     assert np.isnan(out).sum() == 6 and np.isfinite(values).all()
     with pytest.raises(ValueError):
         mask_low_visibility(values, vis[:, :2], 0.5)
@@ -336,9 +360,15 @@ def skeleton_sequence(abduction_deg: np.ndarray) -> PoseSequence:
     world = np.stack([to_world(body_skeleton(left=(a, 0.0, 0.0))) for a in abduction_deg])
     xy = 320.0 + 400.0 * world[..., :2]  # y down in both world and image
     return PoseSequence(
-        times_s=np.arange(n) / 30.0, image_xy=xy, image_z=400.0 * world[..., 2],
-        visibility=np.full((n, N_LANDMARKS), 0.95), presence=np.full((n, N_LANDMARKS), 0.95),
-        world=world, detected=np.ones(n, bool), width=640, height=480,
+        times_s=np.arange(n) / 30.0,
+        image_xy=xy,
+        image_z=400.0 * world[..., 2],
+        visibility=np.full((n, N_LANDMARKS), 0.95),
+        presence=np.full((n, N_LANDMARKS), 0.95),
+        world=world,
+        detected=np.ones(n, bool),
+        width=640,
+        height=480,
     )
 
 
@@ -351,13 +381,25 @@ def test_joint_angles_per_frame_with_no_reading_for_missing_landmarks() -> None:
     image_xy, world, detected = seq.image_xy.copy(), seq.world.copy(), seq.detected.copy()
     image_xy[6], world[6], detected[6] = np.nan, np.nan, False  # nobody detected
     seq = PoseSequence(
-        times_s=seq.times_s, image_xy=image_xy, image_z=seq.image_z, visibility=vis,
-        presence=seq.presence, world=world, detected=detected, width=640, height=480,
+        times_s=seq.times_s,
+        image_xy=image_xy,
+        image_z=seq.image_z,
+        visibility=vis,
+        presence=seq.presence,
+        world=world,
+        detected=detected,
+        width=640,
+        height=480,
     )
     out = joint_angles(seq, DEFAULTS.signal)
     assert all(v.shape == (12,) for v in out.values())
-    assert {"hip_flexion_left_deg", "hip_abduction_right_deg", "knee_flexion_left_deg",
-            "trunk_thigh_2d_right_deg", "trunk_lean_deg"} <= set(out)
+    assert {
+        "hip_flexion_left_deg",
+        "hip_abduction_right_deg",
+        "knee_flexion_left_deg",
+        "trunk_thigh_2d_right_deg",
+        "trunk_lean_deg",
+    } <= set(out)
     good = np.setdiff1d(np.arange(12), [3, 4, 6])
     np.testing.assert_allclose(out["hip_abduction_left_deg"][good], abduction[good], atol=0.5)
     np.testing.assert_allclose(out["hip_abduction_right_deg"][good], 0.0, atol=0.5)
@@ -366,8 +408,12 @@ def test_joint_angles_per_frame_with_no_reading_for_missing_landmarks() -> None:
     # thigh turns counter-clockwise (as seen) away from the trunk line.
     np.testing.assert_allclose(out["trunk_thigh_2d_left_deg"][good], abduction[good], atol=0.5)
     # Frame 3: left knee not visible -> no left hip/knee reading; the right side still reads.
-    for key in ("hip_abduction_left_deg", "hip_flexion_left_deg", "knee_flexion_left_deg",
-                "trunk_thigh_2d_left_deg"):
+    for key in (
+        "hip_abduction_left_deg",
+        "hip_flexion_left_deg",
+        "knee_flexion_left_deg",
+        "trunk_thigh_2d_left_deg",
+    ):
         assert np.isnan(out[key][3])
     assert np.isfinite(out["hip_abduction_right_deg"][3])
     assert np.isfinite(out["trunk_lean_deg"][3])
@@ -384,12 +430,18 @@ def test_joint_angles_mirror_image_swaps_sides_and_flips_2d_sign() -> None:
     flipped_xy = seq.image_xy[:, perm].copy()
     flipped_xy[..., 0] = 640.0 - flipped_xy[..., 0]
     flipped = PoseSequence(
-        times_s=seq.times_s, image_xy=flipped_xy, image_z=seq.image_z[:, perm],
-        visibility=seq.visibility, presence=seq.presence, world=mirror(seq.world),
-        detected=seq.detected, width=640, height=480,
+        times_s=seq.times_s,
+        image_xy=flipped_xy,
+        image_z=seq.image_z[:, perm],
+        visibility=seq.visibility,
+        presence=seq.presence,
+        world=mirror(seq.world),
+        detected=seq.detected,
+        width=640,
+        height=480,
     )
     a, b = joint_angles(seq), joint_angles(flipped)
-    np.testing.assert_allclose(b["hip_abduction_right_deg"], a["hip_abduction_left_deg"],
-                               atol=1e-4)
-    np.testing.assert_allclose(b["trunk_thigh_2d_right_deg"], -a["trunk_thigh_2d_left_deg"],
-                               atol=1e-4)
+    np.testing.assert_allclose(b["hip_abduction_right_deg"], a["hip_abduction_left_deg"], atol=1e-4)
+    np.testing.assert_allclose(
+        b["trunk_thigh_2d_right_deg"], -a["trunk_thigh_2d_left_deg"], atol=1e-4
+    )

@@ -249,8 +249,9 @@ def test_butterworth_fills_short_gaps_and_keeps_long_ones_missing() -> None:
     np.testing.assert_allclose(out[100:103, 0], truth[100:103], atol=0.02)
     assert np.isnan(out[200:230]).all()
     assert np.isfinite(np.delete(out, np.arange(200, 230), axis=0)).all()
-    np.testing.assert_allclose(out[:, 1][np.isfinite(x[:, 0])], -out[:, 0][np.isfinite(x[:, 0])],
-                               atol=0.02)
+    np.testing.assert_allclose(
+        out[:, 1][np.isfinite(x[:, 0])], -out[:, 0][np.isfinite(x[:, 0])], atol=0.02
+    )
 
 
 def test_butterworth_leaves_too_short_runs_unfiltered() -> None:
@@ -293,8 +294,9 @@ def test_butterworth_regular_and_jittered_timestamps_agree() -> None:
     truth = np.sin(2 * math.pi * 1.3 * t_jit)
     np.testing.assert_allclose(out_jit[60:-60], truth[60:-60], atol=0.03)
     out_reg = butterworth(t_reg, f(t_reg), SIG)
-    np.testing.assert_allclose(out_reg[60:-60], np.sin(2 * math.pi * 1.3 * t_reg)[60:-60],
-                               atol=0.03)
+    np.testing.assert_allclose(
+        out_reg[60:-60], np.sin(2 * math.pi * 1.3 * t_reg)[60:-60], atol=0.03
+    )
 
 
 # ---------------------------------------------------------------- PoseSequence
@@ -313,8 +315,15 @@ def noisy_sequence(n: int = 150) -> tuple[PoseSequence, np.ndarray]:
     xy[~detected] = np.nan
     world[~detected] = np.nan
     seq = PoseSequence(
-        times_s=t, image_xy=xy, image_z=xy[..., 0] / 10.0, visibility=vis,
-        presence=vis, world=world, detected=detected, width=640, height=480,
+        times_s=t,
+        image_xy=xy,
+        image_z=xy[..., 0] / 10.0,
+        visibility=vis,
+        presence=vis,
+        world=world,
+        detected=detected,
+        width=640,
+        height=480,
     )
     return seq, truth_xy
 
@@ -345,6 +354,7 @@ def test_smooth_sequence_one_euro_equals_streaming_on_visible_landmarks() -> Non
     seq, _ = noisy_sequence(100)
     out = smooth_sequence(seq, "one_euro", SIG)
     flt = OneEuroFilter.from_settings(SIG)
-    stream = np.array([flt.update(t, xy[23, 0]) for t, xy in zip(seq.times_s, seq.image_xy,
-                                                                  strict=True)])
+    stream = np.array(
+        [flt.update(t, xy[23, 0]) for t, xy in zip(seq.times_s, seq.image_xy, strict=True)]
+    )
     np.testing.assert_allclose(out.image_xy[:, 23, 0], stream, rtol=1e-6)

@@ -12,10 +12,13 @@ from pydantic import ValidationError
 from rich.table import Table
 
 from hipcoach import __version__
+from hipcoach.analysis.analyze import NO_EXERCISE
+from hipcoach.analysis.view import FIX_PLACEMENT
+from hipcoach.cli.analyze_cmd import AnalyzeJob, render_result, run_analyze
 from hipcoach.cli.pose_cmd import PoseJob, run_pose
 from hipcoach.cli.ui import DISCLAIMER, console, print_error
 from hipcoach.config import DEFAULTS, ModelName, Settings
-from hipcoach.errors import ConfigError, HipcoachError
+from hipcoach.errors import ConfigError, HipcoachError, NoExerciseError
 from hipcoach.extract import ExtractionResult
 from hipcoach.modelstore import list_models
 
@@ -100,6 +103,45 @@ def pose(
         console.print(f"landmarks saved to [bold]{out}[/]")
     if overlay:
         console.print(f"overlay video saved to [bold]{overlay}[/]")
+
+
+@app.command()
+def analyze(
+    source: Annotated[
+        str,
+        typer.Argument(
+            help="Video of the hip series, or landmarks (.npz) saved by `hipcoach pose`."
+        ),
+    ],
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Write the result as JSON.")
+    ] = None,
+    landmarks: Annotated[
+        Path | None, typer.Option(help="Also save the landmarks (.npz/.csv/.trc).")
+    ] = None,
+    routine: Annotated[
+        Path | None, typer.Option(help="Routine file (default: the bundled hip series).")
+    ] = None,
+    model: ModelOpt = DEFAULTS.pose.model,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Count reps per side and exercise of the side-lying hip series, and check form."""
+    job = AnalyzeJob(
+        source=source,
+        settings=_settings(model),
+        routine_path=routine,
+        landmarks_out=landmarks,
+        show_progress=not quiet,
+    )
+    result, _, _, _ = run_analyze(job)
+    if json_out is not None:
+        result.write_json(json_out)
+    if not result.sets:
+        why = [p for p in result.problems if p != NO_EXERCISE]
+        raise NoExerciseError(NO_EXERCISE + (f": {why[0]}" if why else ""), fix=FIX_PLACEMENT)
+    console.print(render_result(result))
+    if json_out is not None:
+        console.print(f"JSON written to [bold]{json_out}[/]")
 
 
 @app.command()

@@ -78,8 +78,14 @@ TRC_MARKER_NAMES: Final[dict[str, str]] = {
 TRC_MARKERS: Final[tuple[str, ...]] = tuple(TRC_MARKER_NAMES.get(n, n) for n in NAMES)
 
 TRC_HEADER_KEYS: Final[tuple[str, ...]] = (
-    "DataRate", "CameraRate", "NumFrames", "NumMarkers",
-    "Units", "OrigDataRate", "OrigDataStartFrame", "OrigNumFrames",
+    "DataRate",
+    "CameraRate",
+    "NumFrames",
+    "NumMarkers",
+    "Units",
+    "OrigDataRate",
+    "OrigDataStartFrame",
+    "OrigNumFrames",
 )
 
 
@@ -160,8 +166,9 @@ def to_csv(seq: PoseSequence, path: PathLike) -> None:
 
 
 # ---------------------------------------------------------------------- TRC
-def trc_coordinates(seq: PoseSequence, space: Space = "world",
-                    units: str = "m") -> NDArray[np.float64]:
+def trc_coordinates(
+    seq: PoseSequence, space: Space = "world", units: str = "m"
+) -> NDArray[np.float64]:
     """Marker positions ``(n_frames, 33, 3)`` in the TRC frame (see the module docstring).
 
     ``units`` scales world metres (``"m"`` or ``"mm"``); image space is always ``"px"``.
@@ -191,8 +198,9 @@ def _trc_units(space: str, units: str | None) -> str:
     return chosen
 
 
-def trc_header(seq: PoseSequence, filename: str, units: str,
-               markers: Sequence[str] = TRC_MARKERS) -> str:
+def trc_header(
+    seq: PoseSequence, filename: str, units: str, markers: Sequence[str] = TRC_MARKERS
+) -> str:
     """The five TRC header lines plus the blank line that precedes the data."""
     rate = _fmt_rate(seq.median_fps)
     n, m = len(seq), len(markers)
@@ -208,8 +216,9 @@ def trc_header(seq: PoseSequence, filename: str, units: str,
     return "\n".join(lines) + "\n"
 
 
-def to_trc(seq: PoseSequence, path: PathLike, *, space: Space = "world",
-           units: str | None = None) -> None:
+def to_trc(
+    seq: PoseSequence, path: PathLike, *, space: Space = "world", units: str | None = None
+) -> None:
     """Write an OpenSim ``.trc`` marker file (tab-separated) readable by OpenSim/Sports2D.
 
     Layout: the standard five header lines, a blank line, then one row per frame:

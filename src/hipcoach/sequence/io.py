@@ -27,13 +27,26 @@ from hipcoach.sequence.schema import PoseSequence, Provenance
 #: Version of the ``.npz`` layout written by :func:`save_npz`; newer files are refused.
 FORMAT_VERSION: Final = 1
 
-_ARRAY_KEYS: Final = ("times_s", "image_xy", "image_z", "visibility", "presence", "world",
-                      "detected")
-_REQUIRED_KEYS: Final = frozenset((*_ARRAY_KEYS, "width", "height", "format_version",
-                                   "provenance"))
+_ARRAY_KEYS: Final = (
+    "times_s",
+    "image_xy",
+    "image_z",
+    "visibility",
+    "presence",
+    "world",
+    "detected",
+)
+_REQUIRED_KEYS: Final = frozenset((*_ARRAY_KEYS, "width", "height", "format_version", "provenance"))
 #: What numpy/zipfile/json raise on damaged or foreign files.
-_READ_ERRORS: Final = (OSError, ValueError, TypeError, EOFError, KeyError,
-                       zipfile.BadZipFile, zlib.error)
+_READ_ERRORS: Final = (
+    OSError,
+    ValueError,
+    TypeError,
+    EOFError,
+    KeyError,
+    zipfile.BadZipFile,
+    zlib.error,
+)
 _REGENERATE: Final = "re-run the analysis to create the file again"
 
 
@@ -56,13 +69,15 @@ def load_npz(path: PathLike) -> PoseSequence:
     try:
         data = np.load(source, allow_pickle=False)
         if not isinstance(data, np.lib.npyio.NpzFile):
-            raise InputError(f"'{source.name}' is a single NumPy array, not a pose .npz",
-                             fix=_REGENERATE)
+            raise InputError(
+                f"'{source.name}' is a single NumPy array, not a pose .npz", fix=_REGENERATE
+            )
         with data:
             fields = _read_npz_fields(data, source.name)
     except _READ_ERRORS as exc:
-        raise InputError(f"'{source.name}' is damaged or not a hipcoach .npz file",
-                         fix=_REGENERATE) from exc
+        raise InputError(
+            f"'{source.name}' is damaged or not a hipcoach .npz file", fix=_REGENERATE
+        ) from exc
     return _build(fields, source.name)
 
 
@@ -110,8 +125,10 @@ def load_csv(path: PathLike, *, width: int, height: int) -> PoseSequence:
         with source.open(newline="", encoding="utf-8") as fh:
             rows = csv.reader(fh)
             if next(rows, None) != csv_header():
-                raise InputError(f"'{source.name}' does not have hipcoach CSV columns",
-                                 fix="export it again with hipcoach")
+                raise InputError(
+                    f"'{source.name}' does not have hipcoach CSV columns",
+                    fix="export it again with hipcoach",
+                )
             times, values = _parse_csv_rows(rows, source.name)
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise InputError(f"cannot read '{source.name}' as CSV", fix=_REGENERATE) from exc
@@ -139,13 +156,17 @@ def _parse_csv_rows(rows: Iterable[list[str]], name: str) -> tuple[list[float], 
     values: list[float] = []
     for line_no, row in enumerate(rows, start=2):
         if len(row) != width:
-            raise InputError(f"'{name}' line {line_no} has {len(row)} columns, not {width}",
-                             fix="export it again with hipcoach")
+            raise InputError(
+                f"'{name}' line {line_no} has {len(row)} columns, not {width}",
+                fix="export it again with hipcoach",
+            )
         try:
             cells = [float(c) if c.strip() else math.nan for c in row]
         except ValueError as exc:
-            raise InputError(f"'{name}' line {line_no} holds a cell that is not a number",
-                             fix="export it again with hipcoach") from exc
+            raise InputError(
+                f"'{name}' line {line_no} holds a cell that is not a number",
+                fix="export it again with hipcoach",
+            ) from exc
         times.append(cells[0])
         values.extend(cells[1:])
     return times, values
@@ -175,8 +196,10 @@ def load(path: PathLike, *, width: int | None = None, height: int | None = None)
         return load_npz(path)
     if suffix == ".csv":
         if width is None or height is None:
-            raise InputError("a CSV file does not record the frame size",
-                             fix="pass width and height, or use the .npz file")
+            raise InputError(
+                "a CSV file does not record the frame size",
+                fix="pass width and height, or use the .npz file",
+            )
         return load_csv(path, width=width, height=height)
     raise InputError(f"unknown input format '{suffix}'", fix="use .npz or .csv")
 
@@ -196,5 +219,6 @@ def _build(fields: dict[str, Any], name: str) -> PoseSequence:
     try:
         return PoseSequence(**fields)
     except (ValueError, TypeError) as exc:
-        raise InputError(f"'{name}' holds an invalid pose sequence: {exc}",
-                         fix=_REGENERATE) from exc
+        raise InputError(
+            f"'{name}' holds an invalid pose sequence: {exc}", fix=_REGENERATE
+        ) from exc

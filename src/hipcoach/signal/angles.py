@@ -175,8 +175,9 @@ def hip_angles(world: ArrayLike, side: Side) -> dict[str, FloatArray]:
 def knee_flexion_deg(world: ArrayLike, side: Side) -> FloatArray:
     """Knee flexion (deg): 180 minus the hip-knee-ankle angle; 0 = straight leg."""
     w = _f64(world)
-    inner = angle_3d(_landmark(w, _HIP[side]), _landmark(w, _KNEE[side]),
-                     _landmark(w, _ANKLE[side]))
+    inner = angle_3d(
+        _landmark(w, _HIP[side]), _landmark(w, _KNEE[side]), _landmark(w, _ANKLE[side])
+    )
     return 180.0 - inner
 
 

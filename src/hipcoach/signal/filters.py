@@ -176,8 +176,13 @@ def _butter_run(t: FloatArray, x: FloatArray, settings: SignalSettings) -> Float
     fs_hz = (m - 1) / span
     if settings.butterworth_cutoff_hz >= fs_hz / 2.0:
         return x  # the cutoff is at or above Nyquist: nothing to remove
-    sos = butter(settings.butterworth_order, settings.butterworth_cutoff_hz, btype="low",
-                 fs=fs_hz, output="sos")
+    sos = butter(
+        settings.butterworth_order,
+        settings.butterworth_cutoff_hz,
+        btype="low",
+        fs=fs_hz,
+        output="sos",
+    )
     padlen = 3 * (2 * sos.shape[0] + 1)
     if m <= padlen:
         return x  # too short for the edge padding of filtfilt: left unfiltered

@@ -1,0 +1,128 @@
+"""A whole hip-series recording → sides → sets → reps (the offline analysis).
+
+1. Per frame: is a body lying across the picture, and on which side is the head?
+2. Blocks: runs of lying frames with the head on one side (short interruptions bridged,
+   short blocks dropped), so getting down, rolling over and getting up are never analysed.
+3. Per block: read the view (lying side, working leg, label swap), compute the working-leg
+   signals, run every counter (``events``), group and name the sets (``sets``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from hipcoach.analysis.events import Event, detect_events
+from hipcoach.analysis.result import AnalysisResult, SetResult
+from hipcoach.analysis.sets import LabelledSet, group_events, label_groups
+from hipcoach.analysis.signals import LegSignals, leg_signals
+from hipcoach.analysis.view import ViewReport, assess_view, frame_geometry
+from hipcoach.config import DEFAULTS, SegmentSettings, Settings
+from hipcoach.exercises.routine import Routine, load_routine
+from hipcoach.sequence.schema import PoseSequence
+
+NO_EXERCISE = "no hip-series exercise found"
+
+
+@dataclass(frozen=True)
+class Block:
+    """Frames [start, stop) lying with the head on one side."""
+
+    start: int
+    stop: int
+    head_right: bool
+
+
+@dataclass
+class BlockAnalysis:
+    """Everything computed for one side block (kept for reports and overlays)."""
+
+    block: Block
+    view: ViewReport
+    signals: LegSignals | None
+    events: list[Event]
+    sets: list[LabelledSet]
+
+
+def side_blocks(
+    times_s: NDArray[np.float64],
+    lying: NDArray[np.bool_],
+    head_right: NDArray[np.bool_],
+    seg: SegmentSettings,
+) -> list[Block]:
+    """Runs of lying frames with the head on one side (see the module docstring)."""
+    blocks: list[Block] = []
+    for i in np.flatnonzero(lying):
+        side = bool(head_right[i])
+        last = blocks[-1] if blocks else None
+        if (
+            last is not None
+            and last.head_right == side
+            and times_s[i] - times_s[last.stop - 1] <= seg.block_gap_s
+        ):
+            blocks[-1] = Block(last.start, int(i) + 1, side)
+        else:
+            blocks.append(Block(int(i), int(i) + 1, side))
+    return [b for b in blocks if times_s[b.stop - 1] - times_s[b.start] >= seg.min_block_s]
+
+
+def analyse_block(
+    seq: PoseSequence, block: Block, routine: Routine, settings: Settings
+) -> BlockAnalysis:
+    """View, signals, events and sets of one block."""
+    sub = seq.select(np.arange(block.start, block.stop))
+    view, _ = assess_view(sub, settings.view, settings.signal)
+    if not view.readable or view.working_leg is None:
+        return BlockAnalysis(block, view, None, [], [])
+    sig = leg_signals(sub, view, settings.signal)
+    events = detect_events(
+        sig, routine, view.working_leg, settings.segment, settings.signal.max_gap_s
+    )
+    groups = group_events(events, settings.segment.set_gap_s)
+    return BlockAnalysis(block, view, sig, events, label_groups(groups, routine, settings.segment))
+
+
+def _set_result(ls: LabelledSet, side: str) -> SetResult:
+    ev = ls.events
+    direction = {"circle_ccw": "ccw", "circle_cw": "cw"}.get(ev[0].kind)
+    return SetResult(
+        side="left" if side == "left" else "right",
+        exercise=ls.exercise.id,
+        reps=len(ev),
+        start_s=ev[0].start_s,
+        end_s=ev[-1].end_s,
+        rep_times=[(e.start_s, e.end_s) for e in ev],
+        peak_angle_deg=[e.peak_deg for e in ev],
+        target_reps=ls.exercise.target_reps,
+        direction="ccw" if direction == "ccw" else ("cw" if direction == "cw" else None),
+    )
+
+
+def analyze_sequence(
+    seq: PoseSequence, routine: Routine | None = None, settings: Settings = DEFAULTS
+) -> tuple[AnalysisResult, list[BlockAnalysis]]:
+    """Analyse a whole recording; also returns the per-block details."""
+    routine = routine or load_routine()
+    geo = frame_geometry(seq, settings.view, settings.signal)
+    times = np.asarray(seq.times_s, np.float64)
+    blocks = side_blocks(times, geo.lying, geo.head_right, settings.segment)
+    analyses = [analyse_block(seq, b, routine, settings) for b in blocks]
+    sets = [_set_result(ls, a.view.working_leg or "left") for a in analyses for ls in a.sets]
+    main = max(analyses, key=lambda a: a.block.stop - a.block.start, default=None)
+    view = main.view if main is not None else assess_view(seq, settings.view, settings.signal)[0]
+    problems = list(dict.fromkeys(p for a in analyses for p in a.view.problems))
+    if not analyses:
+        problems = view.problems or problems
+    if not sets:
+        problems.append(NO_EXERCISE)
+    result = AnalysisResult(
+        view=view.view,
+        lying_on=view.lying_on,
+        sets=sets,
+        problems=problems,
+        source=seq.provenance.source,
+        duration_s=seq.duration_s,
+    )
+    return result, analyses

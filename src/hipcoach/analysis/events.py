@@ -1,0 +1,163 @@
+"""Rep-like events of the working leg, found by running every counter over one side block.
+
+Each counter is the same streaming counter the live mode uses (``hipcoach.reps``), fed one
+sample at a time. Thresholds come from the routine file: abduction events use the most
+permissive of the raise/lift settings (the set is labelled later), bicycle events the
+bicycle's flexion/extension thresholds, circles the circle settings. Circle direction is
+measured on the (flexion, abduction) path drawn as seen from the feet: flexion is mirrored
+when the left leg works, so "ccw" always means counter-clockwise seen from the feet end.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from hipcoach.analysis.signals import LegSignals
+from hipcoach.config import (
+    DEFAULTS,
+    BiphasicConfig,
+    CircleConfig,
+    HysteresisConfig,
+    SegmentSettings,
+)
+from hipcoach.exercises.routine import ExerciseSpec, Routine
+from hipcoach.reps import BiphasicCounter, CircleCounter, HysteresisCounter
+
+EventKind = Literal["abduction", "bicycle", "circle_ccw", "circle_cw"]
+Side = Literal["left", "right"]
+
+
+@dataclass(frozen=True)
+class Event:
+    """One rep-like movement. ``peak_deg``: abduction peak (raises), flexion peak (bicycle)
+    or highest abduction during the turn (circles); ``extra`` holds kind-specific values."""
+
+    kind: EventKind
+    start_s: float
+    end_s: float
+    peak_deg: float
+    extra: tuple[tuple[str, float], ...] = ()
+
+    def get(self, key: str) -> float:
+        """An extra value by name (NaN when absent)."""
+        return dict(self.extra).get(key, float("nan"))
+
+
+def _specs(routine: Routine, signal: str) -> list[ExerciseSpec]:
+    return [e for e in routine.exercises if e.signal == signal]
+
+
+def abduction_config(routine: Routine, max_gap_s: float) -> HysteresisConfig:
+    """The most permissive raise/lift thresholds of the routine."""
+    specs = _specs(routine, "abduction")
+    return HysteresisConfig(
+        high=min(float(e.rep_high_deg or 0.0) for e in specs),
+        low=min(float(e.rep_low_deg or 0.0) for e in specs),
+        min_rep_s=min(e.min_rep_s for e in specs),
+        max_rep_s=max(e.max_rep_s for e in specs),
+        max_gap_s=max_gap_s,
+    )
+
+
+def bicycle_config(spec: ExerciseSpec, seg: SegmentSettings, max_gap_s: float) -> BiphasicConfig:
+    """Biphasic thresholds from the bicycle spec (release levels from ``SegmentSettings``)."""
+    high, low = float(spec.flexion_high_deg or 0.0), float(spec.extension_low_deg or 0.0)
+    return BiphasicConfig(
+        high=high,
+        high_release=low + seg.flexion_release_fraction * (high - low),
+        low=low,
+        low_release=low + seg.extension_release_fraction * (high - low),
+        min_rep_s=spec.min_rep_s,
+        max_rep_s=spec.max_rep_s,
+        max_gap_s=max_gap_s,
+    )
+
+
+def circle_config(routine: Routine, seg: SegmentSettings, max_gap_s: float) -> CircleConfig:
+    """Circle thresholds (the two circle exercises share them; the smaller radius wins)."""
+    specs = _specs(routine, "circle")
+    return CircleConfig(
+        min_radius=min(float(e.min_radius_deg or 1.0) for e in specs),
+        centre_window_s=seg.circle_centre_window_s,
+        min_rep_s=min(e.min_rep_s for e in specs),
+        max_rep_s=max(e.max_rep_s for e in specs),
+        max_gap_s=max_gap_s,
+    )
+
+
+def _peak_between(t: np.ndarray, v: np.ndarray, a: float, b: float) -> float:
+    sel = (t >= a) & (t <= b) & np.isfinite(v)
+    return float(v[sel].max()) if sel.any() else float("nan")
+
+
+def circularity(t: np.ndarray, x: np.ndarray, y: np.ndarray, start_s: float, end_s: float) -> float:
+    """How much the path between two times encloses, relative to an ellipse of its spread.
+
+    |signed area| (shoelace) / (2π σx σy): 1 for an ellipse traced once at even speed, near 0
+    for a back-and-forth line (a leg raise with depth jitter encloses almost nothing).
+    """
+    sel = (t >= start_s) & (t <= end_s) & np.isfinite(x) & np.isfinite(y)
+    if sel.sum() < 6:
+        return 0.0
+    px, py = x[sel] - x[sel].mean(), y[sel] - y[sel].mean()
+    area = 0.5 * abs(float(np.dot(px, np.roll(py, -1)) - np.dot(py, np.roll(px, -1))))
+    spread = 2.0 * np.pi * float(px.std()) * float(py.std())
+    return area / spread if spread > 0 else 0.0
+
+
+def detect_events(
+    sig: LegSignals,
+    routine: Routine,
+    working_leg: Side,
+    seg: SegmentSettings = DEFAULTS.segment,
+    max_gap_s: float = DEFAULTS.signal.max_gap_s,
+) -> list[Event]:
+    """All abduction, bicycle and circle events of one side block, in time order."""
+    gap = max(max_gap_s, 1e-3)
+    abd = HysteresisCounter(abduction_config(routine, gap))
+    bike = BiphasicCounter(bicycle_config(_specs(routine, "flexion_extension")[0], seg, gap))
+    circ = CircleCounter(circle_config(routine, seg, gap))
+    mirror = 1.0 if working_leg == "right" else -1.0
+    t, a2, fl = sig.times_s, sig.abduction_2d_deg, sig.flexion_3d_deg
+    for i in range(len(t)):
+        abd.update(float(t[i]), float(a2[i]))
+        bike.update(float(t[i]), float(fl[i]))
+        circ.update(float(t[i]), float(mirror * fl[i]), float(a2[i]))
+    events = [Event("abduction", r.start_s, r.end_s, r.peak_value) for r in abd.reps]
+    events += [
+        Event(
+            "bicycle",
+            r.start_s,
+            r.end_s,
+            r.peak_flexion,
+            (("peak_extension_deg", r.peak_extension),),
+        )
+        for r in bike.reps
+    ]
+    events += [
+        Event(
+            "circle_ccw" if r.direction == "ccw" else "circle_cw",
+            r.start_s,
+            r.end_s,
+            _peak_between(t, a2, r.start_s, r.end_s),
+            (("radius_deg", r.mean_radius),),
+        )
+        for r in circ.reps
+        if circularity(t, fl, a2, r.start_s, r.end_s) >= seg.min_circle_roundness
+    ]
+    return resolve_overlaps(sorted(events, key=lambda e: e.start_s), seg.max_overlap_share)
+
+
+def resolve_overlaps(events: list[Event], max_share: float) -> list[Event]:
+    """Drop abduction events that are really part of a circle or a bicycle rep."""
+    others = [e for e in events if e.kind != "abduction"]
+
+    def claimed(e: Event) -> bool:
+        span = max(e.end_s - e.start_s, 1e-9)
+        overlap = sum(max(0.0, min(e.end_s, o.end_s) - max(e.start_s, o.start_s)) for o in others)
+        return overlap / span > max_share
+
+    return [e for e in events if e.kind != "abduction" or not claimed(e)]

@@ -1,0 +1,118 @@
+"""``hipcoach analyze``: reps, sides and form of a hip-series recording."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.console import Group
+from rich.table import Table
+
+from hipcoach.analysis.analyze import BlockAnalysis, analyze_sequence
+from hipcoach.analysis.result import AnalysisResult
+from hipcoach.cli.pose_cmd import PoseJob, run_pose
+from hipcoach.config import Settings
+from hipcoach.exercises.routine import Routine, load_routine
+from hipcoach.sequence.io import load
+from hipcoach.sequence.schema import PoseSequence
+
+
+@dataclass(frozen=True)
+class AnalyzeJob:
+    """What ``hipcoach analyze`` was asked to do."""
+
+    source: str
+    settings: Settings
+    routine_path: Path | None = None
+    landmarks_out: Path | None = None
+    show_progress: bool = True
+
+
+def _sequence(job: AnalyzeJob) -> PoseSequence:
+    """Landmarks of the source: a saved ``.npz`` is reused, a video goes through the model."""
+    if job.source.lower().endswith(".npz"):
+        return load(Path(job.source))
+    pose = PoseJob(
+        source=job.source,
+        out=job.landmarks_out,
+        overlay=None,
+        settings=job.settings,
+        show_progress=job.show_progress,
+        allow_partial_body=True,
+    )
+    return run_pose(pose).sequence
+
+
+def run_analyze(
+    job: AnalyzeJob,
+) -> tuple[AnalysisResult, list[BlockAnalysis], PoseSequence, Routine]:
+    """Pose (or load) → analyse. Raises HipcoachError subclasses for unusable input."""
+    routine = load_routine(job.routine_path)
+    seq = _sequence(job)
+    result, blocks = analyze_sequence(seq, routine, job.settings)
+    return result, blocks, seq, routine
+
+
+def _fmt(v: float, unit: str = "°") -> str:
+    return "-" if not math.isfinite(v) else f"{v:.0f}{unit}"
+
+
+def sets_table(result: AnalysisResult) -> Table:
+    """One row per set: side, exercise, reps vs target, peak angles, form flags."""
+    table = Table(title=f"hip series — view: {result.view}")
+    for col in ("working leg", "exercise", "reps", "peak angle", "form"):
+        table.add_column(col)
+    for s in result.sets:
+        target = f" / {s.target_reps}" if s.target_reps else ""
+        peaks = [p for p in s.peak_angle_deg if math.isfinite(p)]
+        peak = f"{_fmt(min(peaks))}-{_fmt(max(peaks))}" if peaks else "-"
+        name = s.exercise + (f" ({s.direction})" if s.direction else "")
+        faults = sorted({f.rule for f in s.flags if f.measurable})
+        unmeasured = sorted({f.rule for f in s.flags if not f.measurable})
+        form = ", ".join(faults) if faults else "[green]ok[/]"
+        if unmeasured:
+            form += f" [dim](not measurable from this view: {', '.join(unmeasured)})[/]"
+        table.add_row(s.side, name, f"{s.reps}{target}", peak, form)
+    return table
+
+
+def comparison_table(result: AnalysisResult) -> Table | None:
+    """Left vs right per exercise (asymmetry is itself a glute-med signal)."""
+    comp = result.comparison()
+    if not any(len(sides) == 2 for sides in comp.values()):
+        return None
+    table = Table(title="left vs right")
+    for col in (
+        "exercise",
+        "left reps",
+        "right reps",
+        "left mean peak",
+        "right mean peak",
+        "difference",
+    ):
+        table.add_column(col)
+    for exercise, sides in comp.items():
+        left, right = sides.get("left", {}), sides.get("right", {})
+        lp = float(left.get("mean_peak_deg", math.nan))
+        rp = float(right.get("mean_peak_deg", math.nan))
+        table.add_row(
+            exercise,
+            str(left.get("reps", 0)),
+            str(right.get("reps", 0)),
+            _fmt(lp),
+            _fmt(rp),
+            _fmt(abs(lp - rp)),
+        )
+    return table
+
+
+def render_result(result: AnalysisResult) -> Group:
+    """Everything the terminal shows after an analysis."""
+    parts: list[Table | str] = [sets_table(result)]
+    comp = comparison_table(result)
+    if comp is not None:
+        parts.append(comp)
+    for problem in result.problems:
+        parts.append(f"[yellow]note:[/] {problem}")
+    return Group(*parts)
