@@ -229,10 +229,9 @@ class SegmentSettings(_Frozen):
     #: Cost of labelling a set against the routine order, in degrees of range-of-motion
     #: misfit (larger = trust the routine order more).
     order_penalty_deg: float = Field(25.0, ge=0.0)
-    #: Bicycle counter release levels, as fractions of the way from the extension threshold
+    #: Bicycle rep release level, as a fraction of the way from the extension threshold up
     #: to the flexion threshold (0..1).
     flexion_release_fraction: float = Field(0.4, gt=0.0, lt=1.0)
-    extension_release_fraction: float = Field(0.1, gt=0.0, lt=1.0)
     #: An abduction rep overlapping a circle or bicycle rep by more than this share of its
     #: own duration belongs to that rep, not to a raise (0..1).
     max_overlap_share: float = Field(0.3, ge=0.0, le=1.0)

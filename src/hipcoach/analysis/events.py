@@ -18,13 +18,12 @@ import numpy as np
 from hipcoach.analysis.signals import LegSignals
 from hipcoach.config import (
     DEFAULTS,
-    BiphasicConfig,
     CircleConfig,
     HysteresisConfig,
     SegmentSettings,
 )
 from hipcoach.exercises.routine import ExerciseSpec, Routine
-from hipcoach.reps import BiphasicCounter, CircleCounter, HysteresisCounter
+from hipcoach.reps import CircleCounter, HysteresisCounter
 
 EventKind = Literal["abduction", "bicycle", "circle_ccw", "circle_cw"]
 Side = Literal["left", "right"]
@@ -62,14 +61,18 @@ def abduction_config(routine: Routine, max_gap_s: float) -> HysteresisConfig:
     )
 
 
-def bicycle_config(spec: ExerciseSpec, seg: SegmentSettings, max_gap_s: float) -> BiphasicConfig:
-    """Biphasic thresholds from the bicycle spec (release levels from ``SegmentSettings``)."""
+def bicycle_config(spec: ExerciseSpec, seg: SegmentSettings, max_gap_s: float) -> HysteresisConfig:
+    """Bicycle reps as forward-flexion excursions of the thigh depth cue.
+
+    From the front view the kick-back behind the body shows only as a ~5 deg dip of the
+    depth cue (see ``analysis.signals``), so a rep is counted on the forward phase: above
+    the spec's ``flexion_high_deg`` and back below the release level, which lies
+    ``flexion_release_fraction`` of the way from ``extension_low_deg`` up to it.
+    """
     high, low = float(spec.flexion_high_deg or 0.0), float(spec.extension_low_deg or 0.0)
-    return BiphasicConfig(
+    return HysteresisConfig(
         high=high,
-        high_release=low + seg.flexion_release_fraction * (high - low),
-        low=low,
-        low_release=low + seg.extension_release_fraction * (high - low),
+        low=low + seg.flexion_release_fraction * (high - low),
         min_rep_s=spec.min_rep_s,
         max_rep_s=spec.max_rep_s,
         max_gap_s=max_gap_s,
@@ -118,25 +121,16 @@ def detect_events(
     """All abduction, bicycle and circle events of one side block, in time order."""
     gap = max(max_gap_s, 1e-3)
     abd = HysteresisCounter(abduction_config(routine, gap))
-    bike = BiphasicCounter(bicycle_config(_specs(routine, "flexion_extension")[0], seg, gap))
+    bike = HysteresisCounter(bicycle_config(_specs(routine, "flexion_extension")[0], seg, gap))
     circ = CircleCounter(circle_config(routine, seg, gap))
     mirror = 1.0 if working_leg == "right" else -1.0
-    t, a2, fl = sig.times_s, sig.abduction_2d_deg, sig.flexion_3d_deg
+    t, a2, fd, th = sig.times_s, sig.abduction_2d_deg, sig.flexion_depth_deg, sig.thigh_depth_deg
     for i in range(len(t)):
         abd.update(float(t[i]), float(a2[i]))
-        bike.update(float(t[i]), float(fl[i]))
-        circ.update(float(t[i]), float(mirror * fl[i]), float(a2[i]))
+        bike.update(float(t[i]), float(th[i]))
+        circ.update(float(t[i]), float(mirror * fd[i]), float(a2[i]))
     events = [Event("abduction", r.start_s, r.end_s, r.peak_value) for r in abd.reps]
-    events += [
-        Event(
-            "bicycle",
-            r.start_s,
-            r.end_s,
-            r.peak_flexion,
-            (("peak_extension_deg", r.peak_extension),),
-        )
-        for r in bike.reps
-    ]
+    events += [Event("bicycle", r.start_s, r.end_s, r.peak_value) for r in bike.reps]
     events += [
         Event(
             "circle_ccw" if r.direction == "ccw" else "circle_cw",
@@ -146,7 +140,7 @@ def detect_events(
             (("radius_deg", r.mean_radius),),
         )
         for r in circ.reps
-        if circularity(t, fl, a2, r.start_s, r.end_s) >= seg.min_circle_roundness
+        if circularity(t, fd, a2, r.start_s, r.end_s) >= seg.min_circle_roundness
     ]
     return resolve_overlaps(sorted(events, key=lambda e: e.start_s), seg.max_overlap_share)
 

@@ -7,6 +7,16 @@
 - ``abduction_3d_deg`` / ``flexion_3d_deg``: hip angles of the working leg in the
   body-anchored pelvis frame, from world landmarks (see ``signal.angles.hip_angles``);
   flexion + = leg forward (toward the belly side).
+- ``flexion_depth_deg`` / ``thigh_depth_deg``: how far the working ankle / knee comes
+  toward the camera (+) or goes away from it (-) relative to the working hip, as the angle
+  of the hip-ankle / hip-knee line out of the picture plane, from the model's image depth
+  (``image_z``), minus its median over the analysed stretch (so the resting leg reads ~0).
+  From the front view these depth cues are what carry hip flexion: measured on a rendered
+  clip, the thigh cue followed forward flexion closely (r = 0.88 over bicycle reps: 77/83,
+  85/84 deg true/measured at the peaks) but showed the kick-back behind the body only as a
+  ~5 deg dip, and the signed area of the (flexion_depth, abduction_2d) path had the true
+  sign for both circle directions, while the pelvis-frame flexion from world landmarks had
+  the opposite sign.
 - ``knee_flexion_deg``: 0 = straight knee.
 """
 
@@ -36,6 +46,8 @@ class LegSignals:
     abduction_2d_deg: F64
     abduction_3d_deg: F64
     flexion_3d_deg: F64
+    flexion_depth_deg: F64
+    thigh_depth_deg: F64
     knee_flexion_deg: F64
 
 
@@ -68,6 +80,16 @@ def _abduction_2d(xy: F64, working: str) -> F64:
         return np.asarray(np.degrees(np.arctan2(across, along)), np.float64)
 
 
+def _depth_angle(xy: F64, z: F64, working: str, end: str) -> F64:
+    """Angle (deg) of the hip→``end`` line toward the camera, minus its median."""
+    hip, tip = L[f"{working.upper()}_HIP"], L[f"{working.upper()}_{end}"]
+    toward = -(z[:, tip] - z[:, hip])
+    in_plane = np.linalg.norm(xy[:, tip] - xy[:, hip], axis=1)
+    with quiet_nan():
+        angle = np.degrees(np.arctan2(toward, in_plane))
+        return np.asarray(angle - np.nanmedian(angle), np.float64)
+
+
 def leg_signals(
     seq: PoseSequence,
     view: ViewReport,
@@ -82,11 +104,14 @@ def leg_signals(
         s = smooth_sequence(s, "one_euro", settings)
     xy = mask_low_visibility(s.image_xy, s.visibility, settings.min_visibility)
     world = mask_low_visibility(s.world, s.visibility, settings.min_visibility)
+    z = mask_low_visibility(s.image_z, s.visibility, settings.min_visibility)
     hip = hip_angles(world, view.working_leg)
     return LegSignals(
         times_s=s.times_s.astype(np.float64),
         abduction_2d_deg=_abduction_2d(xy, view.working_leg),
         abduction_3d_deg=hip["abduction_deg"],
         flexion_3d_deg=hip["flexion_deg"],
+        flexion_depth_deg=_depth_angle(xy, z, view.working_leg, "ANKLE"),
+        thigh_depth_deg=_depth_angle(xy, z, view.working_leg, "KNEE"),
         knee_flexion_deg=knee_flexion_deg(world, view.working_leg),
     )
