@@ -16,6 +16,7 @@ from numpy.typing import NDArray
 
 from hipcoach.analysis.events import Event, detect_events
 from hipcoach.analysis.result import AnalysisResult, SetResult
+from hipcoach.analysis.rules import evaluate_rules
 from hipcoach.analysis.sets import LabelledSet, group_events, label_groups
 from hipcoach.analysis.signals import LegSignals, leg_signals
 from hipcoach.analysis.view import ViewReport, assess_view, frame_geometry
@@ -84,8 +85,10 @@ def analyse_block(
     return BlockAnalysis(block, view, sig, events, label_groups(groups, routine, settings.segment))
 
 
-def _set_result(ls: LabelledSet, side: str) -> SetResult:
+def _set_result(ls: LabelledSet, block: BlockAnalysis, routine: Routine) -> SetResult:
     ev = ls.events
+    side = block.view.working_leg or "left"
+    flags = evaluate_rules(ls, block.signals, block.view.view, routine) if block.signals else []
     direction = {"circle_ccw": "ccw", "circle_cw": "cw"}.get(ev[0].kind)
     return SetResult(
         side="left" if side == "left" else "right",
@@ -97,6 +100,7 @@ def _set_result(ls: LabelledSet, side: str) -> SetResult:
         peak_angle_deg=[e.peak_deg for e in ev],
         target_reps=ls.exercise.target_reps,
         direction="ccw" if direction == "ccw" else ("cw" if direction == "cw" else None),
+        flags=flags,
     )
 
 
@@ -109,7 +113,7 @@ def analyze_sequence(
     times = np.asarray(seq.times_s, np.float64)
     blocks = side_blocks(times, geo.lying, geo.head_right, settings.segment)
     analyses = [analyse_block(seq, b, routine, settings) for b in blocks]
-    sets = [_set_result(ls, a.view.working_leg or "left") for a in analyses for ls in a.sets]
+    sets = [_set_result(ls, a, routine) for a in analyses for ls in a.sets]
     main = max(analyses, key=lambda a: a.block.stop - a.block.start, default=None)
     view = main.view if main is not None else assess_view(seq, settings.view, settings.signal)[0]
     problems = list(dict.fromkeys(p for a in analyses for p in a.view.problems))

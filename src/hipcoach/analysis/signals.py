@@ -17,7 +17,14 @@
   ~5 deg dip, and the signed area of the (flexion_depth, abduction_2d) path had the true
   sign for both circle directions, while the pelvis-frame flexion from world landmarks had
   the opposite sign.
-- ``knee_flexion_deg``: 0 = straight knee.
+- ``knee_flexion_deg``: 0 = straight knee (3-D, from world landmarks).
+- ``foot_up_deg``: how far the working foot (heel → toes) has turned from pointing at the
+  camera toward the top of the picture ("toes turning up"), minus its median: atan2 of the
+  foot's image-up component over its depth component toward the camera. Raising the leg
+  does not change it (the foot points along the axis the leg turns about).
+- ``pelvis_roll_deg``: rotation of the hip line (top hip - bottom hip) about the body's long
+  axis, toward the camera (+, rolling forward) or away (-), minus its median (world
+  landmarks).
 """
 
 from __future__ import annotations
@@ -49,6 +56,8 @@ class LegSignals:
     flexion_depth_deg: F64
     thigh_depth_deg: F64
     knee_flexion_deg: F64
+    foot_up_deg: F64
+    pelvis_roll_deg: F64
 
 
 def relabel(seq: PoseSequence, swap: bool) -> PoseSequence:
@@ -71,12 +80,10 @@ def _abduction_2d(xy: F64, working: str) -> F64:
     hip_mid = 0.5 * (xy[:, L.LEFT_HIP] + xy[:, L.RIGHT_HIP])
     feetward = hip_mid - shoulder
     leg = xy[:, L[f"{working.upper()}_ANKLE"]] - xy[:, L[f"{working.upper()}_HIP"]]
-    # Unit normal of the body line that points to the top of the picture (y down).
-    normal = np.stack([feetward[:, 1], -feetward[:, 0]], axis=1)
-    normal = np.where((normal[:, 1] > 0)[:, None], -normal, normal)
+    normal = _up_normal(xy)
     with quiet_nan():
         along = np.sum(leg * feetward, axis=1) / np.linalg.norm(feetward, axis=1)
-        across = np.sum(leg * normal, axis=1) / np.linalg.norm(normal, axis=1)
+        across = np.sum(leg * normal, axis=1)
         return np.asarray(np.degrees(np.arctan2(across, along)), np.float64)
 
 
@@ -87,6 +94,33 @@ def _depth_angle(xy: F64, z: F64, working: str, end: str) -> F64:
     in_plane = np.linalg.norm(xy[:, tip] - xy[:, hip], axis=1)
     with quiet_nan():
         angle = np.degrees(np.arctan2(toward, in_plane))
+        return np.asarray(angle - np.nanmedian(angle), np.float64)
+
+
+def _up_normal(xy: F64) -> F64:
+    """Unit normal of the body line (shoulder mid → hip mid) pointing to the picture's top."""
+    shoulder = 0.5 * (xy[:, L.LEFT_SHOULDER] + xy[:, L.RIGHT_SHOULDER])
+    feetward = 0.5 * (xy[:, L.LEFT_HIP] + xy[:, L.RIGHT_HIP]) - shoulder
+    normal = np.stack([feetward[:, 1], -feetward[:, 0]], axis=1)
+    normal = np.where((normal[:, 1] > 0)[:, None], -normal, normal)
+    with quiet_nan():
+        return np.asarray(normal / np.linalg.norm(normal, axis=1, keepdims=True), np.float64)
+
+
+def _foot_up(xy: F64, z: F64, working: str) -> F64:
+    heel, toe = L[f"{working.upper()}_HEEL"], L[f"{working.upper()}_FOOT_INDEX"]
+    up = np.sum((xy[:, toe] - xy[:, heel]) * _up_normal(xy), axis=1)
+    toward = -(z[:, toe] - z[:, heel])
+    with quiet_nan():
+        angle = np.degrees(np.arctan2(up, toward))
+        return np.asarray(angle - np.nanmedian(angle), np.float64)
+
+
+def _pelvis_roll(world: F64, working: str) -> F64:
+    other = "LEFT" if working == "right" else "RIGHT"
+    hip_line = world[:, L[f"{working.upper()}_HIP"]] - world[:, L[f"{other}_HIP"]]
+    with quiet_nan():
+        angle = np.degrees(np.arctan2(-hip_line[:, 2], -hip_line[:, 1]))
         return np.asarray(angle - np.nanmedian(angle), np.float64)
 
 
@@ -114,4 +148,6 @@ def leg_signals(
         flexion_depth_deg=_depth_angle(xy, z, view.working_leg, "ANKLE"),
         thigh_depth_deg=_depth_angle(xy, z, view.working_leg, "KNEE"),
         knee_flexion_deg=knee_flexion_deg(world, view.working_leg),
+        foot_up_deg=_foot_up(xy, z, view.working_leg),
+        pelvis_roll_deg=_pelvis_roll(world, view.working_leg),
     )
