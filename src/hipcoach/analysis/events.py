@@ -23,7 +23,8 @@ from hipcoach.config import (
     SegmentSettings,
 )
 from hipcoach.exercises.routine import ExerciseSpec, Routine
-from hipcoach.reps import CircleCounter, HysteresisCounter
+from hipcoach.reps import HysteresisCounter
+from hipcoach.reps.excursion_circles import ExcursionCircleConfig, ExcursionCircleCounter
 
 EventKind = Literal["abduction", "bicycle", "circle_ccw", "circle_cw"]
 Side = Literal["left", "right"]
@@ -79,36 +80,32 @@ def bicycle_config(spec: ExerciseSpec, seg: SegmentSettings, max_gap_s: float) -
     )
 
 
-def circle_config(routine: Routine, seg: SegmentSettings, max_gap_s: float) -> CircleConfig:
-    """Circle thresholds (the two circle exercises share them; the smaller radius wins)."""
+def circle_config(
+    routine: Routine, seg: SegmentSettings, max_gap_s: float
+) -> ExcursionCircleConfig:
+    """Circles: lift detected with the small raise's thresholds (the leg is lifted into the
+    circles), geometry and per-turn durations from the circle specs (smaller radius wins)."""
     specs = _specs(routine, "circle")
-    return CircleConfig(
+    lift = abduction_config(routine, max_gap_s)
+    longest = max(e.max_rep_s * (e.max_reps or e.target_reps) for e in specs)
+    circle = CircleConfig(
         min_radius=min(float(e.min_radius_deg or 1.0) for e in specs),
         centre_window_s=seg.circle_centre_window_s,
         min_rep_s=min(e.min_rep_s for e in specs),
         max_rep_s=max(e.max_rep_s for e in specs),
         max_gap_s=max_gap_s,
     )
+    return ExcursionCircleConfig(
+        lift=lift.model_copy(update={"max_rep_s": max(lift.max_rep_s, longest)}),
+        circle=circle,
+        min_circularity=seg.min_circle_roundness,
+        min_turns=seg.min_circles_per_lift,
+    )
 
 
 def _peak_between(t: np.ndarray, v: np.ndarray, a: float, b: float) -> float:
     sel = (t >= a) & (t <= b) & np.isfinite(v)
     return float(v[sel].max()) if sel.any() else float("nan")
-
-
-def circularity(t: np.ndarray, x: np.ndarray, y: np.ndarray, start_s: float, end_s: float) -> float:
-    """How much the path between two times encloses, relative to an ellipse of its spread.
-
-    |signed area| (shoelace) / (2π σx σy): 1 for an ellipse traced once at even speed, near 0
-    for a back-and-forth line (a leg raise with depth jitter encloses almost nothing).
-    """
-    sel = (t >= start_s) & (t <= end_s) & np.isfinite(x) & np.isfinite(y)
-    if sel.sum() < 6:
-        return 0.0
-    px, py = x[sel] - x[sel].mean(), y[sel] - y[sel].mean()
-    area = 0.5 * abs(float(np.dot(px, np.roll(py, -1)) - np.dot(py, np.roll(px, -1))))
-    spread = 2.0 * np.pi * float(px.std()) * float(py.std())
-    return area / spread if spread > 0 else 0.0
 
 
 def detect_events(
@@ -122,7 +119,7 @@ def detect_events(
     gap = max(max_gap_s, 1e-3)
     abd = HysteresisCounter(abduction_config(routine, gap))
     bike = HysteresisCounter(bicycle_config(_specs(routine, "flexion_extension")[0], seg, gap))
-    circ = CircleCounter(circle_config(routine, seg, gap))
+    circ = ExcursionCircleCounter(circle_config(routine, seg, gap))
     mirror = 1.0 if working_leg == "right" else -1.0
     t, a2, fd, th = sig.times_s, sig.abduction_2d_deg, sig.flexion_depth_deg, sig.thigh_depth_deg
     for i in range(len(t)):
@@ -140,18 +137,21 @@ def detect_events(
             (("radius_deg", r.mean_radius),),
         )
         for r in circ.reps
-        if circularity(t, fd, a2, r.start_s, r.end_s) >= seg.min_circle_roundness
     ]
     return resolve_overlaps(sorted(events, key=lambda e: e.start_s), seg.max_overlap_share)
 
 
 def resolve_overlaps(events: list[Event], max_share: float) -> list[Event]:
-    """Drop abduction events that are really part of a circle or a bicycle rep."""
+    """Drop abduction events that are really part of a circle set or a bicycle rep: those
+    overlapping another event by more than ``max_share`` of either event's duration."""
     others = [e for e in events if e.kind != "abduction"]
 
     def claimed(e: Event) -> bool:
-        span = max(e.end_s - e.start_s, 1e-9)
-        overlap = sum(max(0.0, min(e.end_s, o.end_s) - max(e.start_s, o.start_s)) for o in others)
-        return overlap / span > max_share
+        for o in others:
+            overlap = max(0.0, min(e.end_s, o.end_s) - max(e.start_s, o.start_s))
+            shortest = max(min(e.end_s - e.start_s, o.end_s - o.start_s), 1e-9)
+            if overlap / shortest > max_share:
+                return True
+        return False
 
     return [e for e in events if e.kind != "abduction" or not claimed(e)]

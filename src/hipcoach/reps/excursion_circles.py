@@ -1,0 +1,118 @@
+"""Leg circles counted per lifted excursion of the leg.
+
+The leg is lifted, circles a few times, and is lowered. A streaming hysteresis counter
+on the lift signal (abduction, degrees) finds that excursion; while it lasts the path
+``(x, y)`` (e.g. forward depth cue, abduction) is buffered. When the leg comes down, the
+path is read about the centre of the excursion's own samples (trimmed mid-range, so the
+lift and the lowering barely move it): the unwrapped phase of the samples at least
+``min_radius`` from that centre gives the number of turns, ``round(|sweep| / 2π)``, and
+the direction, "ccw" when the phase increases (x right, y up; the caller orients the axes
+so this matches the user-facing definition). Each turn's end is where the sweep passes a
+multiple of 2π. An excursion whose path does not enclose area like a circle does
+(``circularity`` below ``min_circularity``), or that sweeps fewer than ``min_turns`` turns,
+has no turns: it was a raise, not circles (a single lift-and-lower with a little forward
+wobble already sweeps one turn about its own centre).
+
+Because the whole excursion is read about a centre that already includes all its samples,
+the first circle is not lost to a settling running centre. The price for live use: turns
+are confirmed when the leg is lowered (a live display can show the excursion in progress).
+Fed one sample at a time, it gives the same turns offline and live.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from hipcoach.config import CircleConfig, HysteresisConfig
+from hipcoach.reps.circles import CircleRep, Direction
+from hipcoach.reps.hysteresis import HysteresisCounter
+
+_TURN = 2.0 * math.pi
+
+
+def circularity(x: np.ndarray, y: np.ndarray) -> float:
+    """|signed area| (shoelace) / (2π σx σy) of a path: 1 for an ellipse traced once at
+    even speed, near 0 for a back-and-forth line. NaN samples are dropped."""
+    ok = np.isfinite(x) & np.isfinite(y)
+    if ok.sum() < 6:
+        return 0.0
+    px, py = x[ok] - x[ok].mean(), y[ok] - y[ok].mean()
+    area = 0.5 * abs(float(np.dot(px, np.roll(py, -1)) - np.dot(py, np.roll(px, -1))))
+    spread = 2.0 * math.pi * float(px.std()) * float(py.std())
+    return area / spread if spread > 0 else 0.0
+
+
+@dataclass(frozen=True)
+class ExcursionCircleConfig:
+    """Lift detection (on y), circle geometry and per-turn duration limits."""
+
+    lift: HysteresisConfig
+    circle: CircleConfig
+    #: Minimum enclosed-area ratio for the excursion to count as circling (0..1).
+    min_circularity: float
+    #: An excursion with fewer whole turns than this is a raise with some wobble, not a
+    #: circle set (one lift-and-lower already sweeps one turn about its own centre).
+    min_turns: int = 2
+
+
+class ExcursionCircleCounter:
+    """Streaming counter of leg circles per lifted excursion (see the module docstring)."""
+
+    def __init__(self, config: ExcursionCircleConfig) -> None:
+        self.config = config
+        self._lift = HysteresisCounter(config.lift)
+        self._buf: list[tuple[float, float, float]] = []
+        self._reps: list[CircleRep] = []
+
+    @property
+    def reps(self) -> tuple[CircleRep, ...]:
+        """Counted turns, in order."""
+        return tuple(self._reps)
+
+    def update(self, t_s: float, x: float, y: float) -> list[CircleRep]:
+        """One sample; returns the turns confirmed by this sample (when the leg came down)."""
+        self._buf.append((t_s, x, y))
+        closed = self._lift.update(t_s, y)
+        if self._lift.state == "rest" and closed is None:
+            del self._buf[:-2]  # keep only what the next excursion's start can need
+            return []
+        if closed is None:
+            return []
+        samples = np.array([s for s in self._buf if closed.start_s <= s[0] <= closed.end_s])
+        self._buf = self._buf[-2:]
+        turns = self._turns(samples) if len(samples) >= 6 else []
+        self._reps.extend(turns)
+        return turns
+
+    def _turns(self, s: np.ndarray) -> list[CircleRep]:
+        t, x, y = s[:, 0], s[:, 1], s[:, 2]
+        if circularity(x, y) < self.config.min_circularity:
+            return []
+        trim = self.config.circle.centre_trim
+        ok = np.isfinite(x) & np.isfinite(y)
+        cx, cy = np.quantile(np.column_stack([x[ok], y[ok]]), [trim, 1 - trim], axis=0).mean(0)
+        r = np.hypot(x - cx, y - cy)
+        use = ok & (r >= self.config.circle.min_radius)
+        if use.sum() < 6:
+            return []
+        phase = np.unwrap(np.arctan2(y[use] - cy, x[use] - cx))
+        sweep = phase - phase[0]
+        n = round(abs(float(sweep[-1])) / _TURN)
+        if n < self.config.min_turns:
+            return []
+        direction: Direction = "ccw" if sweep[-1] > 0 else "cw"
+        reached = np.maximum.accumulate(np.abs(sweep))
+        ends = [float(np.interp(_TURN * k, reached, t[use])) for k in range(1, n + 1)]
+        starts = [float(t[use][0]), *ends[:-1]]
+        radius = float(r[use].mean())
+        out: list[CircleRep] = []
+        for a, b in zip(starts, ends, strict=True):
+            c = self.config.circle
+            if c.min_rep_s <= b - a <= c.max_rep_s:
+                out.append(
+                    CircleRep(len(self._reps) + len(out) + 1, a, b, b - a, radius, direction)
+                )
+        return out

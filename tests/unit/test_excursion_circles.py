@@ -1,0 +1,75 @@
+"""Leg circles counted per lifted excursion: counts, direction, raises give no circles."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from hipcoach.config import CircleConfig, HysteresisConfig
+from hipcoach.reps.excursion_circles import ExcursionCircleConfig, ExcursionCircleCounter
+
+CFG = ExcursionCircleConfig(
+    lift=HysteresisConfig(high=10.0, low=5.0, min_rep_s=0.3, max_rep_s=60.0, max_gap_s=0.5),
+    circle=CircleConfig(min_radius=2.5, min_rep_s=0.3, max_rep_s=5.0),
+    min_circularity=0.75,
+)
+
+
+def lifted_circles(
+    n: int, direction: int, period: float, fps: float, seed: int, noise: float = 0.5
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rest at -4 deg, lift to a circle centred at 20 deg (radius 8), n turns, lower, rest."""
+    rng = np.random.default_rng(seed)
+    lift, rest = 0.6, 1.0
+    total = 2 * rest + 2 * lift + n * period
+    t = np.arange(0.0, total, 1.0 / fps)
+    u = np.clip((t - rest - lift) / (n * period), 0.0, 1.0)
+    theta = -np.pi / 2 + direction * 2 * np.pi * n * u
+    env = np.interp(t, [rest, rest + lift, total - rest - lift, total - rest], [0, 1, 1, 0])
+    x = env * 8.0 * np.cos(theta)
+    y = -4.0 + env * (24.0 + 8.0 * np.sin(theta))
+    return t, x + rng.normal(0, noise, t.size), y + rng.normal(0, noise, t.size)
+
+
+def feed(t: np.ndarray, x: np.ndarray, y: np.ndarray) -> ExcursionCircleCounter:
+    counter = ExcursionCircleCounter(CFG)
+    for i in range(t.size):
+        counter.update(float(t[i]), float(x[i]), float(y[i]))
+    return counter
+
+
+@pytest.mark.parametrize("n", [2, 3, 5, 8])
+@pytest.mark.parametrize("direction", [1, -1])
+@pytest.mark.parametrize("fps", [10.0, 29.97, 60.0])
+def test_counts_and_direction(n: int, direction: int, fps: float) -> None:
+    t, x, y = lifted_circles(n, direction, 1.5, fps, seed=n)
+    reps = feed(t, x, y).reps
+    assert len(reps) == n
+    assert {r.direction for r in reps} == {"ccw" if direction > 0 else "cw"}
+    assert all(6.0 < r.mean_radius < 12.0 for r in reps)
+    ends = [r.end_s for r in reps]
+    assert np.all(np.diff(ends) > 0)
+
+
+def test_mirroring_x_flips_direction() -> None:
+    t, x, y = lifted_circles(4, 1, 1.5, 30.0, seed=1)
+    assert {r.direction for r in feed(t, -x, y).reps} == {"cw"}
+
+
+def test_leg_raises_with_depth_wobble_are_not_circles() -> None:
+    rng = np.random.default_rng(0)
+    t = np.arange(0.0, 12.0, 1 / 30)
+    y = -4 + 24 * np.clip(np.sin(np.pi * t / 1.5), 0, None) ** 2
+    x = 3.0 * np.sin(np.pi * t / 1.5 + 0.8) + rng.normal(0, 0.5, t.size)  # forward wobble
+    assert feed(t, x, y).reps == ()
+
+
+def test_turns_are_confirmed_when_the_leg_comes_down() -> None:
+    t, x, y = lifted_circles(3, 1, 1.5, 30.0, seed=2)
+    counter = ExcursionCircleCounter(CFG)
+    confirmed_at = []
+    for i in range(t.size):
+        if counter.update(float(t[i]), float(x[i]), float(y[i])):
+            confirmed_at.append(t[i])
+    assert len(confirmed_at) == 1
+    assert confirmed_at[0] > t[-1] - 1.6  # after lowering (rest lasts 1 s at the end)
