@@ -170,19 +170,17 @@ def demo(
     ),
     model: ModelOpt = DEFAULTS.pose.model,
 ) -> None:
-    """Run hipcoach on the bundled sample clip."""
-    clip = Path(str(files("hipcoach") / "data" / "demo_single_leg_stance.mp4"))
+    """Analyse the bundled sample: a rendered person doing a short hip series."""
+    clip = Path(str(files("hipcoach") / "data" / "demo_hip_series.mp4"))
     out_dir.mkdir(parents=True, exist_ok=True)
     console.print(f"[dim]{DISCLAIMER}[/]")
-    job = PoseJob(
-        source=str(clip),
-        out=out_dir / "landmarks.csv",
-        overlay=out_dir / "overlay.mp4",
-        settings=_settings(model),
+    job = AnalyzeJob(
+        source=str(clip), settings=_settings(model), landmarks_out=out_dir / "landmarks.csv"
     )
-    result = run_pose(job)
-    console.print(_summary(result, "hipcoach demo: pose"))
-    console.print(f"outputs in [bold]{out_dir}[/]: landmarks.csv, overlay.mp4")
+    result, _, _, _ = run_analyze(job)
+    result.write_json(out_dir / "analysis.json")
+    console.print(render_result(result))
+    console.print(f"outputs in [bold]{out_dir}[/]: analysis.json, landmarks.csv")
 
 
 def version_callback(value: bool) -> None:

@@ -1,0 +1,266 @@
+"""Charts of an analysis as PNG bytes, plus the colours and labels the report and the
+overlay share.
+
+matplotlib is imported inside the chart functions: each figure is drawn on its own Agg
+canvas (no display, no global pyplot state, never set at import) and cleared after use.
+Angles are in degrees, times in seconds from the start of the recording.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Final
+
+import numpy as np
+
+from hipcoach.analysis.analyze import BlockAnalysis
+from hipcoach.analysis.result import AnalysisResult, SetResult
+from hipcoach.exercises.routine import Routine
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+#: One colour per exercise (hex RGB), used by the charts, the report and the overlay.
+EXERCISE_COLOURS: Final[dict[str, str]] = {
+    "small_leg_raise": "#2a9d8f",
+    "bicycle_sidekick": "#8e6bbf",
+    "big_leg_lift": "#e76f51",
+    "leg_circle_ccw": "#d4a017",
+    "leg_circle_cw": "#5a8f3c",
+}
+OTHER_COLOUR: Final = "#888888"
+#: The person's left side orange, right side blue (as the skeleton overlay draws them).
+SIDE_COLOURS: Final[dict[str, str]] = {"left": "#ff8c00", "right": "#00aaff"}
+SIDES: Final = ("left", "right")
+DIRECTION_TEXT: Final[dict[str, str]] = {
+    "ccw": "counter-clockwise (seen from your feet)",
+    "cw": "clockwise (seen from your feet)",
+}
+_DPI: Final = 110
+
+
+def exercise_colour(exercise_id: str) -> str:
+    """Hex colour of an exercise (grey for an id the palette does not know)."""
+    return EXERCISE_COLOURS.get(exercise_id, OTHER_COLOUR)
+
+
+def hex_rgb(colour: str) -> tuple[int, int, int]:
+    """``"#rrggbb"`` -> (r, g, b), each 0..255."""
+    value = colour.lstrip("#")
+    return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
+
+
+def exercise_name(routine: Routine, exercise_id: str) -> str:
+    """The routine's display name of an exercise id (the id itself if unknown)."""
+    for spec in routine.exercises:
+        if spec.id == exercise_id:
+            return spec.name
+    return exercise_id
+
+
+def direction_text(direction: str | None) -> str | None:
+    """Circle direction as the user reads it, seen from the feet looking toward the head."""
+    return DIRECTION_TEXT.get(direction) if direction else None
+
+
+def exercise_order(result: AnalysisResult, routine: Routine) -> list[str]:
+    """Exercise ids found in ``result``, in routine order (unknown ids last)."""
+    found = {s.exercise for s in result.sets}
+    known = [e.id for e in routine.exercises if e.id in found]
+    return known + sorted(found - set(known))
+
+
+@contextmanager
+def _figure(width_in: float, height_in: float) -> Iterator[Figure]:
+    """A figure on its own Agg canvas; cleared (closed) when the block ends."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: PLC0415
+    from matplotlib.figure import Figure  # noqa: PLC0415
+
+    fig = Figure(figsize=(width_in, height_in), dpi=_DPI, layout="constrained")
+    FigureCanvasAgg(fig)
+    try:
+        yield fig
+    finally:
+        fig.clear()
+
+
+def _png(fig: Figure) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=_DPI, facecolor="white")
+    return buf.getvalue()
+
+
+def _style(ax: Axes) -> None:
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.grid(True, color="#e4e4e4", linewidth=0.8)
+    ax.set_axisbelow(True)
+
+
+def block_sets(result: AnalysisResult, block: BlockAnalysis) -> list[tuple[int, SetResult]]:
+    """(1-based set number, set) of the sets that fall inside one side block."""
+    sig = block.signals
+    if sig is None or not len(sig.times_s):
+        return []
+    t0, t1 = float(sig.times_s[0]), float(sig.times_s[-1])
+    return [
+        (k, s)
+        for k, s in enumerate(result.sets, start=1)
+        if s.side == block.view.working_leg and t0 - 1e-6 <= s.start_s <= t1 + 1e-6
+    ]
+
+
+def block_angle_png(
+    result: AnalysisResult, block: BlockAnalysis, routine: Routine, title: str = ""
+) -> bytes | None:
+    """Working-leg abduction (deg) over time (s) in one side block, counted reps shaded in
+    their exercise's colour and each set labelled "#n" (its row in the set table), with the
+    thigh depth cue (deg, + = thigh toward the camera) as a thinner line. None if the
+    block has no signals."""
+    sig = block.signals
+    if sig is None or not len(sig.times_s):
+        return None
+    with _figure(10.0, 3.6) as fig:
+        ax = fig.add_subplot()
+        _style(ax)
+        seen: dict[str, None] = {}
+        for number, s in block_sets(result, block):
+            colour = exercise_colour(s.exercise)
+            for a, b in s.rep_times:
+                ax.axvspan(a, b, color=colour, alpha=0.28, linewidth=0)
+            ax.annotate(
+                f"#{number}",
+                xy=(0.5 * (s.start_s + s.end_s), 1.0),
+                xycoords=("data", "axes fraction"),
+                ha="center",
+                va="bottom",
+                fontsize=9,
+                fontweight="bold",
+                color=colour,
+            )
+            seen.setdefault(s.exercise)
+        ax.plot(sig.times_s, sig.abduction_2d_deg, color="#1f2933", linewidth=1.6)
+        ax.plot(sig.times_s, sig.thigh_depth_deg, color="#7b8794", linewidth=0.8)
+        _block_legend(ax, list(seen), routine)
+        ax.set_xlabel("time (s)")
+        ax.set_ylabel("angle (deg)")
+        ax.set_xlim(float(sig.times_s[0]), float(sig.times_s[-1]))
+        if title:
+            ax.set_title(title, loc="left", fontsize=11, pad=16)
+        return _png(fig)
+
+
+def _block_legend(ax: Axes, exercises: list[str], routine: Routine) -> None:
+    from matplotlib.lines import Line2D  # noqa: PLC0415
+    from matplotlib.patches import Patch  # noqa: PLC0415
+
+    handles: list[Line2D | Patch] = [
+        Line2D([], [], color="#1f2933", linewidth=1.6, label="leg raise angle (abduction)"),
+        Line2D([], [], color="#7b8794", linewidth=0.8, label="thigh depth cue (forward +)"),
+    ]
+    handles += [
+        Patch(color=exercise_colour(e), alpha=0.5, label=exercise_name(routine, e))
+        for e in exercises
+    ]
+    ax.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        fontsize=8,
+        frameon=False,
+    )
+
+
+def _side_values(result: AnalysisResult, exercises: list[str]) -> dict[str, dict[str, list[float]]]:
+    """Per side: total reps and mean peak angle (deg, NaN if none) per exercise."""
+    comp = result.comparison()
+    out: dict[str, dict[str, list[float]]] = {}
+    for side in SIDES:
+        rows = [comp.get(e, {}).get(side, {}) for e in exercises]
+        out[side] = {
+            "reps": [float(r.get("reps", 0)) for r in rows],
+            "peak": [float(r.get("mean_peak_deg", math.nan)) for r in rows],
+        }
+    return out
+
+
+def summary_png(result: AnalysisResult, routine: Routine) -> bytes | None:
+    """Per exercise, left vs right side by side: reps against the target (left panel) and
+    mean peak angle in degrees (right panel). None when the result has no sets."""
+    exercises = exercise_order(result, routine)
+    if not exercises:
+        return None
+    values = _side_values(result, exercises)
+    targets = [next((s.target_reps for s in result.sets if s.exercise == e), None) for e in exercises]
+    y = np.arange(len(exercises))[::-1].astype(float)
+    height = 0.38
+    with _figure(10.0, 1.2 + 0.62 * len(exercises)) as fig:
+        reps_ax, peak_ax = fig.subplots(1, 2, sharey=True)
+        for k, side in enumerate(SIDES):
+            offset = (0.5 - k) * height
+            for ax, key in ((reps_ax, "reps"), (peak_ax, "peak")):
+                vals = np.nan_to_num(np.asarray(values[side][key], float))
+                bars = ax.barh(y + offset, vals, height, color=SIDE_COLOURS[side], label=side)
+                labels = [_bar_label(v, key) for v in values[side][key]]
+                ax.bar_label(bars, labels=labels, padding=3, fontsize=8)
+        for yi, target in zip(y, targets, strict=True):
+            if target:
+                reps_ax.plot([target, target], [yi - 0.45, yi + 0.45], color="#1f2933", lw=1.5)
+        reps_ax.plot([], [], color="#1f2933", lw=1.5, label="target")
+        reps_ax.set_yticks(y, [exercise_name(routine, e) for e in exercises])
+        reps_ax.set_xlabel("reps")
+        peak_ax.set_xlabel("mean peak angle (deg)")
+        for ax in (reps_ax, peak_ax):
+            _style(ax)
+            ax.grid(False, axis="y")
+            ax.margins(x=0.15)
+        reps_ax.legend(fontsize=8, frameon=False, loc="lower right")
+        return _png(fig)
+
+
+def _bar_label(value: float, key: str) -> str:
+    if not math.isfinite(value):
+        return "-"
+    return f"{value:.0f}" if key == "reps" else f"{value:.0f}°"
+
+
+def asymmetry(result: AnalysisResult, routine: Routine) -> list[tuple[str, float]]:
+    """(exercise id, left minus right mean peak angle in deg) for exercises done with both
+    legs and measured on both."""
+    comp = result.comparison()
+    out = []
+    for e in exercise_order(result, routine):
+        sides = comp.get(e, {})
+        if "left" in sides and "right" in sides:
+            diff = float(sides["left"]["mean_peak_deg"]) - float(sides["right"]["mean_peak_deg"])
+            if math.isfinite(diff):
+                out.append((e, diff))
+    return out
+
+
+def asymmetry_png(result: AnalysisResult, routine: Routine) -> bytes | None:
+    """Left minus right mean peak angle (deg) per exercise, bars coloured by the side that
+    went higher. None unless both legs were analysed."""
+    rows = asymmetry(result, routine)
+    if not rows:
+        return None
+    diffs = np.array([d for _, d in rows])
+    y = np.arange(len(rows))[::-1].astype(float)
+    with _figure(10.0, 1.3 + 0.45 * len(rows)) as fig:
+        ax = fig.add_subplot()
+        _style(ax)
+        colours = [SIDE_COLOURS["left" if d >= 0 else "right"] for d in diffs]
+        bars = ax.barh(y, diffs, 0.55, color=colours)
+        ax.bar_label(bars, labels=[f"{d:+.1f}°" for d in diffs], padding=3, fontsize=8)
+        ax.axvline(0.0, color="#1f2933", linewidth=1.0)
+        limit = max(5.0, float(np.abs(diffs).max()) * 1.35)
+        ax.set_xlim(-limit, limit)
+        ax.set_yticks(y, [exercise_name(routine, e) for e, _ in rows])
+        ax.grid(False, axis="y")
+        ax.set_xlabel("left minus right mean peak angle (deg)")
+        ax.text(0.01, 1.02, "◀ right leg higher", transform=ax.transAxes, fontsize=8, ha="left")
+        ax.text(0.99, 1.02, "left leg higher ▶", transform=ax.transAxes, fontsize=8, ha="right")
+        return _png(fig)
