@@ -159,3 +159,34 @@ def test_demo_runs(tmp_path: Path) -> None:
     assert res.returncode == 0, res.stderr
     assert (tmp_path / "hipcoach-demo" / "landmarks.csv").exists()
     assert "not a medical device" in res.stdout
+
+
+def test_analyze_a_squat_video_finds_no_hip_series(tmp_path: Path) -> None:
+    clip = shared_file("tfjs_squat_miniband/pose_squats.mp4")
+    res = run("analyze", clip, "--json", tmp_path / "a.json", "-q")
+    _assert_clean_error(res, 6, "no hip-series exercise found")
+    assert "reps" not in res.stdout
+
+
+def test_analyze_an_empty_room_finds_nobody(tmp_path: Path) -> None:
+    clip = write_clip(
+        tmp_path / "room.mp4", [i / 10 for i in range(10)], gradient_painter(160, 120)
+    )
+    res = run("analyze", clip, "-q")
+    assert res.returncode in (4, 6), res.stderr
+    assert "Traceback" not in res.stderr
+    assert "no person found" in res.stderr or "no hip-series exercise found" in res.stderr
+
+
+def test_analyze_bad_routine_names_line_and_field(tmp_path: Path) -> None:
+    from importlib.resources import files
+
+    text = (files("hipcoach") / "exercises" / "hip_series.toml").read_text()
+    bad = text.replace("rep_high_deg = 10.0", "rep_high_deg = 1.0", 1)
+    assert bad != text
+    path = tmp_path / "routine.toml"
+    path.write_text(bad)
+    clip = shared_file("tfjs_squat_miniband/pose_squats.mp4")
+    res = run("analyze", clip, "--routine", path, "-q")
+    assert res.returncode == 5, res.stderr
+    assert "line" in res.stderr and "rep_high_deg" in res.stderr and "Traceback" not in res.stderr
