@@ -226,6 +226,9 @@ class SegmentSettings(_Frozen):
     min_block_s: float = Field(3.0, ge=0.0)
     #: A pause longer than this between reps of the same kind starts a new set (s).
     set_gap_s: float = Field(3.0, gt=0.0)
+    #: A rep whose peak differs from its run's median peak by more than this starts a new
+    #: set (deg): small raises going straight into big lifts.
+    peak_jump_deg: float = Field(12.0, gt=0.0)
     #: Cost of labelling a set against the routine order, in degrees of range-of-motion
     #: misfit (larger = trust the routine order more).
     order_penalty_deg: float = Field(25.0, ge=0.0)

@@ -81,7 +81,7 @@ def analyse_block(
     events = detect_events(
         sig, routine, view.working_leg, settings.segment, settings.signal.max_gap_s
     )
-    groups = group_events(events, settings.segment.set_gap_s)
+    groups = group_events(events, settings.segment.set_gap_s, settings.segment.peak_jump_deg)
     return BlockAnalysis(block, view, sig, events, label_groups(groups, routine, settings.segment))
 
 

@@ -32,13 +32,23 @@ class LabelledSet:
     events: tuple[Event, ...]
 
 
-def group_events(events: list[Event], set_gap_s: float) -> list[list[Event]]:
-    """Runs of same-kind events, split where the pause between events exceeds ``set_gap_s``."""
+def group_events(
+    events: list[Event], set_gap_s: float, peak_jump_deg: float = DEFAULTS.segment.peak_jump_deg
+) -> list[list[Event]]:
+    """Runs of same-kind events, split where the pause between events exceeds ``set_gap_s``
+    or where a rep's peak differs from the run's median peak by more than ``peak_jump_deg``
+    (small raises straight into big lifts)."""
     groups: list[list[Event]] = []
     for e in events:
-        last = groups[-1][-1] if groups else None
-        if last is not None and last.kind == e.kind and e.start_s - last.end_s <= set_gap_s:
-            groups[-1].append(e)
+        last = groups[-1] if groups else None
+        same = (
+            last is not None
+            and last[-1].kind == e.kind
+            and e.start_s - last[-1].end_s <= set_gap_s
+            and abs(e.peak_deg - float(np.median([x.peak_deg for x in last]))) <= peak_jump_deg
+        )
+        if same and last is not None:
+            last.append(e)
         else:
             groups.append([e])
     return groups

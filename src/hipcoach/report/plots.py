@@ -130,7 +130,7 @@ def block_angle_png(
         for number, s in block_sets(result, block):
             colour = exercise_colour(s.exercise)
             for a, b in s.rep_times:
-                ax.axvspan(a, b, color=colour, alpha=0.28, linewidth=0)
+                ax.axvspan(a, b, facecolor=colour, alpha=0.3, edgecolor="white", linewidth=0.8)
             ax.annotate(
                 f"#{number}",
                 xy=(0.5 * (s.start_s + s.end_s), 1.0),
@@ -188,19 +188,22 @@ def _side_values(result: AnalysisResult, exercises: list[str]) -> dict[str, dict
 
 
 def summary_png(result: AnalysisResult, routine: Routine) -> bytes | None:
-    """Per exercise, left vs right side by side: reps against the target (left panel) and
-    mean peak angle in degrees (right panel). None when the result has no sets."""
+    """Per exercise, left vs right side by side (only the legs analysed): reps against the
+    target (left panel) and mean peak angle in degrees (right panel). None without sets."""
     exercises = exercise_order(result, routine)
     if not exercises:
         return None
     values = _side_values(result, exercises)
-    targets = [next((s.target_reps for s in result.sets if s.exercise == e), None) for e in exercises]
+    targets = [
+        next((s.target_reps for s in result.sets if s.exercise == e), None) for e in exercises
+    ]
     y = np.arange(len(exercises))[::-1].astype(float)
-    height = 0.38
+    sides = [side for side in SIDES if side in result.working_legs]
+    height = 0.38 if len(sides) == 2 else 0.5
     with _figure(10.0, 1.2 + 0.62 * len(exercises)) as fig:
         reps_ax, peak_ax = fig.subplots(1, 2, sharey=True)
-        for k, side in enumerate(SIDES):
-            offset = (0.5 - k) * height
+        for k, side in enumerate(sides):
+            offset = (0.5 * (len(sides) - 1) - k) * height
             for ax, key in ((reps_ax, "reps"), (peak_ax, "peak")):
                 vals = np.nan_to_num(np.asarray(values[side][key], float))
                 bars = ax.barh(y + offset, vals, height, color=SIDE_COLOURS[side], label=side)
@@ -217,7 +220,9 @@ def summary_png(result: AnalysisResult, routine: Routine) -> bytes | None:
             _style(ax)
             ax.grid(False, axis="y")
             ax.margins(x=0.15)
-        reps_ax.legend(fontsize=8, frameon=False, loc="lower right")
+        fig.legend(
+            *reps_ax.get_legend_handles_labels(), loc="outside upper center", ncols=3, fontsize=8
+        )
         return _png(fig)
 
 
@@ -225,6 +230,10 @@ def _bar_label(value: float, key: str) -> str:
     if not math.isfinite(value):
         return "-"
     return f"{value:.0f}" if key == "reps" else f"{value:.0f}°"
+
+
+def _signed_deg(value: float) -> str:
+    return "0°" if abs(value) < 0.05 else f"{value:+.1f}°"
 
 
 def asymmetry(result: AnalysisResult, routine: Routine) -> list[tuple[str, float]]:
@@ -254,7 +263,7 @@ def asymmetry_png(result: AnalysisResult, routine: Routine) -> bytes | None:
         _style(ax)
         colours = [SIDE_COLOURS["left" if d >= 0 else "right"] for d in diffs]
         bars = ax.barh(y, diffs, 0.55, color=colours)
-        ax.bar_label(bars, labels=[f"{d:+.1f}°" for d in diffs], padding=3, fontsize=8)
+        ax.bar_label(bars, labels=[_signed_deg(d) for d in diffs], padding=3, fontsize=8)
         ax.axvline(0.0, color="#1f2933", linewidth=1.0)
         limit = max(5.0, float(np.abs(diffs).max()) * 1.35)
         ax.set_xlim(-limit, limit)
