@@ -12,6 +12,7 @@ from rich.table import Table
 from hipcoach.analysis.analyze import BlockAnalysis, analyze_sequence
 from hipcoach.analysis.result import AnalysisResult
 from hipcoach.cli.pose_cmd import PoseJob, run_pose
+from hipcoach.cli.ui import frame_progress
 from hipcoach.config import Settings
 from hipcoach.exercises.routine import Routine, load_routine
 from hipcoach.sequence.io import load
@@ -44,14 +45,60 @@ def _sequence(job: AnalyzeJob) -> PoseSequence:
     return run_pose(pose).sequence
 
 
-def run_analyze(
-    job: AnalyzeJob,
-) -> tuple[AnalysisResult, list[BlockAnalysis], PoseSequence, Routine]:
+@dataclass(frozen=True)
+class AnalyzeOutput:
+    """The analysis, its per-block details, the landmarks and the routine used."""
+
+    result: AnalysisResult
+    blocks: list[BlockAnalysis]
+    sequence: PoseSequence
+    routine: Routine
+
+
+def run_analyze(job: AnalyzeJob) -> AnalyzeOutput:
     """Pose (or load) → analyse. Raises HipcoachError subclasses for unusable input."""
     routine = load_routine(job.routine_path)
     seq = _sequence(job)
     result, blocks = analyze_sequence(seq, routine, job.settings)
-    return result, blocks, seq, routine
+    return AnalyzeOutput(result, blocks, seq, routine)
+
+
+def write_outputs(
+    out: AnalyzeOutput,
+    job: AnalyzeJob,
+    *,
+    json_out: Path | None,
+    report: Path | None,
+    overlay: Path | None,
+) -> list[tuple[str, Path]]:
+    """Write the requested JSON, HTML report and overlay video; returns (what, path) pairs."""
+    written: list[tuple[str, Path]] = []
+    if json_out is not None:
+        out.result.write_json(json_out)
+        written.append(("JSON", json_out))
+    if report is not None:
+        # Imported on use: the report pulls in matplotlib and Jinja2.
+        from hipcoach.report.html import write_report  # noqa: PLC0415
+
+        path = write_report(out.result, out.blocks, out.sequence, out.routine, report)
+        written.append(("report", path))
+    if overlay is not None:
+        from hipcoach.report.overlay import write_analysis_overlay  # noqa: PLC0415
+
+        with frame_progress(len(out.sequence), "overlay", job.show_progress) as bar:
+            task = bar.task_ids[0]
+            write_analysis_overlay(
+                job.source,
+                out.sequence,
+                out.result,
+                out.blocks,
+                out.routine,
+                overlay,
+                job.settings,
+                progress=lambda done, _total: bar.update(task, completed=done),
+            )
+        written.append(("overlay video", overlay))
+    return written
 
 
 def _fmt(v: float, unit: str = "°") -> str:

@@ -14,9 +14,9 @@ from rich.table import Table
 from hipcoach import __version__
 from hipcoach.analysis.analyze import NO_EXERCISE
 from hipcoach.analysis.view import FIX_PLACEMENT
-from hipcoach.cli.analyze_cmd import AnalyzeJob, render_result, run_analyze
+from hipcoach.cli.analyze_cmd import AnalyzeJob, render_result, run_analyze, write_outputs
 from hipcoach.cli.pose_cmd import PoseJob, run_pose
-from hipcoach.cli.ui import DISCLAIMER, console, frame_progress, print_error
+from hipcoach.cli.ui import DISCLAIMER, console, print_error
 from hipcoach.config import DEFAULTS, ModelName, Settings
 from hipcoach.errors import ConfigError, HipcoachError, NoExerciseError
 from hipcoach.extract import ExtractionResult
@@ -146,38 +146,14 @@ def analyze(
         landmarks_out=landmarks,
         show_progress=not quiet,
     )
-    result, blocks, seq, spec = run_analyze(job)
-    written: list[tuple[str, Path]] = []
-    if json_out is not None:
-        result.write_json(json_out)
-        written.append(("JSON", json_out))
-    if report is not None:
-        # Imported on use: the report needs matplotlib and Jinja2, other commands do not.
-        from hipcoach.report.html import write_report  # noqa: PLC0415
-
-        written.append(("report", write_report(result, blocks, seq, spec, report)))
-    if overlay is not None:
-        from hipcoach.report.overlay import write_analysis_overlay  # noqa: PLC0415
-
-        with frame_progress(len(seq), "overlay", not quiet) as bar:
-            task = bar.task_ids[0]
-            write_analysis_overlay(
-                source,
-                seq,
-                result,
-                blocks,
-                spec,
-                overlay,
-                job.settings,
-                progress=lambda done, _total: bar.update(task, completed=done),
-            )
-        written.append(("overlay video", overlay))
-    if result.sets:
-        console.print(render_result(result))
+    result = run_analyze(job)
+    written = write_outputs(result, job, json_out=json_out, report=report, overlay=overlay)
+    if result.result.sets:
+        console.print(render_result(result.result))
     for what, path in written:
         console.print(f"{what} written to [bold]{path}[/]")
-    if not result.sets:
-        why = [p for p in result.problems if p != NO_EXERCISE]
+    if not result.result.sets:
+        why = [p for p in result.result.problems if p != NO_EXERCISE]
         raise NoExerciseError(NO_EXERCISE + (f": {why[0]}" if why else ""), fix=FIX_PLACEMENT)
 
 
@@ -214,7 +190,7 @@ def demo(
     job = AnalyzeJob(
         source=str(clip), settings=_settings(model), landmarks_out=out_dir / "landmarks.csv"
     )
-    result, _, _, _ = run_analyze(job)
+    result = run_analyze(job).result
     result.write_json(out_dir / "analysis.json")
     console.print(render_result(result))
     console.print(f"outputs in [bold]{out_dir}[/]: analysis.json, landmarks.csv")
