@@ -238,6 +238,10 @@ class SegmentSettings(_Frozen):
     #: An abduction rep overlapping a circle or bicycle rep by more than this share of its
     #: own duration belongs to that rep, not to a raise (0..1).
     max_overlap_share: float = Field(0.3, ge=0.0, le=1.0)
+    #: After the last kick of a bicycle rep the leg comes back down from its hover; for this
+    #: long after a bicycle rep an abduction excursion belongs to it (s). Measured on the
+    #: rendered clips: the last kick-back reads as an ~18 deg "raise" ending ~1.4 s later.
+    bicycle_tail_s: float = Field(1.0, ge=0.0)
     #: Circles are counted on this 2-D path; the running centre window (s).
     circle_centre_window_s: float = Field(2.0, gt=0.0)
     #: A turn counts as a circle only when its path encloses at least this share of the

@@ -138,18 +138,26 @@ def detect_events(
         )
         for r in circ.reps
     ]
-    return resolve_overlaps(sorted(events, key=lambda e: e.start_s), seg.max_overlap_share)
+    ordered = sorted(events, key=lambda e: e.start_s)
+    return resolve_overlaps(ordered, seg.max_overlap_share, seg.bicycle_tail_s)
 
 
-def resolve_overlaps(events: list[Event], max_share: float) -> list[Event]:
+def resolve_overlaps(
+    events: list[Event], max_share: float, bicycle_tail_s: float = 0.0
+) -> list[Event]:
     """Drop abduction events that are really part of a circle set or a bicycle rep: those
-    overlapping another event by more than ``max_share`` of either event's duration."""
-    others = [e for e in events if e.kind != "abduction"]
+    overlapping another event (a bicycle rep extended by ``bicycle_tail_s``) by more than
+    ``max_share`` of either event's duration."""
+    spans = [
+        (o.start_s, o.end_s + (bicycle_tail_s if o.kind == "bicycle" else 0.0))
+        for o in events
+        if o.kind != "abduction"
+    ]
 
     def claimed(e: Event) -> bool:
-        for o in others:
-            overlap = max(0.0, min(e.end_s, o.end_s) - max(e.start_s, o.start_s))
-            shortest = max(min(e.end_s - e.start_s, o.end_s - o.start_s), 1e-9)
+        for a, b in spans:
+            overlap = max(0.0, min(e.end_s, b) - max(e.start_s, a))
+            shortest = max(min(e.end_s - e.start_s, b - a), 1e-9)
             if overlap / shortest > max_share:
                 return True
         return False
