@@ -30,10 +30,15 @@ Metrics (per suite; targets in brackets):
 - phantom reps [0]: reps of found sets lying entirely in a true rest / break / transition
   (getting down or up, side switch) period, plus every rep of a found set that matches no
   true set.
+- stray reps (shown, no target): reps of a matched found set lying outside its true set,
+  e.g. circles counted as extra big lifts; camera view read correctly (shown, no target).
 - time: landmark suite, analysis seconds per minute of video; rendered suite, analysis
   seconds / pose-model inference seconds [<= 0.10].
 
-Form-fault precision/recall is not measured: the analysis emits no form flags yet.
+Form faults: no session of either suite has an injected fault, so precision/recall cannot be
+measured here. When the analysis emits form flags, the fault flags it raises (measurable
+ones) are listed: on these fault-free sessions every one is a false positive. When it emits
+none at all, "form rules: not implemented yet" is printed.
 
     python benchmarks/accuracy.py                      # both suites, table on stdout
     python benchmarks/accuracy.py --suite landmark --seeds 3 --markdown accuracy.md
@@ -63,13 +68,10 @@ from hipcoach.cli.pose_cmd import PoseJob, run_pose
 from hipcoach.config import DEFAULTS
 from hipcoach.sequence.io import load, save
 from hipcoach.sequence.schema import PoseSequence
-from hipcoach.synth.sidelying import DEFAULTS as SCRIPT_DEFAULTS
-from hipcoach.synth.sidelying import (
-    MOVES,
-    SideLyingScript,
-    full_series_script,
-    generate,
-)
+from hipcoach.synth.program import DEFAULTS as SCRIPT_DEFAULTS
+from hipcoach.synth.program import MOVES
+from hipcoach.synth.sidelying import SideLyingScript, full_series_script, generate
+from hipcoach.synth.skeleton import LyingSide, View
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_CACHE = REPO / ".cache" / "accuracy"
@@ -121,8 +123,8 @@ NOISE: dict[str, dict[str, float]] = {
         "dropout_burst_s": 0.2,
     },
 }
-SIDES = ("left", "right")
-VIEWS = ("front", "front_high", "diagonal")
+SIDES: tuple[LyingSide, ...] = ("left", "right")
+VIEWS: tuple[View, ...] = ("front", "front_high", "diagonal")
 FPS = (30.0, 24.0, 29.97)
 
 
@@ -259,8 +261,16 @@ class Score:
     rows: list[SetRow] = field(default_factory=list)
     phantom_rest: int = 0
     phantom_unmatched: int = 0
+    #: Reps of a matched set lying outside its true set (e.g. in the next set): not
+    #: phantoms by the definition above, but shown next to them.
+    stray: int = 0
+    #: The camera view the analysis read, and whether it is the true one.
+    view_ok: bool = True
+    read_view: str = ""
     angle_err_sum: float = 0.0
     angle_n: int = 0
+    #: Per exercise: (sum of |error| in deg, frames).
+    angle_by_exercise: dict[str, tuple[float, int]] = field(default_factory=dict)
     exercise_frames: int = 0
     analysis_s: float = 0.0
     video_s: float = 0.0
@@ -268,8 +278,9 @@ class Score:
     found: list[str] = field(default_factory=list)
     #: Found sets that match no true set, and reps lying in rest/transition periods.
     phantoms: list[str] = field(default_factory=list)
+    #: All flags the analysis emitted, and the measurable fault flags per rule.
     flags: int = 0
-    measurable_flags: int = 0
+    fault_flags: dict[str, int] = field(default_factory=dict)
 
     @property
     def phantom(self) -> int:
@@ -302,7 +313,9 @@ def score_session(
     score.found = [
         f"{s.side[0].upper()} {s.exercise} {s.reps} [{s.start_s:.1f}-{s.end_s:.1f}]" for s in found
     ]
-    used: set[int] = set()
+    score.read_view = result.view
+    score.view_ok = result.view == tags.get("view")
+    used: dict[int, TrueSet] = {}
     for ts in sorted(truth.sets, key=lambda s: s.start_s):
         cands = [
             (_overlap(fs.start_s, fs.end_s, ts.start_s, ts.end_s), k)
@@ -312,23 +325,27 @@ def score_session(
         best = max((c for c in cands if c[0] > 0), default=None)
         n = 0
         if best is not None:
-            used.add(best[1])
+            used[best[1]] = ts
             n = found[best[1]].reps
-        score.rows.append(
-            SetRow(ts.exercise, ts.side, ts.n_reps, n, _direction_ok(ts, result))
-        )
+        score.rows.append(SetRow(ts.exercise, ts.side, ts.n_reps, n, _direction_ok(ts, result)))
     rest = ~truth.in_exercise
     for k, fs in enumerate(found):
         score.flags += len(fs.flags)
-        score.measurable_flags += sum(f.measurable for f in fs.flags)
+        for flag in fs.flags:
+            if flag.measurable:
+                score.fault_flags[flag.rule] = score.fault_flags.get(flag.rule, 0) + 1
         if k not in used:
             score.phantom_unmatched += fs.reps
             score.phantoms.append(f"unmatched {score.found[k]}")
             continue
+        ts = used[k]
         for a, b in fs.rep_times:
             if np.all(rest[_frames_in(truth, a, b)]):
                 score.phantom_rest += 1
                 score.phantoms.append(f"{fs.exercise} rep in rest [{a:.1f}-{b:.1f}]")
+            elif _overlap(a, b, ts.start_s, ts.end_s) <= 0:
+                score.stray += 1
+                score.phantoms.append(f"stray {fs.exercise} rep [{a:.1f}-{b:.1f}]")
     _score_angles(score, blocks, truth)
     return score
 
@@ -362,6 +379,11 @@ def _score_angles(score: Score, blocks: Sequence[BlockAnalysis], truth: Truth) -
         err = np.abs(a[use] - truth.abduction_deg[j[use]])
         score.angle_err_sum += float(err.sum())
         score.angle_n += int(use.sum())
+        labels = truth.exercise[j[use]]
+        for ex in np.unique(labels):
+            e_sum, n = score.angle_by_exercise.get(str(ex), (0.0, 0))
+            sel = labels == ex
+            score.angle_by_exercise[str(ex)] = (e_sum + float(err[sel].sum()), n + int(sel.sum()))
 
 
 # --------------------------------------------------------------------------- suites
@@ -504,6 +526,8 @@ class Summary:
     phantom: int
     phantom_rest: int
     phantom_unmatched: int
+    stray: int
+    view_ok: float
     analysis_s: float
     video_s: float
     pose_s: float
@@ -520,9 +544,7 @@ def summarize(scores: Sequence[Score]) -> Summary:
         sessions=len(scores),
         true_sets=len(rows),
         exact=float(np.mean([r.found_reps == r.true_reps for r in rows])) if rows else nan,
-        rep_mae=(
-            float(np.mean([abs(r.found_reps - r.true_reps) for r in rows])) if rows else nan
-        ),
+        rep_mae=(float(np.mean([abs(r.found_reps - r.true_reps) for r in rows])) if rows else nan),
         direction=float(np.mean(dirs)) if dirs else nan,
         direction_n=len(dirs),
         circle_sets=sum(r.exercise.startswith("leg_circle") for r in rows),
@@ -531,6 +553,8 @@ def summarize(scores: Sequence[Score]) -> Summary:
         phantom=sum(s.phantom for s in scores),
         phantom_rest=sum(s.phantom_rest for s in scores),
         phantom_unmatched=sum(s.phantom_unmatched for s in scores),
+        stray=sum(s.stray for s in scores),
+        view_ok=float(np.mean([s.view_ok for s in scores])) if scores else nan,
         analysis_s=sum(s.analysis_s for s in scores),
         video_s=sum(s.video_s for s in scores),
         pose_s=sum(s.pose_s for s in scores),
@@ -592,7 +616,9 @@ def summary_table(suites: dict[str, Summary]) -> Table:
     table.add("sessions", "", *[str(s.sessions) for s in sums])
     table.add("true sets (circle sets)", "", *[f"{s.true_sets} ({s.circle_sets})" for s in sums])
     row("exact-set share", ">= 0.95", "exact", [(s.exact, _f(s.exact)) for s in sums])
-    row("rep-count MAE (reps/set)", "<= 0.05", "rep_mae", [(s.rep_mae, _f(s.rep_mae)) for s in sums])
+    row(
+        "rep-count MAE (reps/set)", "<= 0.05", "rep_mae", [(s.rep_mae, _f(s.rep_mae)) for s in sums]
+    )
     row(
         "circle direction accuracy",
         "1.0",
@@ -611,6 +637,8 @@ def summary_table(suites: dict[str, Summary]) -> Table:
         "phantom",
         [(s.phantom, f"{s.phantom} ({s.phantom_rest} + {s.phantom_unmatched})") for s in sums],
     )
+    table.add("stray reps (in another set; info)", "", *[str(s.stray) for s in sums])
+    table.add("camera view read correctly (info)", "", *[_f(s.view_ok) for s in sums])
     cells = []
     for n, s in zip(names, sums, strict=True):
         per_min = s.analysis_s / (s.video_s / 60.0) if s.video_s > 0 else float("nan")
@@ -653,7 +681,8 @@ def exercise_table(title: str, scores: Sequence[Score]) -> Table:
         for r in s.rows:
             rows.setdefault(r.exercise, []).append(r)
     table = Table(
-        title, ["exercise", "true sets", "exact", "true reps", "found reps", "bias", "MAE"]
+        title,
+        ["exercise", "true sets", "exact", "true reps", "found reps", "bias", "MAE", "angle MAE"],
     )
     for ex in EXERCISES:
         rs = rows.get(ex)
@@ -661,6 +690,8 @@ def exercise_table(title: str, scores: Sequence[Score]) -> Table:
             continue
         true = sum(r.true_reps for r in rs)
         got = sum(r.found_reps for r in rs)
+        angles = [s.angle_by_exercise.get(ex, (0.0, 0)) for s in scores]
+        n_angle = sum(n for _, n in angles)
         table.add(
             ex,
             len(rs),
@@ -669,25 +700,59 @@ def exercise_table(title: str, scores: Sequence[Score]) -> Table:
             got,
             f"{(got - true) / len(rs):+.2f}",
             _f(float(np.mean([abs(r.found_reps - r.true_reps) for r in rs]))),
+            _f(sum(e for e, _ in angles) / n_angle, 2) if n_angle else "-",
         )
     return table
 
 
 def clip_table(scores: Sequence[Score]) -> Table:
     """Rendered clips: per true set, found vs true reps; then the found sets."""
-    table = Table("rendered clips", ["clip", "view", "true sets: found/true reps", "found sets"])
+    table = Table(
+        "rendered clips",
+        [
+            "clip",
+            "view",
+            "read as",
+            "pose s",
+            "analysis s",
+            "true sets: found/true reps",
+            "found sets",
+        ],
+    )
     for s in scores:
         sets = ", ".join(
             f"{r.exercise} {r.found_reps}/{r.true_reps}"
             + ("" if r.direction_ok in (None, True) else " WRONG DIR")
             for r in s.rows
         )
-        table.add(s.name, s.tags["view"], sets, "; ".join(s.found))
+        timing = (f"{s.pose_s:.1f}", f"{s.analysis_s:.3f}")
+        table.add(s.name, s.tags["view"], s.read_view, *timing, sets, "; ".join(s.found))
     return table
 
 
+def form_note(suites: dict[str, Sequence[Score]]) -> str:
+    """What can be said about form flags (see the module docstring)."""
+    if not any(s.flags for scores in suites.values() for s in scores):
+        return FORM_RULES_NOTE
+    parts = []
+    for name, scores in suites.items():
+        rules: dict[str, int] = {}
+        for s in scores:
+            for rule, n in s.fault_flags.items():
+                rules[rule] = rules.get(rule, 0) + n
+        reps = sum(r.true_reps for s in scores for r in s.rows)
+        detail = ", ".join(f"{k} {v}" for k, v in sorted(rules.items())) or "none"
+        parts.append(f"{name}: {sum(rules.values())} over {reps} true reps ({detail})")
+    return (
+        "form rules: precision/recall not measured (no faults injected in these suites); "
+        "fault flags raised on fault-free sessions (all false positives) - " + "; ".join(parts)
+    )
+
+
 def _print_session(s: Score) -> None:
-    bad = [f"{r.exercise} {r.found_reps}/{r.true_reps}" for r in s.rows if r.found_reps != r.true_reps]
+    bad = [
+        f"{r.exercise} {r.found_reps}/{r.true_reps}" for r in s.rows if r.found_reps != r.true_reps
+    ]
     angle = s.angle_err_sum / s.angle_n if s.angle_n else float("nan")
     print(
         f"  {s.name}: {len(s.rows)} sets, off: {bad or 'none'}, phantom {s.phantom}, "
@@ -718,13 +783,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     tables: list[Table] = []
     suites: dict[str, Summary] = {}
+    all_scores: dict[str, Sequence[Score]] = {}
     if args.suite in ("landmark", "all"):
         t0 = time.perf_counter()
         scores = run_landmark_suite(args.seeds, args.verbose)
         print(f"landmark suite: {len(scores)} sessions in {time.perf_counter() - t0:.1f} s")
         suites["landmark"] = summarize(scores)
-        tables.append(breakdown_table("landmark suite by view and noise", scores, ["view", "noise"]))
-        tables.append(breakdown_table("landmark suite by side and script", scores, ["side", "script"]))
+        all_scores["landmark"] = scores
+        tables.append(
+            breakdown_table("landmark suite by view and noise", scores, ["view", "noise"])
+        )
+        tables.append(
+            breakdown_table("landmark suite by side and script", scores, ["side", "script"])
+        )
         tables.append(exercise_table("landmark suite by exercise", scores))
     if args.suite in ("rendered", "all"):
         dirs = args.rendered_dir or list(DEFAULT_RENDERED)
@@ -733,6 +804,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"rendered suite: {len(rscores)} clip(s) from {', '.join(map(str, dirs))}")
         if rscores:
             suites["rendered"] = summarize(rscores)
+            all_scores["rendered"] = rscores
             tables.append(clip_table(rscores))
             tables.append(exercise_table("rendered suite by exercise", rscores))
     if suites:
@@ -740,12 +812,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     for table in tables:
         print()
         print(table.text())
+    note = form_note(all_scores)
     print()
-    print(FORM_RULES_NOTE)
+    print(note)
     if args.markdown is not None:
         body = "\n\n".join(t.markdown() for t in tables)
         args.markdown.write_text(
-            f"# hipcoach analysis accuracy\n\n{body}\n\n{FORM_RULES_NOTE}\n", encoding="utf-8"
+            f"# hipcoach analysis accuracy\n\n{body}\n\n{note}\n", encoding="utf-8"
         )
     return 0
 

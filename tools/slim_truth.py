@@ -54,7 +54,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = p.parse_args(argv)
     gt = json.loads(args.ground_truth.read_text(encoding="utf-8"))
     args.out.write_text(json.dumps(slim(gt), indent=1) + "\n", encoding="utf-8")
-    print(f"wrote {args.out} ({args.out.stat().st_size / 1024:.0f} KiB, {len(gt['frames'])} frames)")
+    print(
+        f"wrote {args.out} ({args.out.stat().st_size / 1024:.0f} KiB, {len(gt['frames'])} frames)"
+    )
     return 0
 
 

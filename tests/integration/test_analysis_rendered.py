@@ -1,0 +1,191 @@
+"""The whole analysis with the REAL pose model on a rendered hip-series clip with exact truth.
+
+Clip and slim truth: ``tests/data/rendered`` (see its README: lying on the left side, so the
+right leg works; front view; 4 small raises, 3 bicycle-to-sidekicks, 4 big lifts, 3 ccw and
+3 cw circles; 10 fps). True sets are the runs of one ``exercise`` label in the per-frame
+truth, their counts come from the script.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from hipcoach.analysis.analyze import BlockAnalysis, analyze_sequence
+from hipcoach.analysis.result import AnalysisResult, SetResult
+from hipcoach.cli.pose_cmd import PoseJob, run_pose
+from hipcoach.config import DEFAULTS
+from hipcoach.sequence.schema import PoseSequence
+
+pytestmark = pytest.mark.integration
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "rendered"
+CLIP = DATA / "series_left_front.mp4"
+TRUTH = DATA / "series_left_front.truth.json"
+NOT_CIRCLES = ("small_leg_raise", "bicycle_sidekick", "big_leg_lift")
+MAX_ABDUCTION_MAE_DEG = 5.0
+
+
+@dataclass(frozen=True)
+class TrueSet:
+    exercise: str
+    n_reps: int
+    start_s: float
+    end_s: float
+
+
+@dataclass(frozen=True)
+class Run:
+    seq: PoseSequence
+    result: AnalysisResult
+    blocks: list[BlockAnalysis]
+    truth: dict[str, Any]
+    sets: list[TrueSet]
+    t: np.ndarray  # per truth frame (s)
+    exercise: np.ndarray  # per truth frame: exercise id or "rest"
+    abduction: np.ndarray  # per truth frame: working-leg abduction (deg)
+
+
+def true_sets(truth: dict[str, Any]) -> list[TrueSet]:
+    """Runs of one exercise label, matched in order to the script's exercise segments."""
+    t = np.array([f["t"] for f in truth["frames"]])
+    labels = [f["exercise"] for f in truth["frames"]]
+    dt = float(np.median(np.diff(t)))
+    runs: list[list[Any]] = []
+    for i, label in enumerate(labels):
+        if runs and runs[-1][0] == label:
+            runs[-1][2] = i
+        else:
+            runs.append([label, i, i])
+    runs = [r for r in runs if r[0] != "rest"]
+    segments = [s for s in truth["script"] if s["kind"] != "rest"]
+    assert len(runs) == len(segments)
+    return [
+        TrueSet(label, int(seg["reps"]), float(t[i0] - dt / 2), float(t[i1] + dt / 2))
+        for (label, i0, i1), seg in zip(runs, segments, strict=True)
+    ]
+
+
+@pytest.fixture(scope="module")
+def run() -> Run:
+    job = PoseJob(
+        source=str(CLIP),
+        out=None,
+        overlay=None,
+        settings=DEFAULTS,
+        show_progress=False,
+        allow_partial_body=True,
+    )
+    seq = run_pose(job).sequence
+    result, blocks = analyze_sequence(seq)
+    truth = json.loads(TRUTH.read_text(encoding="utf-8"))
+    frames = truth["frames"]
+    return Run(
+        seq=seq,
+        result=result,
+        blocks=blocks,
+        truth=truth,
+        sets=true_sets(truth),
+        t=np.array([f["t"] for f in frames], np.float64),
+        exercise=np.array([f["exercise"] for f in frames]),
+        abduction=np.array([f["top_leg_abduction_deg"] for f in frames], np.float64),
+    )
+
+
+def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
+    return max(0.0, min(a1, b1) - max(a0, b0))
+
+
+def _found(run: Run, true_set: TrueSet, circles_any_direction: bool = False) -> list[SetResult]:
+    return [
+        s
+        for s in run.result.sets
+        if (s.direction is not None if circles_any_direction else s.exercise == true_set.exercise)
+        and _overlap(s.start_s, s.end_s, true_set.start_s, true_set.end_s) > 0
+    ]
+
+
+def _summary(run: Run) -> list[tuple[str, str, int, str | None]]:
+    return [(s.side, s.exercise, s.reps, s.direction) for s in run.result.sets]
+
+
+def test_truth_is_the_short_series(run: Run) -> None:
+    assert [(s.exercise, s.n_reps) for s in run.sets] == [
+        ("small_leg_raise", 4),
+        ("bicycle_sidekick", 3),
+        ("big_leg_lift", 4),
+        ("leg_circle_ccw", 3),
+        ("leg_circle_cw", 3),
+    ]
+    assert len(run.seq) == len(run.truth["frames"]) == 411
+    np.testing.assert_allclose(run.seq.times_s, run.t, atol=1e-3)
+
+
+def test_view_and_working_leg(run: Run) -> None:
+    assert run.truth["working_leg"] == "right"
+    assert run.result.view == "front"
+    assert run.result.lying_on == "left"
+    assert run.result.working_legs == ["right"]
+
+
+@pytest.mark.parametrize("exercise", NOT_CIRCLES)
+def test_raise_bicycle_and_lift_counts_are_exact(run: Run, exercise: str) -> None:
+    (true_set,) = [s for s in run.sets if s.exercise == exercise]
+    assert [s.reps for s in _found(run, true_set)] == [true_set.n_reps], _summary(run)
+
+
+def test_abduction_angle_error(run: Run) -> None:
+    """Image abduction of the working leg vs the true abduction over exercise frames."""
+    errors: list[np.ndarray] = []
+    exercise_frames = int((run.exercise != "rest").sum())
+    for block in run.blocks:
+        assert block.signals is not None
+        t = block.signals.times_s
+        j = np.clip(np.searchsorted(run.t, t - 0.02), 0, len(run.t) - 1)
+        assert np.all(np.abs(run.t[j] - t) < 0.02)  # one truth frame per video frame
+        a = block.signals.abduction_2d_deg
+        use = np.isfinite(a) & (run.exercise[j] != "rest")
+        errors.append(np.abs(a[use] - run.abduction[j[use]]))
+    err = np.concatenate(errors)
+    assert len(err) >= 0.95 * exercise_frames
+    assert float(err.mean()) <= MAX_ABDUCTION_MAE_DEG, f"MAE {err.mean():.2f} deg"
+
+
+def test_no_reps_during_rests(run: Run) -> None:
+    for found in run.result.sets:
+        for a, b in found.rep_times:
+            nearest = int(np.argmin(np.abs(run.t - 0.5 * (a + b))))
+            assert run.exercise[nearest] != "rest", (found.exercise, a, b)
+            assert any(_overlap(a, b, s.start_s, s.end_s) > 0 for s in run.sets)
+
+
+def test_circle_directions_of_found_circle_sets(run: Run) -> None:
+    for true_set in run.sets:
+        if not true_set.exercise.startswith("leg_circle"):
+            continue
+        truth_direction = true_set.exercise.rsplit("_", 1)[1]
+        found = _found(run, true_set, circles_any_direction=True)
+        assert {s.direction for s in found} <= {truth_direction}, _summary(run)
+    for found_set in run.result.sets:
+        if found_set.direction is not None:
+            assert found_set.exercise == f"leg_circle_{found_set.direction}"
+
+
+@pytest.mark.xfail(
+    strict=False,
+    reason="circle counts are a known weak spot on the real model: measured ccw 3/3, cw 2/3 "
+    "on this clip. The cw set here starts at the back point (back-up-forward-down): over "
+    "its first turn the model's depth cue barely shows the leg behind the body, the path "
+    "sweeps ~0.1 turn instead of 1, and the excursion totals 2.0 turns, not 3",
+)
+def test_circle_counts(run: Run) -> None:
+    counts = {}
+    for true_set in run.sets:
+        if true_set.exercise.startswith("leg_circle"):
+            counts[true_set.exercise] = ([s.reps for s in _found(run, true_set)], true_set.n_reps)
+    assert all(found == [n] for found, n in counts.values()), counts
