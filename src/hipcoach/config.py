@@ -242,6 +242,13 @@ class SegmentSettings(_Frozen):
     #: long after a bicycle rep an abduction excursion belongs to it (s). Measured on the
     #: rendered clips: the last kick-back reads as an ~18 deg "raise" ending ~1.4 s later.
     bicycle_tail_s: float = Field(1.0, ge=0.0)
+    #: Likewise the lift into the hover just before a bicycle rep belongs to it (s).
+    bicycle_lead_s: float = Field(0.5, ge=0.0)
+    #: Counters bridge gaps in the signal (no reading) up to this long (s); longer gaps
+    #: abandon the rep in progress. Measured on the noisy landmark suite (2% of frames
+    #: dropped in 0.2 s bursts): 0.25 s lost whole circle sets, 0.8 s kept them
+    #: (exact-set share 0.885 -> 0.941).
+    count_max_gap_s: float = Field(0.8, gt=0.0)
     #: Circles are counted on this 2-D path; the running centre window (s).
     circle_centre_window_s: float = Field(2.0, gt=0.0)
     #: A turn counts as a circle only when its path encloses at least this share of the

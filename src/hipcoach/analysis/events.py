@@ -109,14 +109,13 @@ def _peak_between(t: np.ndarray, v: np.ndarray, a: float, b: float) -> float:
 
 
 def detect_events(
-    sig: LegSignals,
-    routine: Routine,
-    working_leg: Side,
-    seg: SegmentSettings = DEFAULTS.segment,
-    max_gap_s: float = DEFAULTS.signal.max_gap_s,
+    sig: LegSignals, routine: Routine, working_leg: Side, seg: SegmentSettings = DEFAULTS.segment
 ) -> list[Event]:
-    """All abduction, bicycle and circle events of one side block, in time order."""
-    gap = max(max_gap_s, 1e-3)
+    """All abduction, bicycle and circle events of one side block, in time order.
+
+    The counters bridge gaps of up to ``seg.count_max_gap_s`` without a reading.
+    """
+    gap = seg.count_max_gap_s
     abd = HysteresisCounter(abduction_config(routine, gap))
     bike = HysteresisCounter(bicycle_config(_specs(routine, "flexion_extension")[0], seg, gap))
     circ = ExcursionCircleCounter(circle_config(routine, seg, gap))
@@ -139,17 +138,18 @@ def detect_events(
         for r in circ.reps
     ]
     ordered = sorted(events, key=lambda e: e.start_s)
-    return resolve_overlaps(ordered, seg.max_overlap_share, seg.bicycle_tail_s)
+    return resolve_overlaps(ordered, seg)
 
 
-def resolve_overlaps(
-    events: list[Event], max_share: float, bicycle_tail_s: float = 0.0
-) -> list[Event]:
+def resolve_overlaps(events: list[Event], seg: SegmentSettings) -> list[Event]:
     """Drop abduction events that are really part of a circle set or a bicycle rep: those
-    overlapping another event (a bicycle rep extended by ``bicycle_tail_s``) by more than
-    ``max_share`` of either event's duration."""
+    overlapping another event by more than ``max_overlap_share`` of either event's duration,
+    where a bicycle rep is widened by ``bicycle_lead_s`` before and ``bicycle_tail_s`` after
+    (the lift into the hover and the leg coming down after the last kick)."""
     spans = [
-        (o.start_s, o.end_s + (bicycle_tail_s if o.kind == "bicycle" else 0.0))
+        (o.start_s - seg.bicycle_lead_s, o.end_s + seg.bicycle_tail_s)
+        if o.kind == "bicycle"
+        else (o.start_s, o.end_s)
         for o in events
         if o.kind != "abduction"
     ]
@@ -158,7 +158,7 @@ def resolve_overlaps(
         for a, b in spans:
             overlap = max(0.0, min(e.end_s, b) - max(e.start_s, a))
             shortest = max(min(e.end_s - e.start_s, b - a), 1e-9)
-            if overlap / shortest > max_share:
+            if overlap / shortest > seg.max_overlap_share:
                 return True
         return False
 

@@ -9,19 +9,25 @@ unless noted; "middle" = the middle half of the rep, where the leg is up):
 
 - ``range_of_motion``: how far the rep's peak angle lies outside the exercise's target band.
 - ``circle_size``: how far the circle's radius lies outside the target band.
-- ``tempo``: rep duration (s).
+- ``tempo``: rep cycle time (s): from this rep's start to the next rep's start; for the
+  last rep of a set, the set's median cycle time scaled by this rep's share of it (rep
+  duration / median rep duration). Timing between the counter's threshold crossings alone
+  would read a controlled 1.5 s raise as ~0.6 s.
 - ``knee_bent``: median knee flexion in the middle of the rep minus its median at rest.
 - ``toes_up``: median ``foot_up_deg`` in the middle of the rep.
 - ``trunk_leg_alignment``: median ``flexion_depth_deg`` (leg forward of the body line) in
   the middle of the rep.
 - ``pelvis_roll``: largest |``pelvis_roll_deg``| during the rep.
 - ``incomplete_extension``: how far behind the body the thigh gets (min of
-  ``thigh_depth_deg``, sign flipped so + = behind).
+  ``thigh_depth_deg``, sign flipped so + = behind) between the end of the forward phase
+  (the counted rep) and the next rep's start (or 1.5 s after).
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -34,11 +40,23 @@ from hipcoach.exercises.routine import ExerciseSpec, Routine, RuleSpec
 
 NOT_MEASURABLE = "not measurable from this view"
 
-Measure = Callable[[Event, LegSignals, ExerciseSpec], float]
+Measure = Callable[["RepContext"], float]
 
 
-def _window(sig: LegSignals, e: Event, middle: bool) -> np.ndarray:
-    a, b = e.start_s, e.end_s
+@dataclass(frozen=True)
+class RepContext:
+    """One rep and what its measures need: the next rep of the set, the signals, the spec,
+    and the set's median cycle and rep duration (s)."""
+
+    event: Event
+    next_event: Event | None
+    sig: LegSignals
+    spec: ExerciseSpec
+    median_cycle_s: float
+    median_duration_s: float
+
+
+def _window(sig: LegSignals, a: float, b: float, middle: bool) -> np.ndarray:
     if middle:
         a, b = a + 0.25 * (b - a), b - 0.25 * (b - a)
     return np.asarray((sig.times_s >= a) & (sig.times_s <= b))
@@ -53,41 +71,46 @@ def _outside(value: float, lo: float, hi: float) -> float:
     return max(0.0, lo - value, value - hi) if np.isfinite(value) else float("nan")
 
 
-def _rom(e: Event, sig: LegSignals, spec: ExerciseSpec) -> float:
-    return _outside(e.peak_deg, spec.target_peak_deg_min, spec.target_peak_deg_max)
+def _rom(c: RepContext) -> float:
+    return _outside(c.event.peak_deg, c.spec.target_peak_deg_min, c.spec.target_peak_deg_max)
 
 
-def _circle(e: Event, sig: LegSignals, spec: ExerciseSpec) -> float:
-    return _outside(e.get("radius_deg"), spec.target_peak_deg_min, spec.target_peak_deg_max)
+def _circle(c: RepContext) -> float:
+    radius = c.event.get("radius_deg")
+    return _outside(radius, c.spec.target_peak_deg_min, c.spec.target_peak_deg_max)
 
 
-def _tempo(e: Event, sig: LegSignals, spec: ExerciseSpec) -> float:
-    return e.end_s - e.start_s
+def _tempo(c: RepContext) -> float:
+    if c.next_event is not None:
+        return c.next_event.start_s - c.event.start_s
+    share = (c.event.end_s - c.event.start_s) / c.median_duration_s
+    return c.median_cycle_s * share if np.isfinite(c.median_cycle_s) else float("nan")
 
 
-def _knee(e: Event, sig: LegSignals, spec: ExerciseSpec) -> float:
-    rest = np.abs(sig.abduction_2d_deg) < 5.0
-    return _median(sig.knee_flexion_deg, _window(sig, e, True)) - _median(
-        sig.knee_flexion_deg, rest
-    )
+def _knee(c: RepContext) -> float:
+    rest = np.abs(c.sig.abduction_2d_deg) < 5.0
+    middle = _window(c.sig, c.event.start_s, c.event.end_s, True)
+    return _median(c.sig.knee_flexion_deg, middle) - _median(c.sig.knee_flexion_deg, rest)
 
 
-def _toes(e: Event, sig: LegSignals, spec: ExerciseSpec) -> float:
-    return _median(sig.foot_up_deg, _window(sig, e, True))
+def _toes(c: RepContext) -> float:
+    return _median(c.sig.foot_up_deg, _window(c.sig, c.event.start_s, c.event.end_s, True))
 
 
-def _alignment(e: Event, sig: LegSignals, spec: ExerciseSpec) -> float:
-    return _median(sig.flexion_depth_deg, _window(sig, e, True))
+def _alignment(c: RepContext) -> float:
+    middle = _window(c.sig, c.event.start_s, c.event.end_s, True)
+    return _median(c.sig.flexion_depth_deg, middle)
 
 
-def _pelvis(e: Event, sig: LegSignals, spec: ExerciseSpec) -> float:
-    values = np.abs(sig.pelvis_roll_deg[_window(sig, e, False)])
+def _pelvis(c: RepContext) -> float:
+    values = np.abs(c.sig.pelvis_roll_deg[_window(c.sig, c.event.start_s, c.event.end_s, False)])
     with quiet_nan():
         return float(np.nanmax(values)) if values.size else float("nan")
 
 
-def _extension(e: Event, sig: LegSignals, spec: ExerciseSpec) -> float:
-    values = sig.thigh_depth_deg[_window(sig, e, False)]
+def _extension(c: RepContext) -> float:
+    stop = c.next_event.start_s if c.next_event is not None else c.event.end_s + 1.5
+    values = c.sig.thigh_depth_deg[_window(c.sig, c.event.end_s, stop, False)]
     with quiet_nan():
         return -float(np.nanmin(values)) if values.size else float("nan")
 
@@ -104,10 +127,28 @@ MEASURES: dict[str, Measure] = {
 }
 
 
-def _rule_flags(rule: RuleSpec, ls: LabelledSet, sig: LegSignals, cue: str) -> list[Flag]:
+def _contexts(ls: LabelledSet, sig: LegSignals) -> list[RepContext]:
+    ev = ls.events
+    cycles = [b.start_s - a.start_s for a, b in itertools.pairwise(ev)]
+    median_cycle = float(np.median(cycles)) if cycles else float("nan")
+    median_duration = float(np.median([e.end_s - e.start_s for e in ev]))
+    return [
+        RepContext(
+            e,
+            ev[i + 1] if i + 1 < len(ev) else None,
+            sig,
+            ls.exercise,
+            median_cycle,
+            median_duration,
+        )
+        for i, e in enumerate(ev)
+    ]
+
+
+def _rule_flags(rule: RuleSpec, contexts: list[RepContext], cue: str) -> list[Flag]:
     flags = []
-    for index, event in enumerate(ls.events, start=1):
-        value = MEASURES[rule.id](event, sig, ls.exercise)
+    for index, context in enumerate(contexts, start=1):
+        value = MEASURES[rule.id](context)
         if np.isfinite(value) and rule.is_fault(value):
             flags.append(Flag(rule.id, index, float(value), rule.unit, True, cue))
     return flags
@@ -116,6 +157,7 @@ def _rule_flags(rule: RuleSpec, ls: LabelledSet, sig: LegSignals, cue: str) -> l
 def evaluate_rules(ls: LabelledSet, sig: LegSignals, view: str, routine: Routine) -> list[Flag]:
     """Flags of one set: faults per rep, and one "not measurable" flag per unreadable rule."""
     flags: list[Flag] = []
+    contexts = _contexts(ls, sig)
     for rule_id in ls.exercise.rules:
         rule = routine.rule(rule_id)
         if view not in rule.views:
@@ -130,5 +172,5 @@ def evaluate_rules(ls: LabelledSet, sig: LegSignals, view: str, routine: Routine
                 )
             )
             continue
-        flags.extend(_rule_flags(rule, ls, sig, ls.exercise.cue(rule_id)))
+        flags.extend(_rule_flags(rule, contexts, ls.exercise.cue(rule_id)))
     return flags

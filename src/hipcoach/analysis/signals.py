@@ -133,7 +133,7 @@ def decorrelate(y: F64, x: F64, degree: int = 2) -> F64:
     of abduction, so removing the part of the depth cue explained by abduction keeps it.
     """
     ok = np.isfinite(y) & np.isfinite(x)
-    if ok.sum() <= degree + 2 or float(np.std(x[ok])) < 1.0:
+    if ok.sum() <= degree + 2 or float(np.ptp(x[ok])) < 5.0:
         return y  # x barely varies (e.g. a block of rest): nothing to remove
     coef = np.polynomial.polynomial.polyfit(x[ok], y[ok], degree)
     return np.asarray(y - np.polynomial.polynomial.polyval(x, coef), np.float64)
