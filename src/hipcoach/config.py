@@ -259,6 +259,26 @@ class SegmentSettings(_Frozen):
     min_circles_per_lift: int = Field(2, ge=1)
 
 
+class CueSettings(_Frozen):
+    """Spoken/shown form cues during a live session."""
+
+    #: After a cue, no other cue for this long (s).
+    cooldown_s: float = Field(8.0, ge=0.0)
+    #: The same cue is not repeated within this long (s).
+    repeat_after_s: float = Field(30.0, ge=0.0)
+    #: Rule order when several break at once (first = most important).
+    priority: tuple[str, ...] = (
+        "pelvis_roll",
+        "trunk_leg_alignment",
+        "toes_up",
+        "knee_bent",
+        "tempo",
+        "range_of_motion",
+        "incomplete_extension",
+        "circle_size",
+    )
+
+
 class Settings(_Frozen):
     """The whole configuration tree."""
 
@@ -270,6 +290,7 @@ class Settings(_Frozen):
     reps: RepSettings = RepSettings()
     view: ViewSettings = ViewSettings()
     segment: SegmentSettings = SegmentSettings()
+    cues: CueSettings = CueSettings()
 
 
 DEFAULTS = Settings()
