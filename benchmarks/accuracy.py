@@ -1,6 +1,6 @@
 """Accuracy of the offline hip-series analysis (``analyze_sequence``) against ground truth.
 
-Two suites:
+Three suites:
 
 - **landmark**: synthetic sessions from ``hipcoach.synth.sidelying`` (exact geometry plus
   optional noise; NOT the real model's depth errors) over a grid of lying side (left/right),
@@ -35,12 +35,27 @@ Metrics (per suite; targets in brackets):
 - time: landmark suite, analysis seconds per minute of video; rendered suite, analysis
   seconds / pose-model inference seconds [<= 0.10].
 
-Form faults: no session of either suite has an injected fault, so precision/recall cannot be
-measured here. When the analysis emits form flags, the fault flags it raises (measurable
-ones) are listed: on these fault-free sessions every one is a false positive. When it emits
-none at all, "form rules: not implemented yet" is printed.
+Form faults: no session of these two suites has an injected fault. When the analysis emits
+form flags, the fault flags it raises (measurable ones) are listed: on these fault-free
+sessions every one is a false positive. When it emits none at all, "form rules: not
+implemented yet" is printed.
 
-    python benchmarks/accuracy.py                      # both suites, table on stdout
+- **faults**: synthetic single-side sessions (views front and front_high, both lying sides,
+  1.0 px + 0.01 m noise, 30 fps, 2 seeds) of 5-rep small raises, big lifts and circles, one
+  fault type per set injected in a known subset of reps (seed 0: reps 2 and 4, seed 1: reps
+  1 and 5; the others clean), well above the thresholds: toes up 35 deg (rule toes_up),
+  knee bend 35 deg (knee_bent), leg forward 30 deg (trunk_leg_alignment), pelvis roll
+  20 deg (pelvis_roll), momentum (tempo; raises only: the generator's momentum changes
+  raises only). A fault goes only into exercises that list its rule. Found reps are matched
+  to true reps one-to-one by greatest time overlap (not via sets, so a rep counted in a
+  merged or misread set still counts). Per rule and view: recall = faulted reps whose
+  found rep has the rule's flag / faulted reps ("uncounted": no found rep); precision =
+  flags on faulted reps / all the rule's rep flags; false alarms on clean (fault-free)
+  reps; false flags on reps with another fault. A rule the view excludes (the analysis
+  says "not measurable from this view") reads "not measurable": correct behaviour.
+
+    python benchmarks/accuracy.py                      # all suites, tables on stdout
+    python benchmarks/accuracy.py --suite faults -v     # fault suite only (a few seconds)
     python benchmarks/accuracy.py --suite landmark --seeds 3 --markdown accuracy.md
     python benchmarks/accuracy.py --suite rendered --rendered-dir tests/data/rendered
 """
@@ -54,7 +69,7 @@ import math
 import sys
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -66,10 +81,11 @@ from hipcoach.analysis.analyze import BlockAnalysis, analyze_sequence
 from hipcoach.analysis.result import AnalysisResult
 from hipcoach.cli.pose_cmd import PoseJob, run_pose
 from hipcoach.config import DEFAULTS
+from hipcoach.exercises.routine import load_routine
 from hipcoach.sequence.io import load, save
 from hipcoach.sequence.schema import PoseSequence
 from hipcoach.synth.program import DEFAULTS as SCRIPT_DEFAULTS
-from hipcoach.synth.program import MOVES
+from hipcoach.synth.program import MOVES, exercise_id
 from hipcoach.synth.sidelying import SideLyingScript, full_series_script, generate
 from hipcoach.synth.skeleton import LyingSide, View
 
@@ -509,6 +525,229 @@ def run_rendered_suite(dirs: Sequence[Path], cache: Path | None, verbose: bool) 
     return scores
 
 
+# --------------------------------------------------------------------------- fault suite
+#: Rule id -> the generator's fault key, and the injected size (deg; momentum: a flag).
+RULE_FAULTS = {
+    "toes_up": "toes_up_deg",
+    "knee_bent": "knee_bend_deg",
+    "trunk_leg_alignment": "leg_forward_deg",
+    "pelvis_roll": "pelvis_roll_deg",
+    "tempo": "momentum",
+}
+FAULT_SIZES = {"toes_up_deg": 35.0, "knee_bend_deg": 35.0, "leg_forward_deg": 30.0}
+FAULT_SIZES["pelvis_roll_deg"] = 20.0
+FAULT_VIEWS: tuple[View, ...] = ("front", "front_high")
+FAULT_NOISE = {"pixel_noise_px": 1.0, "world_noise_m": 0.01}
+#: Faulted reps (1-based, within each 5-rep set) per seed; the other reps are clean.
+FAULT_REPS = ([2, 4], [1, 5])
+FAULT_SEEDS = 2
+FAULT_SETS: tuple[tuple[str, dict[str, Any]], ...] = (
+    ("small_leg_raise", {"reps": 5, "rep_s": 1.5, "peak_deg": 20.0}),
+    ("big_leg_lift", {"reps": 5, "rep_s": 2.0, "peak_deg": 45.0}),
+    ("leg_circle", {"reps": 5}),
+)
+_SHORT = {"small_leg_raise": "small", "big_leg_lift": "big", "leg_circle": "circle"}
+
+
+def fault_script(reps: list[int]) -> list[dict[str, Any]]:
+    """One fault type per set, the exercises interleaved so consecutive sets differ.
+
+    A fault goes only into exercises whose rules include its rule, and momentum only into
+    raises (the generator's momentum changes raises only).
+    """
+    rules: dict[str, tuple[str, ...]] = {ex.id: ex.rules for ex in load_routine().exercises}
+    segs: list[dict[str, Any]] = [{"kind": "rest", "s": 1.5}]
+    for i, (rule, key) in enumerate(RULE_FAULTS.items()):
+        for kind, extra in FAULT_SETS:
+            seg = {"kind": kind, **VARIATION, **extra}
+            if kind == "leg_circle":
+                seg["direction"] = "ccw" if i % 2 == 0 else "cw"
+                if key == "momentum":
+                    continue
+            if rule not in rules[exercise_id(seg)]:
+                continue
+            seg[key] = list(reps) if key == "momentum" else {"deg": FAULT_SIZES[key], "reps": reps}
+            segs += [seg, {"kind": "rest", "s": 2.0}]
+    return segs
+
+
+@dataclass
+class RuleCount:
+    """Fault-suite counts of one rule (per session, or pooled)."""
+
+    injected: int = 0  # true reps with the rule's fault, rule measurable
+    detected: int = 0  # ... whose matched found rep carries the rule's flag
+    no_rep: int = 0  # ... with no found rep matched
+    flags: int = 0  # measurable fault flags of the rule on reps
+    hits: int = 0  # ... on a found rep matched to a true rep with the rule's fault
+    clean_alarms: int = 0  # ... on a found rep matched to a clean true rep
+    other_alarms: int = 0  # ... on a rep with another fault, or on no true rep
+    other_by: dict[str, int] = field(default_factory=dict)  # ... per fault ("none": no rep)
+    clean_reps: int = 0  # clean true reps in sets the rule applies to
+    not_measurable: int = 0  # sets with the rule's "not measurable from this view" flag
+    nm_injected: int = 0  # faulted true reps in sets where the rule was not measurable
+    by_exercise: dict[str, tuple[int, int]] = field(default_factory=dict)  # (detected, inj)
+
+    def add(self, other: RuleCount) -> None:
+        """Pool ``other`` into this one."""
+        for f in fields(self):
+            if f.name not in ("by_exercise", "other_by"):
+                setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+        for key, v in other.other_by.items():
+            self.other_by[key] = self.other_by.get(key, 0) + v
+        for ex, (d, n) in other.by_exercise.items():
+            d0, n0 = self.by_exercise.get(ex, (0, 0))
+            self.by_exercise[ex] = (d0 + d, n0 + n)
+
+
+def match_reps(
+    result: AnalysisResult, true_reps: Sequence[dict[str, Any]]
+) -> dict[tuple[int, int], dict[str, Any]]:
+    """(found set index, rep number from 1) -> true rep of the same working leg, one-to-one,
+    greatest time overlap first. Reps are matched directly (not via their sets), so a
+    rep counted in a merged or misread set is still attributed to the true rep it covers."""
+    pairs = [
+        (_overlap(a, b, float(t["start"]), float(t["end"])), (k, n), j)
+        for k, fs in enumerate(result.sets)
+        for n, (a, b) in enumerate(fs.rep_times, start=1)
+        for j, t in enumerate(true_reps)
+        if t["side"] == fs.side
+    ]
+    out: dict[tuple[int, int], dict[str, Any]] = {}
+    taken: set[int] = set()
+    for ov, key, j in sorted(pairs, key=lambda p: p[0], reverse=True):
+        if ov > 0 and key not in out and j not in taken:
+            out[key] = true_reps[j]
+            taken.add(j)
+    return out
+
+
+def score_faults(result: AnalysisResult, gt: dict[str, Any]) -> dict[str, RuleCount]:
+    """Per rule: injected/detected reps, flags and their attribution (see ``RuleCount``)."""
+    truth = synth_truth(gt)
+    true_reps = gt["events"]["reps"]
+    rules: dict[str, tuple[str, ...]] = {ex.id: ex.rules for ex in load_routine().exercises}
+    counts = {rule: RuleCount() for rule in RULE_FAULTS}
+    rep_map = match_reps(result, true_reps)
+    found_of = {(int(r["set"]), int(r["index"])): key for key, r in rep_map.items()}
+    # The view rules a rule out for every set of an exercise: "not measurable" flags.
+    nm = {(fs.exercise, f.rule) for fs in result.sets for f in fs.flags if not f.measurable}
+    flagged = {
+        (k, f.rep, f.rule) for k, fs in enumerate(result.sets) for f in fs.flags if f.measurable
+    }
+    for rule, fault in RULE_FAULTS.items():
+        c = counts[rule]
+        for j, ts in enumerate(truth.sets):
+            if rule not in rules[ts.exercise]:
+                continue
+            reps_j = [r for r in true_reps if r["set"] == j]
+            faulted = [r for r in reps_j if fault in r["faults"]]
+            if (ts.exercise, rule) in nm:
+                c.not_measurable += 1
+                c.nm_injected += len(faulted)
+                continue
+            c.clean_reps += sum(not r["faults"] for r in reps_j)
+            ex = _SHORT.get(ts.exercise, "circle")
+            for r in faulted:
+                hit = found_of.get((j, int(r["index"])))
+                ok = hit is not None and (*hit, rule) in flagged
+                c.injected += 1
+                c.detected += ok
+                c.no_rep += hit is None
+                d, n = c.by_exercise.get(ex, (0, 0))
+                c.by_exercise[ex] = (d + ok, n + 1)
+    for k, fs in enumerate(result.sets):
+        for f in fs.flags:
+            if not f.measurable or f.rep is None or f.rule not in counts:
+                continue
+            c = counts[f.rule]
+            c.flags += 1
+            r = rep_map.get((k, f.rep))
+            if r is not None and RULE_FAULTS[f.rule] in r["faults"]:
+                c.hits += 1
+            elif r is not None and not r["faults"]:
+                c.clean_alarms += 1
+            else:
+                c.other_alarms += 1
+                for key in sorted(r["faults"]) if r is not None else ["none"]:
+                    c.other_by[key] = c.other_by.get(key, 0) + 1
+    return counts
+
+
+def run_fault_suite(seeds: int, verbose: bool) -> dict[tuple[str, str], RuleCount]:
+    """Generate, analyse and score the fault sessions; counts pooled per (rule, view)."""
+    pooled: dict[tuple[str, str], RuleCount] = {}
+    for view in FAULT_VIEWS:
+        for side in SIDES:
+            for seed in range(seeds):
+                reps = FAULT_REPS[seed % len(FAULT_REPS)]
+                script = SideLyingScript(
+                    fault_script(reps), side_lying_on=side, view=view, fps=30.0, seed=200 + seed
+                )
+                session = generate(
+                    script,
+                    pixel_noise_px=FAULT_NOISE["pixel_noise_px"],
+                    world_noise_m=FAULT_NOISE["world_noise_m"],
+                )
+                result, _ = analyze_sequence(session.sequence)
+                counts = score_faults(result, session.truth)
+                for rule, c in counts.items():
+                    pooled.setdefault((rule, view), RuleCount()).add(c)
+                if verbose:
+                    got = ", ".join(
+                        f"{r} {c.detected}/{c.injected} fa {c.clean_alarms + c.other_alarms}"
+                        for r, c in counts.items()
+                    )
+                    print(f"  faults {side}/{view}/seed{seed}: {got}", file=sys.stderr)
+    return pooled
+
+
+def fault_suite_table(verbose: bool) -> Table:
+    """Run the fault suite, print its timing, return its table."""
+    t0 = time.perf_counter()
+    pooled = run_fault_suite(FAULT_SEEDS, verbose)
+    n = len(FAULT_VIEWS) * len(SIDES) * FAULT_SEEDS
+    print(f"fault suite: {n} sessions in {time.perf_counter() - t0:.1f} s")
+    return fault_table(pooled, n)
+
+
+def fault_table(pooled: dict[tuple[str, str], RuleCount], sessions: int) -> Table:
+    """Per rule and view: recall, precision, false alarms on clean reps."""
+    table = Table(
+        f"fault suite ({sessions} sessions; rep matched by time overlap)",
+        [
+            "rule <- injected fault",
+            "view",
+            "recall",
+            "recall by exercise",
+            "precision",
+            "false alarms on clean reps",
+            "false flags on other reps (their fault)",
+        ],
+    )
+    for (rule, view), c in pooled.items():
+        label = f"{rule} <- {RULE_FAULTS[rule]}"
+        if c.not_measurable and not c.injected:
+            nm = f"not measurable ({c.nm_injected} injected)"
+            table.add(label, view, nm, "-", "-", "-", "-")
+            continue
+        recall = c.detected / c.injected if c.injected else float("nan")
+        precision = c.hits / c.flags if c.flags else float("nan")
+        miss = f", {c.no_rep} uncounted" if c.no_rep else ""
+        by_ex = " ".join(f"{ex} {d}/{n}" for ex, (d, n) in c.by_exercise.items())
+        table.add(
+            label,
+            view,
+            f"{_f(recall, 2)} ({c.detected}/{c.injected}{miss})",
+            by_ex,
+            f"{_f(precision, 2)} ({c.hits}/{c.flags})",
+            f"{c.clean_alarms} of {c.clean_reps}",
+            f"{c.other_alarms}"
+            + (f" ({', '.join(f'{k} {v}' for k, v in c.other_by.items())})" if c.other_by else ""),
+        )
+    return table
+
+
 # --------------------------------------------------------------------------- summary
 @dataclass(frozen=True)
 class Summary:
@@ -766,7 +1005,7 @@ def _print_session(s: Score) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the suites, print the tables, optionally write them as markdown."""
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    p.add_argument("--suite", choices=("landmark", "rendered", "all"), default="all")
+    p.add_argument("--suite", choices=("landmark", "rendered", "faults", "all"), default="all")
     p.add_argument("--seeds", type=int, default=2, help="seeds per landmark grid cell (2-3)")
     p.add_argument(
         "--rendered-dir",
@@ -807,14 +1046,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             all_scores["rendered"] = rscores
             tables.append(clip_table(rscores))
             tables.append(exercise_table("rendered suite by exercise", rscores))
+    fault_tables = [fault_suite_table(args.verbose)] if args.suite in ("faults", "all") else []
     if suites:
         tables.insert(0, summary_table(suites))
+    tables += fault_tables
     for table in tables:
         print()
         print(table.text())
-    note = form_note(all_scores)
-    print()
-    print(note)
+    note = form_note(all_scores) if all_scores else ""
+    if note:
+        print()
+        print(note)
     if args.markdown is not None:
         body = "\n\n".join(t.markdown() for t in tables)
         args.markdown.write_text(

@@ -17,7 +17,8 @@ unless noted; "middle" = the middle half of the rep, where the leg is up):
 - ``toes_up``: median ``foot_up_deg`` in the middle of the rep.
 - ``trunk_leg_alignment``: median ``flexion_depth_deg`` (leg forward of the body line) in
   the middle of the rep.
-- ``pelvis_roll``: largest |``pelvis_roll_deg``| during the rep.
+- ``pelvis_roll``: 80th percentile of |``pelvis_roll_deg``| in the middle of the rep (a
+  rolled neighbouring rep must not leak in at the rep's edges).
 - ``incomplete_extension``: how far behind the body the thigh gets (min of
   ``thigh_depth_deg``, sign flipped so + = behind) between the end of the forward phase
   (the counted rep) and the next rep's start (or 1.5 s after).
@@ -103,9 +104,10 @@ def _alignment(c: RepContext) -> float:
 
 
 def _pelvis(c: RepContext) -> float:
-    values = np.abs(c.sig.pelvis_roll_deg[_window(c.sig, c.event.start_s, c.event.end_s, False)])
+    middle = _window(c.sig, c.event.start_s, c.event.end_s, True)
+    values = np.abs(c.sig.pelvis_roll_deg[middle])
     with quiet_nan():
-        return float(np.nanmax(values)) if values.size else float("nan")
+        return float(np.nanpercentile(values, 80)) if values.size else float("nan")
 
 
 def _extension(c: RepContext) -> float:
