@@ -8,7 +8,6 @@ Never runs ``playwright install``: the browser comes from the system package ``c
 from __future__ import annotations
 
 import os
-
 from datetime import datetime
 from pathlib import Path
 from typing import Any
