@@ -284,7 +284,7 @@ def test_missing_cue_points_at_cues_table(tmp_path: Path) -> None:
         ("leg_circle_ccw", 3, "max_reps", "max_reps = 3", "at least target_reps"),
         ("leg_circle_cw", 4, "direction", 'direction = "ccw"', "does not match"),
         ("small_leg_raise", 0, "signal", 'signal = "circle"', "counted from"),
-        ("small_leg_raise", 0, "min_rep_s", "min_rep_s = 0.9", "tempo threshold"),
+        ("small_leg_raise", 0, "max_rep_s", "max_rep_s = 0.2", "greater than min_rep_s"),
         ("bicycle_sidekick", 1, "extension_low_deg", "extension_low_deg = -5.5", "at least -5.0"),
         ("big_leg_lift", 2, "rep_high_deg", "rep_high_deg = 40.0", "target_peak_deg_min"),
     ],

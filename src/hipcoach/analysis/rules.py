@@ -9,10 +9,9 @@ unless noted; "middle" = the middle half of the rep, where the leg is up):
 
 - ``range_of_motion``: how far the rep's peak angle lies outside the exercise's target band.
 - ``circle_size``: how far the circle's radius lies outside the target band.
-- ``tempo``: rep cycle time (s): from this rep's start to the next rep's start; for the
-  last rep of a set, the set's median cycle time scaled by this rep's share of it (rep
-  duration / median rep duration). Timing between the counter's threshold crossings alone
-  would read a controlled 1.5 s raise as ~0.6 s.
+- ``tempo``: lift time (s): the rep's abduction amplitude divided by its fast (95th
+  percentile) angular speed, i.e. how long the lift would take at that speed. Swinging the
+  leg (momentum) halves it; it does not depend on how long the leg rests between reps.
 - ``knee_bent``: median knee flexion in the middle of the rep minus its median at rest.
 - ``toes_up``: median ``foot_up_deg`` in the middle of the rep.
 - ``trunk_leg_alignment``: median ``flexion_depth_deg`` (leg forward of the body line) in
@@ -82,10 +81,15 @@ def _circle(c: RepContext) -> float:
 
 
 def _tempo(c: RepContext) -> float:
-    if c.next_event is not None:
-        return c.next_event.start_s - c.event.start_s
-    share = (c.event.end_s - c.event.start_s) / c.median_duration_s
-    return c.median_cycle_s * share if np.isfinite(c.median_cycle_s) else float("nan")
+    """Lift time (s): the rep's abduction amplitude over its fast (95th percentile) speed."""
+    t, a = c.sig.times_s, c.sig.abduction_2d_deg
+    near = _window(c.sig, c.event.start_s - 0.5, c.event.end_s + 0.5, False)
+    if near.sum() < 4:
+        return float("nan")
+    with quiet_nan():
+        speed = float(np.nanpercentile(np.abs(np.gradient(a[near], t[near])), 95))
+        amplitude = float(np.nanmax(a[near]) - np.nanpercentile(a[near], 5))
+    return amplitude / speed if speed > 0 else float("nan")
 
 
 def _knee(c: RepContext) -> float:

@@ -357,17 +357,6 @@ def _check_ids(table: str, ids: list[str], allowed: Sequence[str], *, require_al
 
 def _check_against_rules(index: int, ex: ExerciseSpec, rules: dict[RuleId, RuleSpec]) -> None:
     """Counter thresholds must agree with the rules that judge the same movement."""
-    tempo = rules.get("tempo")
-    if (
-        tempo is not None
-        and "tempo" in ex.rules
-        and not (ex.min_rep_s < tempo.threshold < ex.max_rep_s)
-    ):
-        raise LocatedValueError(
-            ("exercise", index, "min_rep_s"),
-            f"the tempo threshold ({tempo.threshold} s) must lie between min_rep_s and "
-            "max_rep_s, or too-fast reps could not be flagged",
-        )
     extension = rules.get("incomplete_extension")
     if (
         extension is not None
