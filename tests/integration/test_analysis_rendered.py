@@ -1,15 +1,18 @@
-"""The whole analysis with the REAL pose model on a rendered hip-series clip with exact truth.
+"""The whole analysis with the REAL pose model on rendered hip-series clips with exact truth.
 
-Clip and slim truth: ``tests/data/rendered`` (see its README: lying on the left side, so the
-right leg works; front view; 4 small raises, 3 bicycle-to-sidekicks, 4 big lifts, 3 ccw and
-3 cw circles; 10 fps). True sets are the runs of one ``exercise`` label in the per-frame
-truth, their counts come from the script.
+Three clips of the same short series (4 small raises, 3 bicycle-to-sidekicks, 4 big lifts,
+3 ccw and 3 cw circles; 10 fps): lying on the left side (right leg works) from the front --
+the package's demo clip --, its mirror lying on the right side (left leg works), and lying on
+the left seen from a raised camera. Clips and slim truths: ``tests/data/rendered`` (README).
+True sets are the runs of one ``exercise`` label in the per-frame truth, their counts come
+from the script.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +28,25 @@ from hipcoach.sequence.schema import PoseSequence
 pytestmark = pytest.mark.integration
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "rendered"
-CLIP = DATA / "series_left_front.mp4"
-TRUTH = DATA / "series_left_front.truth.json"
+DEMO = Path(str(files("hipcoach") / "data" / "demo_hip_series.mp4"))
+
+
+@dataclass(frozen=True)
+class Clip:
+    name: str
+    video: Path
+    view: str
+    lying_on: str
+    working_leg: str
+
+
+CLIPS = (
+    Clip("series_left_front", DEMO, "front", "left", "right"),
+    Clip("series_right_front", DATA / "series_right_front.mp4", "front", "right", "left"),
+    Clip(
+        "series_left_front_high", DATA / "series_left_front_high.mp4", "front_high", "left", "right"
+    ),
+)
 NOT_CIRCLES = ("small_leg_raise", "bicycle_sidekick", "big_leg_lift")
 MAX_ABDUCTION_MAE_DEG = 5.0
 
@@ -41,6 +61,7 @@ class TrueSet:
 
 @dataclass(frozen=True)
 class Run:
+    clip: Clip
     seq: PoseSequence
     result: AnalysisResult
     blocks: list[BlockAnalysis]
@@ -71,10 +92,11 @@ def true_sets(truth: dict[str, Any]) -> list[TrueSet]:
     ]
 
 
-@pytest.fixture(scope="module")
-def run() -> Run:
+@pytest.fixture(scope="module", params=CLIPS, ids=[c.name for c in CLIPS])
+def run(request: pytest.FixtureRequest) -> Run:
+    clip: Clip = request.param
     job = PoseJob(
-        source=str(CLIP),
+        source=str(clip.video),
         out=None,
         overlay=None,
         settings=DEFAULTS,
@@ -83,9 +105,10 @@ def run() -> Run:
     )
     seq = run_pose(job).sequence
     result, blocks = analyze_sequence(seq)
-    truth = json.loads(TRUTH.read_text(encoding="utf-8"))
+    truth = json.loads((DATA / f"{clip.name}.truth.json").read_text(encoding="utf-8"))
     frames = truth["frames"]
     return Run(
+        clip=clip,
         seq=seq,
         result=result,
         blocks=blocks,
@@ -127,10 +150,11 @@ def test_truth_is_the_short_series(run: Run) -> None:
 
 
 def test_view_and_working_leg(run: Run) -> None:
-    assert run.truth["working_leg"] == "right"
-    assert run.result.view == "front"
-    assert run.result.lying_on == "left"
-    assert run.result.working_legs == ["right"]
+    assert run.truth["working_leg"] == run.clip.working_leg
+    assert run.truth["lying_on_side"] == run.clip.lying_on
+    assert run.result.view == run.clip.view
+    assert run.result.lying_on == run.clip.lying_on
+    assert run.result.working_legs == [run.clip.working_leg]
 
 
 @pytest.mark.parametrize("exercise", NOT_CIRCLES)

