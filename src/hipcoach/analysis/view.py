@@ -199,6 +199,11 @@ def assess_view(
     yaw, pitch = _world_angles(seq, geo.lying, leg_labels, signal.min_visibility)
     view = _classify(yaw, pitch, settings)
     problems = _framing_problems(geo, settings)
+    if view in ("front", "front_high") and yaw > settings.oblique_warn_yaw_deg:
+        problems.append(
+            f"the camera looks oblique (body turned about {yaw:.0f} deg out of "
+            "the picture plane): counts may be unreliable"
+        )
     if view in ("feet", "unknown"):
         problems.insert(
             0, f"this camera view cannot be read (body turned {yaw:.0f} deg away from square-on)"
