@@ -190,10 +190,16 @@ def demo(
     job = AnalyzeJob(
         source=str(clip), settings=_settings(model), landmarks_out=out_dir / "landmarks.csv"
     )
-    result = run_analyze(job).result
-    result.write_json(out_dir / "analysis.json")
-    console.print(render_result(result))
-    console.print(f"outputs in [bold]{out_dir}[/]: analysis.json, landmarks.csv")
+    output = run_analyze(job)
+    write_outputs(
+        output,
+        job,
+        json_out=out_dir / "analysis.json",
+        report=out_dir / "report.html",
+        overlay=None,
+    )
+    console.print(render_result(output.result))
+    console.print(f"outputs in [bold]{out_dir}[/]: analysis.json, report.html, landmarks.csv")
 
 
 def version_callback(value: bool) -> None:
