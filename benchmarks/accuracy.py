@@ -86,7 +86,7 @@ from hipcoach.sequence.io import load, save
 from hipcoach.sequence.schema import PoseSequence
 from hipcoach.synth.program import DEFAULTS as SCRIPT_DEFAULTS
 from hipcoach.synth.program import MOVES, exercise_id
-from hipcoach.synth.sidelying import SideLyingScript, full_series_script, generate
+from hipcoach.synth.sidelying import SHORT_SERIES, SideLyingScript, full_series_script, generate
 from hipcoach.synth.skeleton import LyingSide, View
 
 REPO = Path(__file__).resolve().parents[1]
@@ -113,19 +113,7 @@ TARGETS = {
 FORM_RULES_NOTE = "form rules: not implemented yet (the analysis emits no form flags)"
 
 # The renderer's series_short.json (4 small raises, 3 bicycle, 4 big lifts, 3+3 circles).
-SHORT_SCRIPT: list[dict[str, Any]] = [
-    {"kind": "rest", "s": 1.5},
-    {"kind": "small_leg_raise", "reps": 4, "rep_s": 1.5, "peak_deg": 20},
-    {"kind": "rest", "s": 1.0},
-    {"kind": "bicycle_sidekick", "reps": 3},
-    {"kind": "rest", "s": 1.0},
-    {"kind": "big_leg_lift", "reps": 4, "rep_s": 2.0, "peak_deg": 45},
-    {"kind": "rest", "s": 1.0},
-    {"kind": "leg_circle", "reps": 3, "direction": "ccw"},
-    {"kind": "rest", "s": 1.0},
-    {"kind": "leg_circle", "reps": 3, "direction": "cw"},
-    {"kind": "rest", "s": 1.5},
-]
+SHORT_SCRIPT: list[dict[str, Any]] = [dict(seg) for seg in SHORT_SERIES]
 #: Natural variation added to every exercise segment of the synthetic scripts.
 VARIATION = {"speed_var": 0.1, "amp_var": 0.1, "jitter_deg": 0.5}
 NOISE: dict[str, dict[str, float]] = {

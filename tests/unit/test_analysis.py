@@ -21,6 +21,7 @@ from hipcoach.sequence.builder import SequenceBuilder
 from hipcoach.sequence.schema import PoseSequence
 from hipcoach.synth import BodyPose, Camera, candidate_from_body, standing_body
 from hipcoach.synth.sidelying import (
+    SHORT_SERIES,
     SideLyingScript,
     SyntheticSession,
     full_series_script,
@@ -34,19 +35,7 @@ LIGHT_NOISE: dict[str, float] = {
     "visibility_noise": 0.02,
 }
 #: The renderer's series_short.json: every exercise of the routine, few reps.
-SHORT: list[dict[str, Any]] = [
-    {"kind": "rest", "s": 1.5},
-    {"kind": "small_leg_raise", "reps": 4, "rep_s": 1.5, "peak_deg": 20},
-    {"kind": "rest", "s": 1.0},
-    {"kind": "bicycle_sidekick", "reps": 3},
-    {"kind": "rest", "s": 1.0},
-    {"kind": "big_leg_lift", "reps": 4, "rep_s": 2.0, "peak_deg": 45},
-    {"kind": "rest", "s": 1.0},
-    {"kind": "leg_circle", "reps": 3, "direction": "ccw"},
-    {"kind": "rest", "s": 1.0},
-    {"kind": "leg_circle", "reps": 3, "direction": "cw"},
-    {"kind": "rest", "s": 1.5},
-]
+SHORT: list[dict[str, Any]] = [dict(seg) for seg in SHORT_SERIES]
 SHORT_ORDER = [
     "small_leg_raise",
     "bicycle_sidekick",

@@ -234,6 +234,24 @@ def generate(
     return SyntheticSession(seq, _truth(script, segments, segs, ch, cam))
 
 
+#: The short series of the rendered test clips and the demo (``series_short.json``): every
+#: exercise of the routine with few reps (4 small raises, 3 bicycles, 4 big lifts, 3 + 3
+#: circles) and short rests.
+SHORT_SERIES: tuple[dict[str, Any], ...] = (
+    {"kind": "rest", "s": 1.5},
+    {"kind": "small_leg_raise", "reps": 4, "rep_s": 1.5, "peak_deg": 20},
+    {"kind": "rest", "s": 1.0},
+    {"kind": "bicycle_sidekick", "reps": 3},
+    {"kind": "rest", "s": 1.0},
+    {"kind": "big_leg_lift", "reps": 4, "rep_s": 2.0, "peak_deg": 45},
+    {"kind": "rest", "s": 1.0},
+    {"kind": "leg_circle", "reps": 3, "direction": "ccw"},
+    {"kind": "rest", "s": 1.0},
+    {"kind": "leg_circle", "reps": 3, "direction": "cw"},
+    {"kind": "rest", "s": 1.5},
+)
+
+
 def full_series_script(
     side_first: LyingSide = "left", reps: int | dict[str, int] | None = None
 ) -> list[dict[str, Any]]:
