@@ -33,6 +33,24 @@ class Rejection(Generic[RepT]):
     reason: RejectReason
 
 
+class CounterLog(Generic[RepT]):
+    """What every counter keeps: the counted reps and the rejected attempts, in order."""
+
+    def _clear_log(self) -> None:
+        self._reps: list[RepT] = []
+        self._rejected: list[Rejection[RepT]] = []
+
+    @property
+    def reps(self) -> tuple[RepT, ...]:
+        """The counted reps, in order (``index`` 1, 2, ...)."""
+        return tuple(self._reps)
+
+    @property
+    def rejected(self) -> tuple[Rejection[RepT], ...]:
+        """Attempts not counted ("too short", "too long", "gap"), in order."""
+        return tuple(self._rejected)
+
+
 class SampleClock:
     """Checks that sample times (s) are finite and strictly increasing between calls."""
 

@@ -60,6 +60,7 @@ from numpy.typing import ArrayLike
 
 from hipcoach.config import CircleConfig
 from hipcoach.reps._common import (
+    CounterLog,
     Rejection,
     SampleClock,
     as_series,
@@ -123,7 +124,7 @@ class _Segment:
         return _Mark(self.acc, t_s, self.sum_r, self.n)
 
 
-class CircleCounter:
+class CircleCounter(CounterLog[CircleRep]):
     """Streaming counter of full turns of a 2-D path (see the module docstring)."""
 
     def __init__(self, config: CircleConfig) -> None:
@@ -137,18 +138,7 @@ class CircleCounter:
         self._running: tuple[float, float] | None = None
         self._seg: _Segment | None = None
         self._centre: tuple[float, float] = (math.nan, math.nan)
-        self._reps: list[CircleRep] = []
-        self._rejected: list[Rejection[CircleRep]] = []
-
-    @property
-    def reps(self) -> tuple[CircleRep, ...]:
-        """The counted turns, in order."""
-        return tuple(self._reps)
-
-    @property
-    def rejected(self) -> tuple[Rejection[CircleRep], ...]:
-        """Turns not counted ("too short" / "too long"), in order."""
-        return tuple(self._rejected)
+        self._clear_log()
 
     @property
     def centre(self) -> tuple[float, float]:

@@ -40,6 +40,7 @@ from numpy.typing import ArrayLike
 
 from hipcoach.config import BiphasicConfig
 from hipcoach.reps._common import (
+    CounterLog,
     Rejection,
     SampleClock,
     as_series,
@@ -119,7 +120,7 @@ class _Attempt:
         )
 
 
-class BiphasicCounter:
+class BiphasicCounter(CounterLog[BiphasicRep]):
     """Streaming counter of biphasic reps (see the module docstring).
 
     Feed samples with :meth:`update`; read :attr:`reps` (counted), :attr:`incomplete`
@@ -137,24 +138,13 @@ class BiphasicCounter:
         self._cand_start_s: float | None = None  # last upward crossing of high_release
         self._state: BiphasicState = "rest"
         self._att: _Attempt | None = None
-        self._reps: list[BiphasicRep] = []
+        self._clear_log()
         self._incomplete: list[BiphasicRep] = []
-        self._rejected: list[Rejection[BiphasicRep]] = []
-
-    @property
-    def reps(self) -> tuple[BiphasicRep, ...]:
-        """The counted (complete) reps, in order."""
-        return tuple(self._reps)
 
     @property
     def incomplete(self) -> tuple[BiphasicRep, ...]:
         """Attempts whose second phase was never reached before the next first phase."""
         return tuple(self._incomplete)
-
-    @property
-    def rejected(self) -> tuple[Rejection[BiphasicRep], ...]:
-        """Attempts not counted ("too short", "too long", "gap"), in order."""
-        return tuple(self._rejected)
 
     @property
     def state(self) -> BiphasicState:

@@ -36,6 +36,7 @@ from numpy.typing import ArrayLike
 
 from hipcoach.config import HysteresisConfig
 from hipcoach.reps._common import (
+    CounterLog,
     Rejection,
     SampleClock,
     as_series,
@@ -92,7 +93,7 @@ class _Excursion:
         )
 
 
-class HysteresisCounter:
+class HysteresisCounter(CounterLog[Rep]):
     """Streaming rep counter with two thresholds (see the module docstring).
 
     Feed samples with :meth:`update` in time order; read :attr:`reps` (counted) and
@@ -109,18 +110,7 @@ class HysteresisCounter:
         self._prev: tuple[float, float] | None = None  # last valid sample (s, value)
         self._cand_start_s: float | None = None  # last upward crossing of low (s)
         self._exc: _Excursion | None = None
-        self._reps: list[Rep] = []
-        self._rejected: list[Rejection[Rep]] = []
-
-    @property
-    def reps(self) -> tuple[Rep, ...]:
-        """The counted reps, in order (``index`` 1, 2, ...)."""
-        return tuple(self._reps)
-
-    @property
-    def rejected(self) -> tuple[Rejection[Rep], ...]:
-        """Attempts not counted ("too short", "too long", "gap"), in order."""
-        return tuple(self._rejected)
+        self._clear_log()
 
     @property
     def state(self) -> Literal["rest", "active"]:
