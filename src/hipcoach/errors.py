@@ -49,3 +49,9 @@ class NoExerciseError(HipcoachError):
     """A usable video, but no hip-series exercise was found in it."""
 
     exit_code = 6
+
+
+class StorageError(HipcoachError):
+    """The history database cannot be opened, read or written."""
+
+    exit_code = 7

@@ -209,11 +209,11 @@ def test_overlay_keeps_frames_and_times_and_draws_the_panel(
     circle = a.result.sets[0]
     rest = frame_at(0.5)
     rep = frame_at(circle.rep_times[1][0] + 0.2)
-    panel = (slice(5, 90), slice(5, 160))  # the panel's corner of a 320x240 frame
+    panel = (slice(150, 235), slice(5, 160))  # the panel's corner of a 320x240 frame
     assert np.abs(rest[panel] - 90).mean() > 20  # a dark panel over the grey picture
     assert np.abs(rep[panel] - rest[panel]).mean() > 10  # "rest" vs exercise, rep, cue
     # the skeleton is drawn away from the panel (landmarks scaled to the smaller frame)
-    assert np.abs(rest[100:, :] - 90).max() > 100
+    assert np.abs(rest[:150, :] - 90).max() > 100
 
 
 def test_timeline_panels() -> None:

@@ -1,7 +1,7 @@
 """An analysis overlay video: the skeleton plus a coaching panel on every frame.
 
 The source video is decoded again and each frame is paired with the landmark frame of the
-same timestamp (within half a frame). The panel (top-left) shows, during a set, the
+same timestamp (within half a frame). The panel (bottom-left) shows, during a set, the
 exercise and working leg, the rep within the set ("rep 3 / 10": the rep under way, or the
 last one between reps), the circle direction as seen from the feet, and a cue: the form
 message of the last finished rep if it broke a rule, otherwise the exercise's movement cue.
@@ -129,7 +129,11 @@ def _wrap(text: str, scale: float, thickness: int, max_w: int) -> list[str]:
 
 
 def draw_panel(rgb: NDArray[np.uint8], panel: Panel) -> NDArray[np.uint8]:
-    """Draw ``panel`` into the top-left corner of ``rgb`` (in place) and return it."""
+    """Draw ``panel`` into the bottom-left corner of ``rgb`` (in place) and return it.
+
+    Bottom, not top: the person lies across the picture and the working leg rises toward
+    the top, where a panel would hide it; below the mat there is only floor.
+    """
     h, w = rgb.shape[:2]
     unit = max(min(h, w) / 480.0, 0.3)
     margin, pad, bar = round(10 * unit), round(10 * unit), max(2, round(6 * unit))
@@ -146,7 +150,7 @@ def draw_panel(rgb: NDArray[np.uint8], panel: Panel) -> NDArray[np.uint8]:
     heights = [sz[1] + base + round(8 * unit) for sz, base in sizes]
     box_w = min(w - 2 * margin, max(sz[0] for sz, _ in sizes) + 2 * pad + bar)
     box_h = min(h - 2 * margin, sum(heights) + 2 * pad)
-    x0, y0 = margin, margin
+    x0, y0 = margin, h - margin - box_h
     roi = rgb[y0 : y0 + box_h, x0 : x0 + box_w]
     roi[:] = (roi.astype(np.float32) * 0.3 + np.float32(18) * 0.7).astype(np.uint8)
     cv2.rectangle(rgb, (x0, y0), (x0 + bar - 1, y0 + box_h - 1), panel.colour, -1)
