@@ -119,9 +119,65 @@ class AnalysisResult:
             "hipcoach_version": __version__,
         }
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> AnalysisResult:
+        """Inverse of :meth:`to_json` (nulls become NaN). Raises KeyError/TypeError/ValueError
+        on a malformed document; callers turn those into a user-facing error."""
+        sets = [
+            SetResult(
+                side=_side(s["side"]),
+                exercise=str(s["exercise"]),
+                reps=int(s["reps"]),
+                start_s=_float(s["start_s"]),
+                end_s=_float(s["end_s"]),
+                rep_times=[(_float(a), _float(b)) for a, b in s["rep_times"]],
+                peak_angle_deg=[_float(v) for v in s["peak_angle_deg"]],
+                target_reps=None if s.get("target_reps") is None else int(s["target_reps"]),
+                direction=_direction(s.get("direction")),
+                flags=[
+                    Flag(
+                        str(f["rule"]),
+                        None if f["rep"] is None else int(f["rep"]),
+                        None if f["value"] is None else float(f["value"]),
+                        str(f["unit"]),
+                        bool(f["measurable"]),
+                        str(f.get("message", "")),
+                    )
+                    for f in s["flags"]
+                ],
+            )
+            for s in data["sets"]
+        ]
+        return cls(
+            view=str(data["view"]),
+            lying_on=data.get("lying_on"),
+            sets=sets,
+            problems=[str(p) for p in data.get("problems", [])],
+            source=str(data.get("source", "")),
+            duration_s=_float(data["duration_s"]),
+        )
+
     def write_json(self, path: Path) -> None:
         """Write :meth:`to_json` to ``path`` (UTF-8, indented)."""
         path.write_text(json.dumps(self.to_json(), indent=2) + "\n", encoding="utf-8")
+
+
+def _float(v: Any) -> float:
+    return float("nan") if v is None else float(v)
+
+
+def _side(v: Any) -> Side:
+    if v not in ("left", "right"):
+        raise ValueError(f"side must be 'left' or 'right', got {v!r}")
+    return "left" if v == "left" else "right"
+
+
+def _direction(v: Any) -> Literal["cw", "ccw"] | None:
+    if v is None:
+        return None
+    if v not in ("cw", "ccw"):
+        raise ValueError(f"direction must be 'cw' or 'ccw', got {v!r}")
+    return "cw" if v == "cw" else "ccw"
 
 
 def _num(v: float | None) -> float | None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import sys
+from datetime import datetime
 from importlib.resources import files
 from pathlib import Path
 from typing import Annotated
@@ -15,12 +17,14 @@ from hipcoach import __version__
 from hipcoach.analysis.analyze import NO_EXERCISE
 from hipcoach.analysis.view import FIX_PLACEMENT
 from hipcoach.cli.analyze_cmd import AnalyzeJob, render_result, run_analyze, write_outputs
+from hipcoach.cli.history_cmd import import_file, sessions_json, sessions_table
 from hipcoach.cli.pose_cmd import PoseJob, run_pose
 from hipcoach.cli.ui import DISCLAIMER, console, print_error
 from hipcoach.config import DEFAULTS, ModelName, Settings
 from hipcoach.errors import ConfigError, HipcoachError, NoExerciseError
 from hipcoach.extract import ExtractionResult
 from hipcoach.modelstore import list_models
+from hipcoach.storage import open_db
 
 app = typer.Typer(
     name="hipcoach",
@@ -155,6 +159,44 @@ def analyze(
     if not result.result.sets:
         why = [p for p in result.result.problems if p != NO_EXERCISE]
         raise NoExerciseError(NO_EXERCISE + (f": {why[0]}" if why else ""), fix=FIX_PLACEMENT)
+
+
+DbOpt = Annotated[
+    Path | None,
+    typer.Option("--db", help="History database (default: $HIPCOACH_DB or the user data folder)."),
+]
+
+
+@app.command("import")
+def import_(
+    analysis: Annotated[
+        list[Path], typer.Argument(help="JSON files from `hipcoach analyze --json`.")
+    ],
+    db: DbOpt = None,
+    started_at: Annotated[
+        datetime | None,
+        typer.Option(help="When the session took place (default: the file's time)."),
+    ] = None,
+) -> None:
+    """Add sessions analysed offline to the private history (a file is counted once)."""
+    with open_db(db) as history:
+        for path in analysis:
+            session = import_file(history, path, started_at)
+            note = f"as session {session}" if session else "already in the history, skipped"
+            console.print(f"{path.name}: {note}")
+
+
+@app.command()
+def history(
+    db: DbOpt = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+) -> None:
+    """List the sessions in the private history."""
+    with open_db(db) as store:
+        if json_out:
+            print(json.dumps(sessions_json(store), indent=2))
+        else:
+            console.print(sessions_table(store))
 
 
 @app.command()
