@@ -254,8 +254,6 @@ class SegmentSettings(_Frozen):
     #: dropped in 0.2 s bursts): 0.25 s lost whole circle sets, 0.8 s kept them
     #: (exact-set share 0.885 -> 0.941).
     count_max_gap_s: float = Field(0.8, gt=0.0)
-    #: Circles are counted on this 2-D path; the running centre window (s).
-    circle_centre_window_s: float = Field(2.0, gt=0.0)
     #: A turn counts as a circle only when its path encloses at least this share of the
     #: area of an ellipse of the same spread (0..1; see ``analysis.events.circularity``).
     #: A leg raise with depth jitter draws a thin loop that encloses almost nothing.

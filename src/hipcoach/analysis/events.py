@@ -90,7 +90,6 @@ def circle_config(
     longest = max(e.max_rep_s * (e.max_reps or e.target_reps) for e in specs)
     circle = CircleConfig(
         min_radius=min(float(e.min_radius_deg or 1.0) for e in specs),
-        centre_window_s=seg.circle_centre_window_s,
         min_rep_s=min(e.min_rep_s for e in specs),
         max_rep_s=max(e.max_rep_s for e in specs),
         max_gap_s=max_gap_s,

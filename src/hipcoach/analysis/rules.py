@@ -25,7 +25,6 @@ unless noted; "middle" = the middle half of the rep, where the leg is up):
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -45,15 +44,12 @@ Measure = Callable[["RepContext"], float]
 
 @dataclass(frozen=True)
 class RepContext:
-    """One rep and what its measures need: the next rep of the set, the signals, the spec,
-    and the set's median cycle and rep duration (s)."""
+    """One rep and what its measures need: the next rep of the set, the signals, the spec."""
 
     event: Event
     next_event: Event | None
     sig: LegSignals
     spec: ExerciseSpec
-    median_cycle_s: float
-    median_duration_s: float
 
 
 def _window(sig: LegSignals, a: float, b: float, middle: bool) -> np.ndarray:
@@ -135,18 +131,8 @@ MEASURES: dict[str, Measure] = {
 
 def _contexts(ls: LabelledSet, sig: LegSignals) -> list[RepContext]:
     ev = ls.events
-    cycles = [b.start_s - a.start_s for a, b in itertools.pairwise(ev)]
-    median_cycle = float(np.median(cycles)) if cycles else float("nan")
-    median_duration = float(np.median([e.end_s - e.start_s for e in ev]))
     return [
-        RepContext(
-            e,
-            ev[i + 1] if i + 1 < len(ev) else None,
-            sig,
-            ls.exercise,
-            median_cycle,
-            median_duration,
-        )
+        RepContext(e, ev[i + 1] if i + 1 < len(ev) else None, sig, ls.exercise)
         for i, e in enumerate(ev)
     ]
 
