@@ -115,7 +115,8 @@ class HysteresisConfig(_Frozen):
     """One excursion of a signal above a threshold = one rep (:mod:`hipcoach.reps.hysteresis`).
 
     ``high`` and ``low`` are in the unit of the counted signal (degrees for joint angles) and
-    have no default: they depend on the exercise (see :class:`RepSettings`).
+    have no default: they depend on the exercise, and the routine file
+    (``exercises/hip_series.toml``) holds them.
     """
 
     #: A rep starts once the signal rises above this (signal unit).
@@ -208,19 +209,6 @@ class CircleConfig(_Frozen):
         return self
 
 
-class RepSettings(_Frozen):
-    """Rep counting of the hip series; thresholds in degrees of the angle named."""
-
-    #: Side-lying leg raise, counted on hip abduction (deg).
-    leg_raise: HysteresisConfig = HysteresisConfig(high=20.0, low=10.0)
-    #: Bicycle-to-sidekick, counted on hip flexion (deg): forward past 45, back past -5.
-    bicycle: BiphasicConfig = BiphasicConfig(
-        high=45.0, high_release=15.0, low=-5.0, low_release=0.0
-    )
-    #: Leg circles, counted on the (hip flexion, hip abduction) path (deg).
-    circles: CircleConfig = CircleConfig(min_radius=4.0)
-
-
 class SegmentSettings(_Frozen):
     """Splitting a recording into sides and sets (the exercise thresholds themselves are in
     the routine file, ``exercises/hip_series.toml``)."""
@@ -290,7 +278,6 @@ class Settings(_Frozen):
     tracking: TrackingSettings = TrackingSettings()
     signal: SignalSettings = SignalSettings()
     quality: QualitySettings = QualitySettings()
-    reps: RepSettings = RepSettings()
     view: ViewSettings = ViewSettings()
     segment: SegmentSettings = SegmentSettings()
     cues: CueSettings = CueSettings()

@@ -19,7 +19,6 @@ from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 from numpy.typing import NDArray
 
-from hipcoach.config import DEFAULTS
 from hipcoach.reps import (
     BiphasicConfig,
     BiphasicCounter,
@@ -33,7 +32,7 @@ from hipcoach.reps import (
 )
 
 HYST = HysteresisConfig(high=25.0, low=10.0, min_rep_s=0.5, max_rep_s=5.0, max_gap_s=0.5)
-BIKE = DEFAULTS.reps.bicycle
+BIKE = BiphasicConfig(high=45.0, high_release=15.0, low=-5.0, low_release=0.0)
 CIRC = CircleConfig(min_radius=4.0, centre_window_s=2.0, min_rep_s=0.4, max_rep_s=8.0)
 TURN = 2.0 * math.pi
 Arr = NDArray[np.float64]
