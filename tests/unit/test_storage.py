@@ -273,3 +273,23 @@ def test_statements_split_keeps_every_statement() -> None:
         parts = list(statements(script))
         assert all(sqlite3.complete_statement(p) for p in parts)
         assert len(parts) == script.count(";")
+
+
+def test_guided_set_status_stop_reason_and_answers_round_trip(tmp_path: Path) -> None:
+    with open_db(tmp_path / "h.sqlite3") as h:
+        sid = h.start_session(T0, "guided")
+        h.add_set(sid, _set(), status="done", counted_by="camera")
+        h.add_set(sid, _set("left"), status="stopped", counted_by="timer")
+        with pytest.raises(ValueError):
+            h.add_set(sid, _set(), status="paused")  # type: ignore[arg-type]
+        h.finish_session(sid, T0 + timedelta(minutes=4), stop_reason="pain 6/10")
+        h.add_answers("red_flags", T0, {"numbness": False, "fever": True}, session_id=sid)
+        h.add_answers("check", T0 + timedelta(days=1), {"tfl_tight": 2})
+    with open_db(tmp_path / "h.sqlite3") as h:
+        sets = h.sets_of(sid)
+        assert [(s.status, s.counted_by) for s in sets] == [("done", "camera"), ("stopped", "timer")]
+        assert h.sessions()[0].stop_reason == "pain 6/10"
+        red = h.answers("red_flags")
+        assert len(red) == 1 and red[0].answers == {"fever": True, "numbness": False}
+        assert red[0].session_id == sid
+        assert [a.kind for a in h.answers()] == ["red_flags", "check"]

@@ -10,6 +10,7 @@ set and rep times are seconds from the start of the recording (s); angles are de
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import shutil
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
-from typing import Literal, Self, cast
+from typing import Any, Literal, Self, cast
 
 import platformdirs
 
@@ -30,6 +31,12 @@ from hipcoach.storage.migrations import check_not_newer, migrate
 
 Moment = Literal["before", "during", "after"]
 _MOMENTS: tuple[str, ...] = ("before", "during", "after")
+SetStatus = Literal["done", "skipped", "stopped"]
+"""How a set ended: finished, skipped by the user, or stopped (pain or quit) part-way."""
+CountedBy = Literal["video", "camera", "timer"]
+"""Who counted the reps: offline video analysis, the live camera, or the pacing timer."""
+_STATUSES: tuple[str, ...] = ("done", "skipped", "stopped")
+_COUNTERS: tuple[str, ...] = ("video", "camera", "timer")
 _CORRUPT_CODES = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
 _BUSY_TIMEOUT_S = 10.0
 
@@ -53,6 +60,7 @@ class SessionRow:
     band_level: int
     notes: str
     import_key: str | None
+    stop_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -63,6 +71,19 @@ class StoredSet:
     session_id: int
     position: int
     result: SetResult
+    status: SetStatus = "done"
+    counted_by: CountedBy = "video"
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    """One filled-in questionnaire: ``answers`` maps question id -> answer (JSON values)."""
+
+    id: int
+    at: datetime
+    kind: str
+    answers: dict[str, Any]
+    session_id: int | None
 
 
 @dataclass(frozen=True)
@@ -252,19 +273,55 @@ class History:
             )
         return int(cast(int, cur.lastrowid))
 
-    def finish_session(self, session_id: int, ended_at: datetime) -> None:
-        """Set the end time of a session."""
+    def finish_session(
+        self, session_id: int, ended_at: datetime, stop_reason: str | None = None
+    ) -> None:
+        """Set the end time of a session; ``stop_reason`` says why it ended early (None =
+        the routine was completed)."""
         with self._tx() as conn:
             cur = conn.execute(
-                "UPDATE sessions SET ended_at = ? WHERE id = ?", (_utc_text(ended_at), session_id)
+                "UPDATE sessions SET ended_at = ?, stop_reason = ? WHERE id = ?",
+                (_utc_text(ended_at), stop_reason, session_id),
             )
             if cur.rowcount != 1:
                 raise StorageError(f"no session {session_id} in history database {self.path}")
 
-    def add_set(self, session_id: int, set_result: SetResult) -> int:
+    def add_set(
+        self,
+        session_id: int,
+        set_result: SetResult,
+        status: SetStatus = "done",
+        counted_by: CountedBy = "video",
+    ) -> int:
         """Store one set with its reps and flags in one transaction; returns the set's id."""
+        if status not in _STATUSES:
+            raise ValueError(f"set status must be one of {_STATUSES}, got {status!r}")
+        if counted_by not in _COUNTERS:
+            raise ValueError(f"counted_by must be one of {_COUNTERS}, got {counted_by!r}")
         with self._tx() as conn:
-            return _insert_set(conn, session_id, set_result)
+            return _insert_set(conn, session_id, set_result, status, counted_by)
+
+    def add_answers(
+        self, kind: str, at: datetime, answers: dict[str, Any], session_id: int | None = None
+    ) -> int:
+        """Store one filled-in questionnaire (``answers``: question id -> JSON value)."""
+        text = json.dumps(answers, sort_keys=True)
+        with self._tx() as conn:
+            cur = conn.execute(
+                "INSERT INTO answers (at, kind, answers, session_id) VALUES (?, ?, ?, ?)",
+                (_utc_text(at), kind, text, session_id),
+            )
+        return int(cast(int, cur.lastrowid))
+
+    def answers(self, kind: str | None = None) -> list[AnswerRow]:
+        """Stored questionnaires (all, or of one ``kind``), oldest first."""
+        sql = "SELECT id, at, kind, answers, session_id FROM answers"
+        args: tuple[str, ...] = ()
+        if kind is not None:
+            sql += " WHERE kind = ?"
+            args = (kind,)
+        rows = self._conn.execute(sql + " ORDER BY at, id", args).fetchall()
+        return [AnswerRow(r[0], _parse_utc(r[1]), r[2], json.loads(r[3]), r[4]) for r in rows]
 
     def add_pain(self, session_id: int, at: datetime, score: int, moment: Moment) -> int:
         """Record a pain score (0..10) given ``moment`` the session; returns its id."""
@@ -302,8 +359,8 @@ class History:
     def sessions(self) -> list[SessionRow]:
         """All sessions, oldest first."""
         rows = self._conn.execute(
-            "SELECT id, started_at, ended_at, source, band_level, notes, import_key"
-            " FROM sessions ORDER BY started_at, id"
+            "SELECT id, started_at, ended_at, source, band_level, notes, import_key,"
+            " stop_reason FROM sessions ORDER BY started_at, id"
         ).fetchall()
         return [
             SessionRow(
@@ -314,6 +371,7 @@ class History:
                 band_level=r[4],
                 notes=r[5],
                 import_key=r[6],
+                stop_reason=r[7],
             )
             for r in rows
         ]
@@ -321,8 +379,8 @@ class History:
     def sets_of(self, session_id: int) -> list[StoredSet]:
         """The sets of one session in the order they were added, with reps and flags."""
         rows = self._conn.execute(
-            "SELECT id, position, side, exercise, reps, target_reps, start_s, end_s, direction"
-            " FROM sets WHERE session_id = ? ORDER BY position",
+            "SELECT id, position, side, exercise, reps, target_reps, start_s, end_s, direction,"
+            " status, counted_by FROM sets WHERE session_id = ? ORDER BY position",
             (session_id,),
         ).fetchall()
         out: list[StoredSet] = []
@@ -340,7 +398,7 @@ class History:
                 direction=r[8],
                 flags=_flags_of(self._conn, r[0]),
             )
-            out.append(StoredSet(id=r[0], session_id=session_id, position=r[1], result=result))
+            out.append(StoredSet(r[0], session_id, r[1], result, status=r[9], counted_by=r[10]))
         return out
 
     def pain_scores(self) -> list[PainRow]:
@@ -351,12 +409,19 @@ class History:
         return [PainRow(r[0], r[1], _parse_utc(r[2]), r[3], r[4]) for r in rows]
 
 
-def _insert_set(conn: sqlite3.Connection, session_id: int, s: SetResult) -> int:
+def _insert_set(
+    conn: sqlite3.Connection,
+    session_id: int,
+    s: SetResult,
+    status: SetStatus = "done",
+    counted_by: CountedBy = "video",
+) -> int:
     """Insert a set, its reps and flags inside the caller's transaction; returns the set id."""
     cur = conn.execute(
         "INSERT INTO sets (session_id, position, side, exercise, reps, target_reps,"
-        " start_s, end_s, direction) VALUES (?, (SELECT COALESCE(MAX(position), -1) + 1"
-        " FROM sets WHERE session_id = ?), ?, ?, ?, ?, ?, ?, ?)",
+        " start_s, end_s, direction, status, counted_by) VALUES (?,"
+        " (SELECT COALESCE(MAX(position), -1) + 1 FROM sets WHERE session_id = ?),"
+        " ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             session_id,
             session_id,
@@ -367,6 +432,8 @@ def _insert_set(conn: sqlite3.Connection, session_id: int, s: SetResult) -> int:
             float(s.start_s),
             float(s.end_s),
             s.direction,
+            status,
+            counted_by,
         ),
     )
     set_id = int(cast(int, cur.lastrowid))

@@ -75,7 +75,25 @@ CREATE TABLE pain (
 CREATE INDEX pain_session ON pain(session_id);
 """
 
-MIGRATIONS: tuple[tuple[int, str], ...] = ((1, _V1), (2, _V2))
+# Version 3: guided sessions — how a set was counted and how it ended, why a session
+# stopped, and questionnaire answers (red-flag screen, warning-sign check).
+_V3 = """
+ALTER TABLE sessions ADD COLUMN stop_reason TEXT;
+ALTER TABLE sets ADD COLUMN status TEXT NOT NULL DEFAULT 'done'
+    CHECK (status IN ('done', 'skipped', 'stopped'));
+ALTER TABLE sets ADD COLUMN counted_by TEXT NOT NULL DEFAULT 'video'
+    CHECK (counted_by IN ('video', 'camera', 'timer'));
+CREATE TABLE answers (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,                  -- ISO-8601 UTC
+    kind TEXT NOT NULL,                -- questionnaire id, e.g. 'red_flags', 'check'
+    answers TEXT NOT NULL,             -- JSON object: question id -> answer
+    session_id INTEGER REFERENCES sessions(id) ON DELETE SET NULL
+);
+CREATE INDEX answers_kind ON answers(kind, at);
+"""
+
+MIGRATIONS: tuple[tuple[int, str], ...] = ((1, _V1), (2, _V2), (3, _V3))
 """Ordered ``(version, SQL script)`` pairs; never edit a released entry, append a new one."""
 
 LATEST_VERSION = MIGRATIONS[-1][0]
