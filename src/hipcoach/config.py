@@ -270,6 +270,64 @@ class CueSettings(_Frozen):
     )
 
 
+class SessionSettings(_Frozen):
+    """The guided session (``hipcoach session``): pacing, safety limits, display rate."""
+
+    #: Spoken count-in before each set ("3, 2, 1, go"), s.
+    count_in_s: float = Field(3.0, ge=0.0, le=10.0)
+    #: Rep period used by the pacing timer when the routine gives none, s.
+    default_pace_s: float = Field(2.0, gt=0.2, le=20.0)
+    #: With a camera, a set ends on its own this long after its last counted rep, s.
+    idle_end_s: float = Field(15.0, gt=0.0)
+    #: Screen refresh / key poll interval, s.
+    tick_s: float = Field(0.1, gt=0.0, le=1.0)
+    #: Stop when a pain score (0-10) reaches this.
+    pain_stop_at: int = Field(5, ge=1, le=10)
+    #: Stop when pain rises this much above the score given before the session.
+    pain_max_rise: int = Field(2, ge=1, le=10)
+    #: Ask the red-flag questions again after this many days (also after any "yes").
+    red_flags_every_days: float = Field(90.0, gt=0.0)
+
+
+class HistorySettings(_Frozen):
+    """History analytics and the progression suggestion (:mod:`hipcoach.history`).
+
+    Pain scores are 0 (none) .. 10 (worst); form scores and completion are shares 0..1.
+    """
+
+    #: Weeks shown in the session calendar (the current week and the ones before it).
+    calendar_weeks: int = Field(4, ge=1, le=52)
+    #: Sessions listed in the ``hipcoach history`` table (the most recent ones).
+    table_sessions: int = Field(10, ge=1)
+    #: Left-vs-right asymmetry reads the most recent this many sessions.
+    asymmetry_sessions: int = Field(5, ge=1)
+    #: A left-vs-right difference above this is pointed out (% of the larger side).
+    asymmetry_note_pct: float = Field(10.0, ge=0.0)
+    #: Consecutive sessions at the current band level that must be pain-free, with clean
+    #: form and full reps before more load is suggested.
+    sessions_needed: int = Field(3, ge=1, le=30)
+    #: A session is pain-free when no pain score in it is above this (0..10).
+    pain_free_max: int = Field(1, ge=0, le=10)
+    #: A session has clean form when at least this share of its camera- or video-counted
+    #: reps had no form fault (0..1).
+    min_form_score: float = Field(0.9, ge=0.0, le=1.0)
+    #: A session has full reps when its reps reach at least this share of the targets (0..1).
+    min_completion: float = Field(1.0, ge=0.0, le=1.0)
+    #: Pain during or after a session this many points above the score before it means
+    #: easing off (points on the 0..10 scale).
+    pain_rise: int = Field(2, ge=1, le=10)
+    #: Pain during or after a session at or above this means easing off (0..10).
+    pain_ease_off: int = Field(4, ge=1, le=10)
+    #: A session stopped for a reason containing one of these words was stopped for pain.
+    pain_stop_words: tuple[str, ...] = ("pain",)
+    #: This many painful sessions in a row: advise resting and seeing a clinician.
+    pain_sessions_rest: int = Field(2, ge=1)
+    #: Highest resistance band level suggested (0 = no band).
+    max_band_level: int = Field(3, ge=0, le=10)
+    #: Reps per set added (when progressing at the top band level) or removed (easing off).
+    rep_step: int = Field(2, ge=1, le=20)
+
+
 class Settings(_Frozen):
     """The whole configuration tree."""
 
@@ -281,6 +339,8 @@ class Settings(_Frozen):
     view: ViewSettings = ViewSettings()
     segment: SegmentSettings = SegmentSettings()
     cues: CueSettings = CueSettings()
+    history: HistorySettings = HistorySettings()
+    session: SessionSettings = SessionSettings()
 
 
 DEFAULTS = Settings()

@@ -201,6 +201,7 @@ class ExerciseSpec(_Strict):
     min_radius_deg: float | None = Field(None, gt=0.0, le=90.0)
     min_rep_s: Seconds
     max_rep_s: Seconds
+    pace_s: Seconds | None = None
     target_peak_deg_min: Angle
     target_peak_deg_max: Angle
     rules: Annotated[tuple[RuleId, ...], BeforeValidator(_as_tuple), AfterValidator(_unique)]
@@ -234,6 +235,11 @@ class ExerciseSpec(_Strict):
         if self.max_rep_s <= self.min_rep_s:
             raise LocatedValueError(
                 ("max_rep_s",), f"must be greater than min_rep_s ({self.min_rep_s})"
+            )
+        if self.pace_s is not None and not self.min_rep_s <= self.pace_s <= self.max_rep_s:
+            raise LocatedValueError(
+                ("pace_s",), f"must lie between min_rep_s and max_rep_s ({self.min_rep_s}..."
+                f"{self.max_rep_s})"
             )
         if self.target_peak_deg_max <= self.target_peak_deg_min:
             raise LocatedValueError(
