@@ -1,0 +1,318 @@
+"""Short questionnaires as data (``questionnaires.toml``): strict models, loader, summaries.
+
+Two questionnaires ship with hipcoach and must be present in any questionnaire file:
+
+- ``check``: the other signs of a weak gluteus medius (tight low back, tight side of the
+  waist, tight outer hip, deep buttock pain / pain when sitting / tingling down the leg),
+  asked by ``hipcoach check``;
+- ``red_flags``: the safety screen the guided session asks before exercising; any "yes"
+  means: see a clinician before exercising.
+
+Answers are plain JSON values, keyed by question id: ``True``/``False`` for a ``yes_no``
+question, an integer ``0..3`` for a ``scale`` question. :func:`summarise` turns answers into
+plain-language findings; it is a pure function, and nothing here is a diagnosis.
+
+Loading is strict like the routine file: errors name the file, the line and the key, e.g.
+``questionnaires.toml line 40: questionnaire[0].question[2].flag_from: ...``.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping, Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Final, Literal, Self
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    model_validator,
+)
+from pydantic import ValidationError as PydanticValidationError
+from pydantic_core import ErrorDetails
+
+from hipcoach.errors import ConfigError
+from hipcoach.exercises.routine import LocatedValueError, field_path
+from hipcoach.exercises.toml_lines import Loc, TomlLineIndex
+
+QuestionKind = Literal["yes_no", "scale"]
+#: A stored answer: yes/no as a bool, a scale answer as an int 0..:data:`SCALE_MAX`.
+Answer = bool | int
+BUNDLED_NAME: Final = "questionnaires.toml"
+#: Questionnaires the program asks, so every questionnaire file must define them.
+REQUIRED_IDS: Final[tuple[str, ...]] = ("check", "red_flags")
+#: Scale answers run from 0 (not at all) to this (a lot); one label per step.
+SCALE_MAX: Final = 3
+
+_FIX: Final = "correct that line (the bundled questionnaires.toml documents every key)"
+_TOML_AT: Final = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)")
+_ID: Final = re.compile(r"[a-z][a-z0-9_]*")
+
+
+def _as_tuple(value: Any) -> Any:
+    """TOML arrays arrive as lists; the frozen models store tuples."""
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return value
+
+
+def _identifier(value: str) -> str:
+    if _ID.fullmatch(value) is None:
+        raise ValueError(f"must be lower-case letters, digits and '_', not {value!r}")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_not_blank)]
+Identifier = Annotated[str, AfterValidator(_identifier)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+class Question(_Strict):
+    """One question: ``yes_no`` (stands out on "yes") or ``scale`` 0..3 with four labels
+    (stands out from ``flag_from`` up)."""
+
+    id: Identifier
+    text: Text
+    kind: QuestionKind
+    labels: Annotated[tuple[Text, ...], BeforeValidator(_as_tuple)] | None = None
+    flag_from: int | None = Field(None, ge=1, le=SCALE_MAX)
+    finding: Text
+
+    @model_validator(mode="after")
+    def _fits_kind(self) -> Self:
+        """The keys fit the kind (scale: labels + flag_from; yes_no: neither)."""
+        if self.kind == "scale":
+            if self.labels is None:
+                raise LocatedValueError(("labels",), "required for a scale question")
+            if len(self.labels) != SCALE_MAX + 1:
+                raise LocatedValueError(
+                    ("labels",), f"needs {SCALE_MAX + 1} labels (for 0..{SCALE_MAX})"
+                )
+            if self.flag_from is None:
+                raise LocatedValueError(("flag_from",), "required for a scale question")
+            return self
+        for key in ("labels", "flag_from"):
+            if getattr(self, key) is not None:
+                raise LocatedValueError((key,), "only a scale question has this key")
+        return self
+
+    def check_answer(self, value: object) -> Answer:
+        """``value`` as this question's answer; ValueError if it is not one."""
+        if self.kind == "yes_no":
+            if not isinstance(value, bool):
+                raise ValueError(f"question {self.id!r} needs yes/no (true/false), got {value!r}")
+            return value
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= SCALE_MAX:
+            raise ValueError(f"question {self.id!r} needs an integer 0..{SCALE_MAX}, got {value!r}")
+        return value
+
+    def stands_out(self, value: object) -> bool:
+        """True when the answer is "yes", or a scale answer at or above ``flag_from``."""
+        answer = self.check_answer(value)
+        if self.kind == "yes_no":
+            return bool(answer)
+        return int(answer) >= (self.flag_from or SCALE_MAX)
+
+    def answer_text(self, value: object) -> str:
+        """The answer in words: "yes"/"no", or "2 (quite a bit)" for a scale answer."""
+        answer = self.check_answer(value)
+        if self.kind == "yes_no":
+            return "yes" if answer else "no"
+        labels = self.labels or ()
+        return f"{int(answer)} ({labels[int(answer)]})"
+
+
+def _unique_ids(ids: Sequence[str], table: str) -> None:
+    """Raise :class:`LocatedValueError` at the second use of an id in ``table``."""
+    first: dict[str, int] = {}
+    for i, item in enumerate(ids):
+        if item in first:
+            raise LocatedValueError(
+                (table, i, "id"), f"duplicate id {item!r} (already {table}[{first[item]}])"
+            )
+        first[item] = i
+
+
+class Questionnaire(_Strict):
+    """A short questionnaire: texts around the questions, and the questions in order."""
+
+    id: Identifier
+    title: Text
+    intro: Text
+    advice: Text
+    all_clear: Text
+    questions: Annotated[tuple[Question, ...], BeforeValidator(_as_tuple)] = Field(
+        alias="question", min_length=1
+    )
+
+    @model_validator(mode="after")
+    def _unique(self) -> Self:
+        """Question ids are unique within the questionnaire."""
+        _unique_ids([q.id for q in self.questions], "question")
+        return self
+
+    def question(self, question_id: str) -> Question:
+        """The question with this id; KeyError if there is none."""
+        for q in self.questions:
+            if q.id == question_id:
+                return q
+        raise KeyError(question_id)
+
+
+class QuestionnaireFile(_Strict):
+    """The whole questionnaire file."""
+
+    version: Text
+    questionnaires: Annotated[tuple[Questionnaire, ...], BeforeValidator(_as_tuple)] = Field(
+        alias="questionnaire"
+    )
+
+    @model_validator(mode="after")
+    def _complete(self) -> Self:
+        """Ids unique, and the questionnaires hipcoach asks are all present."""
+        _unique_ids([q.id for q in self.questionnaires], "questionnaire")
+        have = {q.id for q in self.questionnaires}
+        missing = [q for q in REQUIRED_IDS if q not in have]
+        if missing:
+            raise LocatedValueError(
+                ("questionnaire",), f"missing questionnaire {', '.join(map(repr, missing))}"
+            )
+        return self
+
+    def by_id(self) -> dict[str, Questionnaire]:
+        """Questionnaires keyed by id, in file order."""
+        return {q.id: q for q in self.questionnaires}
+
+
+def flagged(questionnaire: Questionnaire, answers: Mapping[str, object]) -> list[Question]:
+    """The questions whose answer stands out (unanswered questions never do).
+
+    Raises ValueError when an answer has the wrong type for its question.
+    """
+    return [q for q in questionnaire.questions if q.id in answers and q.stands_out(answers[q.id])]
+
+
+def summarise(questionnaire: Questionnaire, answers: Mapping[str, object]) -> list[str]:
+    """Plain-language findings of one filled-in questionnaire (a pure function).
+
+    One line per answer that stands out (the question's ``finding``), then the
+    questionnaire's ``advice``; with nothing standing out, its ``all_clear`` (or, when some
+    questions were left unanswered, a line saying so instead). Answers to unknown
+    question ids are ignored (the file may have changed since they were stored).
+
+    Raises ValueError when an answer has the wrong type for its question.
+    """
+    found = [q.finding for q in flagged(questionnaire, answers)]
+    missing = [q for q in questionnaire.questions if q.id not in answers]
+    lines = list(found)
+    if found:
+        lines.append(questionnaire.advice)
+    elif missing:
+        lines.append("Nothing stood out in the answers given.")
+    else:
+        lines.append(questionnaire.all_clear)
+    if missing:
+        n = len(missing)
+        lines.append(
+            f"{n} of {len(questionnaire.questions)} question{'s' if n > 1 else ''} "
+            f"not answered: {', '.join(q.id for q in missing)}."
+        )
+    return lines
+
+
+# --------------------------------------------------------------------------------------
+# Loading
+# --------------------------------------------------------------------------------------
+
+
+def _describe(error: ErrorDetails) -> tuple[Loc, str]:
+    """Full data location and a short message for one pydantic error."""
+    loc: Loc = tuple(error["loc"])
+    cause = (error.get("ctx") or {}).get("error")
+    if isinstance(cause, LocatedValueError):
+        return (*loc, *cause.loc), str(cause)
+    if isinstance(cause, Exception):
+        return loc, str(cause)
+    if error["type"] == "extra_forbidden":
+        return loc, "unknown key"
+    if error["type"] == "missing":
+        return loc, "required key is missing"
+    value = error.get("input")
+    got = f" (got {value!r})" if isinstance(value, str | int | float) else ""
+    return loc, f"{error['msg']}{got}"
+
+
+def _validation_error(text: str, source: str, exc: PydanticValidationError) -> ConfigError:
+    index = TomlLineIndex(text)
+    found = []
+    for error in exc.errors():
+        loc, message = _describe(error)
+        found.append((index.line_of(loc), field_path(loc), message))
+    line, where, message = found[0]
+    out = f"{source} line {line}: {where}: {message}"
+    if len(found) > 1:
+        out += f" (and {len(found) - 1} more)"
+    return ConfigError(out, fix=_FIX)
+
+
+def _syntax_error(text: str, source: str, exc: tomllib.TOMLDecodeError) -> ConfigError:
+    raw = str(exc)
+    match = _TOML_AT.search(raw)
+    reason = _TOML_AT.sub("", raw)
+    if match is not None and match.group(1) is not None:
+        line = int(match.group(1))
+    else:
+        line = max(1, len(text.rstrip("\n").split("\n")))
+    where = field_path(TomlLineIndex(text).path_at(line))
+    return ConfigError(f"{source} line {line}: {where}: TOML syntax error: {reason}", fix=_FIX)
+
+
+def parse_questionnaires(text: str, source: str = BUNDLED_NAME) -> dict[str, Questionnaire]:
+    """Parse and validate questionnaire TOML text; ``source`` names it in error messages.
+
+    Raises:
+        ConfigError: on a TOML syntax error or any validation failure (file, line, key).
+    """
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise _syntax_error(text, source, exc) from exc
+    try:
+        return QuestionnaireFile.model_validate(data).by_id()
+    except PydanticValidationError as exc:
+        raise _validation_error(text, source, exc) from exc
+
+
+def load_questionnaires(path: Path | None = None) -> dict[str, Questionnaire]:
+    """Load a questionnaire file (``None``: the bundled ``questionnaires.toml``), keyed by id.
+
+    Raises:
+        ConfigError: the file cannot be read, is not valid TOML, or fails validation; the
+            message names the file, the line and the key.
+    """
+    if path is None:
+        source = BUNDLED_NAME
+        resource = resources.files("hipcoach.exercises").joinpath(BUNDLED_NAME)
+    else:
+        source = str(path)
+        resource = Path(path)
+    try:
+        text = resource.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(
+            f"{source}: cannot read the questionnaire file ({exc})",
+            fix="check the path, or omit it to use the bundled questionnaires",
+        ) from exc
+    return parse_questionnaires(text, source)
