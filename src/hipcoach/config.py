@@ -328,6 +328,25 @@ class HistorySettings(_Frozen):
     rep_step: int = Field(2, ge=1, le=20)
 
 
+class LiveSettings(_Frozen):
+    """Live rep counting from a camera during the guided session
+    (:mod:`hipcoach.session.camera`). Times in seconds."""
+
+    #: ``poll()`` re-counts the running set at most this often (s); in between it returns
+    #: the last count. Counting a set costs ~10-20 ms, a few % of the pose model's time.
+    recount_interval_s: float = Field(0.3, gt=0.0, le=5.0)
+    #: No person detected in the frames of the last this many seconds = "no person in
+    #: view" (s).
+    no_person_after_s: float = Field(1.0, gt=0.0)
+    #: No new frame processed for this long = the camera has stopped giving pictures (s).
+    stalled_after_s: float = Field(3.0, gt=0.0)
+    #: ``end()`` waits at most this long for the frames up to the end time to go through
+    #: the pose model (s).
+    end_wait_s: float = Field(1.0, ge=0.0)
+    #: ``close()`` waits at most this long for the camera thread to stop (s).
+    join_timeout_s: float = Field(3.0, gt=0.0)
+
+
 class Settings(_Frozen):
     """The whole configuration tree."""
 
@@ -341,6 +360,7 @@ class Settings(_Frozen):
     cues: CueSettings = CueSettings()
     history: HistorySettings = HistorySettings()
     session: SessionSettings = SessionSettings()
+    live: LiveSettings = LiveSettings()
 
 
 DEFAULTS = Settings()
