@@ -55,3 +55,9 @@ class StorageError(HipcoachError):
     """The history database cannot be opened, read or written."""
 
     exit_code = 7
+
+
+class SafetyStop(HipcoachError):
+    """A safety answer means the exercises should not start (see a clinician first)."""
+
+    exit_code = 8

@@ -77,7 +77,7 @@ class RecordingDisplay:
 
 
 def _beat_text(beat: float) -> Text:
-    """"lift" for the first half of a paced rep, "lower" for the second."""
+    """ "lift" for the first half of a paced rep, "lower" for the second."""
     word = "▲ lift" if beat < 0.5 else "▼ lower"
     return Text(word, style="bold cyan" if beat < 0.5 else "bold magenta")
 
