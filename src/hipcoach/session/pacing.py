@@ -1,8 +1,9 @@
 """The pacing timer: a :class:`RepSource` for sessions without a camera.
 
 One rep every ``pace_s`` seconds (the exercise's ``pace_s`` in the routine file, else the
-session default) of ACTIVE time: pauses stop the beat. It has no form reading, so its sets
-carry no flags and no angles (NaN peaks).
+session default) of ACTIVE time: pauses stop the beat. A rep's end time is when the
+player saw it complete (so a rep interrupted by a pause lasts longer). It has no form
+reading, so its sets carry no flags and no angles (NaN peaks).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ class TimerRepSource:
         self._t0 = 0.0
         self._paused_s = 0.0
         self._pause_at: float | None = None
+        self._rep_ends: list[float] = []
 
     @property
     def pace_s(self) -> float:
@@ -38,6 +40,7 @@ class TimerRepSource:
     def begin(self, side: Side, exercise: ExerciseSpec, routine: Routine, t_s: float) -> None:
         self._exercise, self._side, self._t0 = exercise, side, t_s
         self._paused_s, self._pause_at = 0.0, None
+        self._rep_ends = []
 
     def pause(self, t_s: float) -> None:
         """Stop the beat at ``t_s`` (s)."""
@@ -64,14 +67,19 @@ class TimerRepSource:
         return min(target, math.floor(self.active_s(t_s) / self.pace_s + 1e-9))
 
     def poll(self, t_s: float) -> SetProgress:
-        return SetProgress(reps=self._reps(t_s))
+        n = self._reps(t_s)
+        while len(self._rep_ends) < n:
+            self._rep_ends.append(t_s)
+        return SetProgress(reps=n)
 
     def end(self, t_s: float) -> SetResult:
         ex = self._exercise
         if ex is None:
             raise RuntimeError("end() without begin()")
-        n, pace = self._reps(t_s), self.pace_s
-        times = [(self._t0 + i * pace, self._t0 + (i + 1) * pace) for i in range(n)]
+        self.poll(t_s)
+        ends = self._rep_ends
+        times = [(ends[i - 1] if i else self._t0, ends[i]) for i in range(len(ends))]
+        n = len(ends)
         direction = ex.direction if ex.signal == "circle" else None
         return SetResult(
             side=self._side,
