@@ -20,7 +20,7 @@ from hipcoach.session.plan import build_plan
 from hipcoach.session.player import Player, SessionOutcome
 from hipcoach.session.progress import SetProgress, Side
 from hipcoach.session.voice import RecordingVoice
-from hipcoach.storage import History, open_db
+from hipcoach.storage import History, SessionRow, open_db
 
 ROUTINE = load_routine()
 LATE = 600.0  # s: after the whole routine (~5 min); keys here answer the final pain question
@@ -68,7 +68,9 @@ class Rig:
             self.history.close()
 
 
-def stored(db: Path) -> tuple[list[tuple[str, str, int, str, str]], list[tuple[str, int]], object]:
+def stored(
+    db: Path,
+) -> tuple[list[tuple[str, str, int, str, str]], list[tuple[str, int]], SessionRow]:
     with open_db(db) as h:
         (row,) = h.sessions()
         sets = [
@@ -111,7 +113,7 @@ def test_start_side_reverses_the_order(tmp_path: Path) -> None:
 
 def test_pain_key_stops_the_session_and_saves_the_set_so_far(tmp_path: Path) -> None:
     # before 1; at 12 s (inside the first set, after the 3 s count-in) pain 6 >= stop level 5
-    rig = Rig(tmp_path, pain(0.0, 1) + [(12.0, "p")] + pain(12.0, 6) + pain(LATE, 6))
+    rig = Rig(tmp_path, [*pain(0.0, 1), (12.0, "p"), *pain(12.0, 6), *pain(LATE, 6)])
     out = rig.run()
     assert out.stop_reason is not None and "6/10" in out.stop_reason
     sets, pains, row = stored(rig.db)
@@ -123,7 +125,7 @@ def test_pain_key_stops_the_session_and_saves_the_set_so_far(tmp_path: Path) -> 
 
 @pytest.mark.parametrize(("during", "stops"), [(3, True), (2, False)])
 def test_pain_rise_of_two_stops(tmp_path: Path, during: int, stops: bool) -> None:
-    rig = Rig(tmp_path, pain(0.0, 1) + [(12.0, "p")] + pain(12.0, during) + pain(LATE, 1))
+    rig = Rig(tmp_path, [*pain(0.0, 1), (12.0, "p"), *pain(12.0, during), *pain(LATE, 1)])
     out = rig.run()
     assert (out.stop_reason is not None) is stops
     if stops:
@@ -142,7 +144,7 @@ def test_high_pain_before_does_not_start(tmp_path: Path) -> None:
 
 def test_pause_freezes_the_paced_count(tmp_path: Path) -> None:
     # count-in ends at 3 s; 2 s reps: 2 reps done at 7 s; pause 8 s .. 38 s
-    rig = Rig(tmp_path, pain(0.0, 0) + [(8.0, " "), (38.0, " ")] + pain(LATE, 0))
+    rig = Rig(tmp_path, [*pain(0.0, 0), (8.0, " "), (38.0, " "), *pain(LATE, 0)])
     out = rig.run()
     paused = [v for v in rig.display.views if v.phase == "paused"]
     assert paused and {v.reps for v in paused} == {2}
@@ -155,7 +157,7 @@ def test_pause_freezes_the_paced_count(tmp_path: Path) -> None:
 
 def test_skip_and_next(tmp_path: Path) -> None:
     # skip the first exercise during its set; end the following rest early with "n"
-    rig = Rig(tmp_path, pain(0.0, 0) + [(5.0, "s"), (5.5, "n")] + pain(LATE, 0))
+    rig = Rig(tmp_path, [*pain(0.0, 0), (5.0, "s"), (5.5, "n"), *pain(LATE, 0)])
     out = rig.run()
     sets, _, _ = stored(rig.db)
     assert sets[0][3] == "skipped" and sets[0][2] == 1
@@ -165,7 +167,7 @@ def test_skip_and_next(tmp_path: Path) -> None:
 
 
 def test_quit_ends_the_session_with_a_reason(tmp_path: Path) -> None:
-    rig = Rig(tmp_path, pain(0.0, 0) + [(30.0, "q")] + pain(LATE, 2))
+    rig = Rig(tmp_path, [*pain(0.0, 0), (30.0, "q"), *pain(LATE, 2)])
     out = rig.run()
     assert out.stop_reason == "ended by you."
     _, pains, row = stored(rig.db)
@@ -224,7 +226,7 @@ def test_camera_source_counts_cues_and_ends_idle_sets(tmp_path: Path) -> None:
 
 
 def test_display_renders_every_phase(tmp_path: Path) -> None:
-    rig = Rig(tmp_path, pain(0.0, 0) + [(8.0, " "), (9.0, " ")] + pain(LATE, 0))
+    rig = Rig(tmp_path, [*pain(0.0, 0), (8.0, " "), (9.0, " "), *pain(LATE, 0)])
     rig.run()
     phases = set(rig.display.phases())
     assert {"intro", "count_in", "exercise", "paused", "rest", "switch", "done"} <= phases
