@@ -49,7 +49,7 @@ def test_import_once_and_list(analysis_file: Path, tmp_path: Path) -> None:
     assert "as session 1" in first.stdout
     second = run("import", analysis_file, "--db", db)
     assert "already in the history" in second.stdout
-    listed = json.loads(run("history", "--db", db, "--json").stdout)
+    listed = json.loads(run("history", "--db", db, "--json").stdout)["sessions"]
     assert len(listed) == 1
     want = json.loads(analysis_file.read_text())["sets"]
     assert [s["reps"] for s in listed[0]["sets"]] == [s["reps"] for s in want]

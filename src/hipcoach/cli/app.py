@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from datetime import datetime
 from importlib.resources import files
@@ -17,9 +16,10 @@ from hipcoach import __version__
 from hipcoach.analysis.analyze import NO_EXERCISE
 from hipcoach.analysis.view import FIX_PLACEMENT
 from hipcoach.cli.analyze_cmd import AnalyzeJob, render_result, run_analyze, write_outputs
-from hipcoach.cli.history_cmd import import_file, sessions_json, sessions_table
+from hipcoach.cli.check_cmd import run_check, show_latest
+from hipcoach.cli.history_cmd import import_file, print_history, write_history_report
 from hipcoach.cli.pose_cmd import PoseJob, run_pose
-from hipcoach.cli.ui import DISCLAIMER, console, print_error
+from hipcoach.cli.ui import DISCLAIMER, console, print_error, print_warning
 from hipcoach.config import DEFAULTS, ModelName, Settings
 from hipcoach.errors import ConfigError, HipcoachError, NoExerciseError
 from hipcoach.extract import ExtractionResult
@@ -189,14 +189,50 @@ def import_(
 @app.command()
 def history(
     db: DbOpt = None,
-    json_out: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+    json_out: Annotated[
+        bool, typer.Option("--json", help="Print the sessions and statistics as JSON.")
+    ] = False,
+    csv_out: Annotated[
+        Path | None, typer.Option("--csv", help="Write one row per set to FILE.csv.")
+    ] = None,
+    reps_csv: Annotated[
+        Path | None, typer.Option("--reps-csv", help="Write one row per rep to FILE.csv.")
+    ] = None,
 ) -> None:
-    """List the sessions in the private history."""
+    """Streak, calendar, pain and form trends, left vs right, and the next step."""
     with open_db(db) as store:
-        if json_out:
-            print(json.dumps(sessions_json(store), indent=2))
+        print_history(
+            store, DEFAULTS.history, console, as_json=json_out, csv_out=csv_out, reps_csv=reps_csv
+        )
+
+
+@app.command()
+def report(
+    out: Annotated[Path, typer.Option("--out", "-o", help="The HTML file to write (FILE.html).")],
+    db: DbOpt = None,
+) -> None:
+    """Write a self-contained HTML report of the history, with charts."""
+    with open_db(db) as store:
+        path, overview = write_history_report(store, DEFAULTS.history, out)
+    if overview.empty:
+        print_warning("the history has no sessions yet; the report says so")
+    console.print(f"history report written to [bold]{path}[/]")
+
+
+@app.command()
+def check(
+    db: DbOpt = None,
+    show: Annotated[
+        bool, typer.Option("--show", help="Show the latest stored answers instead of asking.")
+    ] = False,
+) -> None:
+    """A short check of other weak-glute-med signs (low back, side of the waist, outer hip,
+    deep buttock); the answers are kept in the history. Not a diagnosis."""
+    with open_db(db) as store:
+        if show:
+            console.print(show_latest(store))
         else:
-            console.print(sessions_table(store))
+            run_check(store, console)
 
 
 @app.command()

@@ -1,19 +1,48 @@
-"""``hipcoach import`` and ``hipcoach history``: the private history of sessions."""
+"""``hipcoach import``, ``hipcoach history`` and ``hipcoach report``: the private history.
+
+``history`` prints the streak, a calendar, the recent sessions (pain, form, reps, band),
+left vs right and the progression suggestion; ``--json`` and ``--csv`` give the same for
+scripts and spreadsheets. ``report`` writes it all as one self-contained HTML page.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 
+from rich.console import Console, Group, RenderableType
+from rich.panel import Panel
 from rich.table import Table
+from rich.text import Text
 
 from hipcoach.analysis.result import AnalysisResult
+from hipcoach.cli.ui import err_console
+from hipcoach.config import HistorySettings
 from hipcoach.errors import InputError
-from hipcoach.storage import History, SessionRow
+from hipcoach.history.export import (
+    check_output_path,
+    overview_json,
+    write_reps_csv,
+    write_sets_csv,
+)
+from hipcoach.history.overview import Overview, build_overview
+from hipcoach.history.progression import band_text
+from hipcoach.history.stats import Asymmetry, HistoryData, SessionSummary, load_history
+from hipcoach.storage import History
 
 FIX_ANALYSIS = "give a file written by `hipcoach analyze --json FILE`"
+_DAY = "%a %d %b"
+_WEEKDAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
+_KIND_STYLE = {
+    "add_band": "green",
+    "more_reps": "green",
+    "hold": "cyan",
+    "ease_off": "yellow",
+    "rest": "red",
+    "insufficient": "dim",
+}
 
 
 def read_analysis(path: Path) -> tuple[AnalysisResult, str]:
@@ -42,40 +71,204 @@ def import_file(history: History, path: Path, started_at: datetime | None) -> in
     return history.import_analysis(result, key, when)
 
 
-def sessions_table(history: History) -> Table:
-    """One row per stored session: date, source, sets, reps."""
-    table = Table(title=f"history ({history.path})")
-    for col in ("#", "started (UTC)", "source", "sets", "reps", "finished"):
+def read_overview(
+    history: History,
+    settings: HistorySettings,
+    today: date | None = None,
+    tz: tzinfo | None = None,
+) -> tuple[HistoryData, Overview]:
+    """Read the history and compute its statistics (``tz`` None: local time zone)."""
+    data = load_history(history)
+    return data, build_overview(data, settings, today=today, tz=tz)
+
+
+# --------------------------------------------------------------------------------------
+# Rich rendering
+# --------------------------------------------------------------------------------------
+
+
+def _pct(share: float | None) -> str:
+    return "no reading" if share is None else f"{100.0 * share:.0f}%"
+
+
+def _num(value: int | None) -> str:
+    return "-" if value is None else str(value)
+
+
+def streak_text(overview: Overview) -> Text:
+    """``"Streak: 5 days (longest 7) · 18 sessions"``."""
+    s = overview.streak
+    text = Text("Streak: ", style="bold")
+    text.append(f"{s.current} day{'s' if s.current != 1 else ''}", style="bold green")
+    text.append(f" (longest {s.longest}) · {len(overview.sessions)} sessions")
+    if s.last_day is not None:
+        text.append(f" · last on {s.last_day:{_DAY}}")
+    return text
+
+
+def calendar_table(overview: Overview) -> Table:
+    """The last weeks, Monday first: ● a day with a session, · a day without."""
+    table = Table(title="Sessions, last weeks", title_justify="left", box=None, padding=(0, 1))
+    table.add_column("week of", style="dim")
+    for name in _WEEKDAYS:
+        table.add_column(name, justify="center")
+    for week in overview.calendar:
+        cells = []
+        for d in week:
+            mark = "" if d.is_future else ("●" if d.sessions else "·")
+            style = "green" if d.sessions else "dim"
+            cells.append(Text(mark, style=style + (" reverse" if d.is_today else "")))
+        table.add_row(f"{week[0].day:%d %b}", *cells)
+    return table
+
+
+def _pain_cell(s: SessionSummary) -> str:
+    p = s.pain
+    if p.worst is None:
+        return "-"
+    during = f" (max {p.max_during})" if p.max_during is not None else ""
+    return f"{_num(p.before)} → {_num(p.after)}{during}"
+
+
+def sessions_table(overview: Overview, limit: int) -> Table:
+    """The most recent ``limit`` sessions: pain, form, reps against target, band."""
+    shown = overview.sessions[-limit:]
+    older = len(overview.sessions) - len(shown)
+    title = "Recent sessions" + (f" ({older} older: --json or --csv for all)" if older else "")
+    table = Table(title=title, title_justify="left")
+    for col in ("#", "date", "band", "pain before → after", "form", "reps", "counted by", "note"):
         table.add_column(col)
-    for row in history.sessions():
-        sets = history.sets_of(row.id)
+    for s in shown:
+        done = s.completion
+        reps = f"{done.done}/{done.target}" if done.target else str(s.reps)
+        note = s.stop_reason and f"stopped: {s.stop_reason}"
+        if not s.finished:
+            note = "interrupted"
         table.add_row(
-            str(row.id),
-            row.started_at.strftime("%Y-%m-%d %H:%M"),
-            Path(row.source).name or "-",
-            str(len(sets)),
-            str(sum(s.result.reps for s in sets)),
-            _finished(row),
+            str(s.id),
+            f"{s.started_at:{_DAY} %H:%M}",
+            str(s.band_level),
+            _pain_cell(s),
+            _pct(s.form.score),
+            reps,
+            ", ".join(s.counted_by) or "-",
+            note or "",
         )
     return table
 
 
-def _finished(row: SessionRow) -> str:
-    return "yes" if row.ended_at is not None else "no (interrupted)"
+def _peak(a: Asymmetry, side: str) -> str:
+    reading = a.left if side == "left" else a.right
+    if reading is None:
+        return "-"
+    peak = "-" if reading.median_peak_deg is None else f"{reading.median_peak_deg:.0f}°"
+    return f"{reading.reps} reps, {peak}"
 
 
-def sessions_json(history: History) -> list[dict[str, object]]:
-    """Plain-JSON list of sessions with their sets (for scripts)."""
-    out: list[dict[str, object]] = []
-    for row in history.sessions():
-        out.append(
-            {
-                "id": row.id,
-                "started_at": row.started_at.isoformat(),
-                "ended_at": None if row.ended_at is None else row.ended_at.isoformat(),
-                "source": row.source,
-                "band_level": row.band_level,
-                "sets": [s.result.to_json() for s in history.sets_of(row.id)],
-            }
+def asymmetry_table(overview: Overview) -> Table:
+    """Left vs right per exercise: reps and median peak angle, differences in %."""
+    n = overview.asymmetry_sessions
+    table = Table(title=f"Left vs right (last {n} sessions)", title_justify="left")
+    for col in ("exercise", "left leg", "right leg", "reps diff", "peak diff", "note"):
+        table.add_column(col)
+    for a in overview.asymmetry:
+        table.add_row(
+            a.exercise.replace("_", " "),
+            _peak(a, "left"),
+            _peak(a, "right"),
+            "-" if a.reps_diff_pct is None else f"{a.reps_diff_pct:+.0f}%",
+            "-" if a.peak_diff_pct is None else f"{a.peak_diff_pct:+.0f}%",
+            a.note,
         )
-    return out
+    return table
+
+
+def band_text_line(overview: Overview) -> Text:
+    """The current band level and when it changed."""
+    now = overview.sessions[-1].band_level
+    text = Text("Band: ", style="bold")
+    text.append(band_text(now))
+    changes = [
+        f"{c.day:{_DAY}} {band_text(c.before)} → {band_text(c.after)}"
+        for c in overview.band_changes[-4:]
+    ]
+    if changes:
+        text.append(" (changes: " + "; ".join(changes) + ")", style="dim")
+    return text
+
+
+def progression_panel(overview: Overview) -> Panel:
+    """The suggestion with every reason behind it."""
+    p = overview.progression
+    body = Text("\n".join(f"• {reason}" for reason in p.reasons) or "-")
+    return Panel(
+        body,
+        title=Text(p.headline, style="bold " + _KIND_STYLE[p.kind]),
+        title_align="left",
+    )
+
+
+def render_overview(overview: Overview, settings: HistorySettings) -> RenderableType:
+    """Everything ``hipcoach history`` prints."""
+    if overview.empty:
+        return Text(
+            "No sessions yet: run a guided session, or `hipcoach import` an analysis.",
+            style="yellow",
+        )
+    parts: list[RenderableType] = [
+        streak_text(overview),
+        calendar_table(overview),
+        sessions_table(overview, settings.table_sessions),
+        band_text_line(overview),
+    ]
+    if overview.asymmetry:
+        parts.append(asymmetry_table(overview))
+    parts.append(progression_panel(overview))
+    return Group(*parts)
+
+
+def print_history(
+    history: History,
+    settings: HistorySettings,
+    console: Console,
+    *,
+    as_json: bool = False,
+    csv_out: Path | None = None,
+    reps_csv: Path | None = None,
+) -> None:
+    """``hipcoach history``: Rich output, or JSON on stdout; optional CSV files."""
+    for path in (csv_out, reps_csv):
+        if path is not None:
+            check_output_path(path, "history.csv")
+    data, overview = read_overview(history, settings)
+    written = []
+    if csv_out is not None:
+        written.append((write_sets_csv(data, csv_out), "sets", csv_out))
+    if reps_csv is not None:
+        written.append((write_reps_csv(data, reps_csv), "reps", reps_csv))
+    if as_json:
+        print(json.dumps(overview_json(overview, data), indent=2))
+    else:
+        console.print(render_overview(overview, settings))
+    notes = err_console if as_json else console
+    for n, what, path in written:
+        notes.print(f"{n} {what} written to [bold]{path}[/]")
+
+
+def write_history_report(
+    history: History,
+    settings: HistorySettings,
+    out: Path,
+    today: date | None = None,
+    tz: tzinfo | None = None,
+) -> tuple[Path, Overview]:
+    """``hipcoach report``: the HTML history report at ``out``; returns it and the stats."""
+    out = check_output_path(out, "history.html")
+    # Imported on use: the report pulls in matplotlib and Jinja2.
+    from hipcoach.history.report import write_history_report as write  # noqa: PLC0415
+
+    data, overview = read_overview(history, settings, today, tz)
+    checks = history.answers("check")
+    latest = checks[-1] if checks else None
+    path = write(overview, data, out, settings, latest_check=latest, tz=tz)
+    return path, overview

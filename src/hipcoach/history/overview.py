@@ -1,0 +1,65 @@
+"""Everything the history views show, computed once: :func:`build_overview`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, tzinfo
+
+from hipcoach.config import HistorySettings
+from hipcoach.history import stats
+from hipcoach.history.progression import Suggestion, suggest
+from hipcoach.history.stats import (
+    Asymmetry,
+    BandChange,
+    CalendarDay,
+    HistoryData,
+    SessionSummary,
+    Streak,
+)
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The statistics of one history as of ``today`` (local days)."""
+
+    today: date
+    sessions: list[SessionSummary]
+    streak: Streak
+    calendar: list[list[CalendarDay]]
+    asymmetry: list[Asymmetry]
+    asymmetry_sessions: int
+    band_changes: list[BandChange]
+    progression: Suggestion
+
+    @property
+    def empty(self) -> bool:
+        """True when the history has no sessions."""
+        return not self.sessions
+
+
+def build_overview(
+    data: HistoryData,
+    settings: HistorySettings,
+    *,
+    today: date | None = None,
+    tz: tzinfo | None = None,
+) -> Overview:
+    """Streak, calendar, per-session trends, left vs right (over the last
+    ``settings.asymmetry_sessions`` sessions), band changes and the progression suggestion.
+
+    ``tz`` is the user's time zone (``None``: the system's); ``today`` defaults to today there.
+    """
+    day = today or stats.today_in(tz)
+    sessions = stats.summarise_sessions(data, tz)
+    counts = stats.day_counts(data.sessions, tz)
+    window = min(settings.asymmetry_sessions, len(data.sessions))
+    return Overview(
+        today=day,
+        sessions=sessions,
+        streak=stats.streaks(counts, day),
+        calendar=stats.calendar(counts, day, settings.calendar_weeks),
+        asymmetry=stats.asymmetry(stats.recent_sets(data, window), settings.asymmetry_note_pct),
+        asymmetry_sessions=window,
+        band_changes=stats.band_changes(sessions),
+        progression=suggest(sessions, settings),
+    )
