@@ -333,8 +333,13 @@ class LiveSettings(_Frozen):
     (:mod:`hipcoach.session.camera`). Times in seconds."""
 
     #: ``poll()`` re-counts the running set at most this often (s); in between it returns
-    #: the last count. Counting a set costs ~10-20 ms, a few % of the pose model's time.
+    #: the last count.
     recount_interval_s: float = Field(0.3, gt=0.0, le=5.0)
+    #: ...and never spends more than this share of the time re-counting: a re-count of the
+    #: whole set so far grows with the set (measured: ~0.065 ms per frame, 50 ms for 25 s
+    #: at 30 fps, while the full pose model takes ~34 ms per frame), so after a re-count
+    #: that took d seconds the next waits at least d / share (0..1).
+    max_count_share: float = Field(0.2, gt=0.0, le=1.0)
     #: No person detected in the frames of the last this many seconds = "no person in
     #: view" (s).
     no_person_after_s: float = Field(1.0, gt=0.0)

@@ -319,6 +319,23 @@ def test_recount_at_most_every_interval() -> None:
     src.close()
 
 
+def test_slow_counts_are_spaced_out() -> None:
+    """A re-count may use at most ``max_count_share`` of the time: with a tiny share the
+    next re-count waits far longer than the interval."""
+    session, _ = _short("left", False)
+    settings = Settings(live=DEFAULTS.live.model_copy(update={"max_count_share": 1e-4}))
+    src = _source(session.sequence, settings)
+    src.pump(until_s=2.0)
+    src.begin("right", _spec("small_leg_raise"), routine(), 0.0)
+    src.pump(until_s=3.0)
+    src.poll(1.0)
+    first = src.last_count
+    src.pump(until_s=5.0)
+    src.poll(3.0)  # 2 s later, but the count took >= 0.2 ms
+    assert src.last_count is first
+    src.close()
+
+
 def test_no_person_in_view_then_back() -> None:
     session, _ = _short("left", False)
     true_set = _true_set(session, "big_leg_lift")

@@ -6,7 +6,8 @@ the model on every frame and follows the exerciser between and during sets. For 
 player names the exercise and the working leg (``begin``); ``poll`` re-counts the frames of
 the set so far with :func:`~hipcoach.analysis.single_set.count_known_set` -- the counters,
 thresholds and form rules of ``hipcoach analyze`` -- at most every
-``LiveSettings.recount_interval_s``; ``end`` counts the whole set once more.
+``LiveSettings.recount_interval_s`` (less often when a long set makes counting slow, see
+``LiveSettings.max_count_share``); ``end`` counts the whole set once more.
 
 Clocks: frames carry their own times (s since the camera started); the player has its own
 clock (s). At ``begin(t_s)`` the newest processed frame is taken as happening at ``t_s``
@@ -26,6 +27,7 @@ traceback; ``end`` still returns what was counted.
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Literal
@@ -64,6 +66,8 @@ class _RunningSet:
     #: Frame clock minus player clock (s); None until the set's first frame.
     offset_s: float | None
     counted_at_s: float = -math.inf
+    #: Time between re-counts (s): ``recount_interval_s``, longer when counting is slow.
+    interval_s: float = 0.0
     progress: SetProgress = field(default_factory=lambda: SetProgress(reps=0))
     #: (rule, rep) of the fault flags already offered to the cue selector.
     offered: set[tuple[str, int]] = field(default_factory=set)
@@ -152,9 +156,13 @@ class CameraRepSource:
             raise InputError(CAMERA_STOPPED, fix=FIX_CAMERA)
         self._resolve_offset(run, state)
         progress = run.progress
-        if t_s - run.counted_at_s >= self._settings.live.recount_interval_s:
+        if t_s - run.counted_at_s >= run.interval_s:
+            started = time.perf_counter()
             progress = self._recount(run, t_s)
             run.counted_at_s, run.progress = t_s, replace(progress, cue=None)
+            cost_s = time.perf_counter() - started
+            live = self._settings.live
+            run.interval_s = max(live.recount_interval_s, cost_s / live.max_count_share)
         problem = self._live_problem(run, t_s, state)
         return progress if problem is None else replace(progress, problem=problem)
 
