@@ -28,7 +28,7 @@ from hipcoach.analysis.view import FIX_PLACEMENT
 from hipcoach.backends.base import PoseCandidate
 from hipcoach.backends.replay import ReplayBackend
 from hipcoach.config import DEFAULTS, CueSettings, Settings
-from hipcoach.errors import HipcoachError, InputError
+from hipcoach.errors import HipcoachError, InputError, ModelError
 from hipcoach.exercises.routine import ExerciseSpec, Routine, load_routine
 from hipcoach.sequence.schema import PoseSequence
 from hipcoach.session.camera import (
@@ -533,3 +533,39 @@ def test_no_person_in_view_from_the_thread() -> None:
     _wait(lambda: (src.feed_state().last_frame_s or 0.0) > 1.2)
     assert src.poll(0.1).problem == NO_PERSON
     src.close()
+
+
+def test_open_camera_loads_the_model_once_and_closes_the_camera_on_model_errors(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import hipcoach.session.camera as camera_module
+
+    cameras: list[FakeCamera] = []
+    backends: list[FakeBackend] = []
+
+    def fake_open_source(spec: object, *_: object) -> FakeCamera:
+        assert spec == 3
+        cameras.append(FakeCamera())
+        return cameras[-1]
+
+    def fake_backend(model: str, **_: object) -> FakeBackend:
+        assert model == DEFAULTS.pose.model
+        backends.append(FakeBackend())
+        return backends[-1]
+
+    monkeypatch.setattr(camera_module, "open_source", fake_open_source)
+    monkeypatch.setattr(camera_module, "create_backend", fake_backend)
+    src = CameraRepSource.open_camera(3)
+    for side in ("left", "right"):
+        src.begin(side, _spec("small_leg_raise"), routine(), 0.0)
+        src.end(1.0)
+    src.close()
+    assert len(backends) == 1 and backends[0].closed.is_set() and cameras[0].closed
+
+    def broken_model(model: str, **_: object) -> FakeBackend:
+        raise ModelError("pose model corrupt", fix="reinstall hipcoach")
+
+    monkeypatch.setattr(camera_module, "create_backend", broken_model)
+    with pytest.raises(ModelError):
+        CameraRepSource.open_camera(3)
+    assert cameras[-1].closed
