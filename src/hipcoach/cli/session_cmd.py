@@ -15,6 +15,7 @@ from hipcoach.config import Settings
 from hipcoach.errors import Interrupted, SafetyStop
 from hipcoach.exercises.questionnaires import load_questionnaires
 from hipcoach.exercises.routine import Routine, load_routine
+from hipcoach.session.camera import CameraRepSource
 from hipcoach.session.clock import Clock, SystemClock
 from hipcoach.session.display import Display, PlayerView, RichDisplay
 from hipcoach.session.keys import KeySource, TerminalKeys
@@ -58,9 +59,7 @@ def make_source(job: SessionJob) -> RepSource:
     """The camera rep source for ``--camera N``, else the pacing timer."""
     if job.camera is None:
         return TimerRepSource(job.settings.session)
-    from hipcoach.session.camera import open_camera_source  # noqa: PLC0415 (loads the model)
-
-    return open_camera_source(job.camera, job.settings)
+    return CameraRepSource.open_camera(job.camera, job.settings)
 
 
 def safety_gate(job: SessionJob, history: History, dev: Devices, routine: Routine) -> None:
