@@ -23,7 +23,7 @@ from hipcoach.exercises.questionnaires import load_questionnaires, summarise
 from hipcoach.exercises.routine import Routine, load_routine
 from hipcoach.history import plots
 from hipcoach.history.overview import Overview
-from hipcoach.history.progression import band_text
+from hipcoach.history.progression import band_text, pain_reasons
 from hipcoach.history.stats import HistoryData, SessionSummary
 from hipcoach.report.html import Chart, data_uri
 from hipcoach.report.plots import exercise_name
@@ -112,8 +112,8 @@ def _pain(s: SessionSummary) -> str:
     return " ".join(parts)
 
 
-def session_lines(overview: Overview) -> list[SessionLine]:
-    """All sessions, newest first."""
+def session_lines(overview: Overview, cfg: HistorySettings) -> list[SessionLine]:
+    """All sessions, newest first (``painful``: a session that calls for easing off)."""
     lines = []
     for s in reversed(overview.sessions):
         done = s.completion
@@ -130,8 +130,7 @@ def session_lines(overview: Overview) -> list[SessionLine]:
                 reps=f"{done.done} / {done.target}" if done.target else str(s.reps),
                 counted_by=", ".join(s.counted_by) or "-",
                 note=note,
-                painful=s.id in overview.progression.session_ids
-                and overview.progression.kind in ("ease_off", "rest"),
+                painful=bool(pain_reasons(s, cfg)),
             )
         )
     return lines
@@ -275,7 +274,7 @@ def render_history_report(
             progression=overview.progression,
             charts=charts(overview, routine, settings) if sessions else [],
             asymmetry=asymmetry_lines(overview, routine),
-            sessions=session_lines(overview),
+            sessions=session_lines(overview, settings),
             check=check_view(latest_check, tz),
             not_a_diagnosis=NOT_A_DIAGNOSIS,
             sets_stored=sum(len(v) for v in data.sets.values()),

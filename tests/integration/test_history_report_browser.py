@@ -1,0 +1,103 @@
+"""The history report in a real headless Chromium (Debian's /usr/bin/chromium via Playwright).
+
+Seeds three weeks of sessions (pain easing, form improving, a band added, one session
+stopped for pain and a step back, a weaker left leg, two timer-counted sessions, a stored
+check), then checks that every chart loads and is visible, that the page asks nothing from
+the network, and screenshots it. With ``HIPCOACH_UPDATE_SCREENSHOTS=1`` the screenshot
+replaces docs/screenshots/history-report.png. Never runs ``playwright install``.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from hipcoach.config import HistorySettings
+from hipcoach.history.overview import build_overview
+from hipcoach.history.report import write_history_report
+from hipcoach.history.stats import load_history
+from hipcoach.storage import open_db
+from tests.conftest import REPO
+from tests.helpers.history import seed_realistic
+from tests.integration.test_report_browser import CHROMIUM, CHROMIUM_ARGS
+
+pytestmark = pytest.mark.integration
+
+SCREENSHOT = REPO / "docs" / "screenshots" / "history-report.png"
+TODAY = date(2026, 1, 21)
+
+
+def _report(tmp_path: Path) -> Path:
+    settings = HistorySettings()
+    with open_db(tmp_path / "history.sqlite3") as h:
+        seed_realistic(h, datetime(2026, 1, 21, 8, 0, tzinfo=UTC))
+        data = load_history(h)
+        latest = h.answers("check")[-1]
+    overview = build_overview(data, settings, today=TODAY, tz=UTC)
+    assert overview.progression.kind == "add_band"
+    return write_history_report(
+        overview,
+        data,
+        tmp_path / "history.html",
+        settings,
+        latest_check=latest,
+        generated=datetime(2026, 1, 21, 20, 0),
+        tz=UTC,
+    )
+
+
+def test_history_report_renders_in_headless_chromium(tmp_path: Path) -> None:
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} not found: install the Debian package 'chromium'")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
+    report = _report(tmp_path)
+    requests: list[str] = []
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.on("request", lambda request: requests.append(request.url))
+            page.goto(report.as_uri(), wait_until="load")
+            images = page.evaluate(
+                "() => Array.from(document.images).map(i => {"
+                " const r = i.getBoundingClientRect();"
+                " return {w: i.naturalWidth, h: i.naturalHeight, done: i.complete, alt: i.alt,"
+                " shown_w: r.width, shown_h: r.height,"
+                " visible: getComputedStyle(i).visibility === 'visible'}; })"
+            )
+            headings = page.locator("figure h3").all_inner_texts()
+            calendar_days = page.locator("#calendar td.has").count()
+            sessions = page.locator("tr.session-row").count()
+            painful = page.locator("tr.session-row.painful td").first.inner_text()
+            next_step = page.locator("#progression .headline").inner_text()
+            check = page.locator("#check").inner_text()
+            safety = page.locator("#safety").inner_text()
+            shot = (
+                SCREENSHOT if os.environ.get("HIPCOACH_UPDATE_SCREENSHOTS") else tmp_path / "h.png"
+            )
+            shot.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(shot), full_page=True)
+        finally:
+            browser.close()
+    assert headings == [
+        "Pain per session",
+        "Form score per session",
+        "Left vs right (last 5 sessions)",
+        "Band level",
+    ]
+    assert len(images) == 4
+    for i in images:
+        assert i["done"] and i["w"] > 400 and i["h"] > 150 and i["alt"], i
+        assert i["visible"] and i["shown_w"] > 400 and i["shown_h"] > 100, i
+    assert calendar_days == 18  # one session a day, 3 days missed in 3 weeks
+    assert sessions == 18
+    assert painful == "11"  # the session stopped for pain is highlighted
+    assert next_step == "Ready for more: try band level 2"
+    assert "What the answers suggest" in check and "not a diagnosis" in check
+    assert "not a medical device" in safety
+    assert [u for u in requests if not u.startswith(("file:", "data:"))] == []
+    assert shot.stat().st_size > 50_000
+    assert SCREENSHOT.stat().st_size > 50_000
