@@ -101,7 +101,7 @@ def _cli(tmp_path: Path, keys: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_cli_red_flag_yes_exits_8_with_advice(tmp_path: Path) -> None:
-    proc = _cli(tmp_path, "y")
+    proc = _cli(tmp_path, "y" + "n" * (N_RED - 1))
     assert proc.returncode == 8, proc.stderr
     assert "error:" in proc.stderr and "Traceback" not in proc.stderr
     assert "not a medical device" in proc.stdout

@@ -19,6 +19,13 @@ from hipcoach.cli.analyze_cmd import AnalyzeJob, render_result, run_analyze, wri
 from hipcoach.cli.check_cmd import run_check, show_latest
 from hipcoach.cli.history_cmd import import_file, print_history, write_history_report
 from hipcoach.cli.pose_cmd import PoseJob, run_pose
+from hipcoach.cli.session_cmd import (
+    SessionJob,
+    make_source,
+    outcome_table,
+    run_session,
+    terminal_devices,
+)
 from hipcoach.cli.ui import DISCLAIMER, console, print_error, print_warning
 from hipcoach.config import DEFAULTS, ModelName, Settings
 from hipcoach.errors import ConfigError, HipcoachError, NoExerciseError
@@ -233,6 +240,57 @@ def check(
             console.print(show_latest(store))
         else:
             run_check(store, console)
+
+
+@app.command()
+def session(
+    camera: Annotated[
+        int | None,
+        typer.Option(help="Webcam index: count reps and check form live (default: timer)."),
+    ] = None,
+    start_side: Annotated[
+        str | None,
+        typer.Option(help="Working leg to start with: left or right (default: routine order)."),
+    ] = None,
+    band: Annotated[
+        int, typer.Option(min=0, max=10, help="Resistance band level (0 = no band).")
+    ] = 0,
+    mute: Annotated[bool, typer.Option("--mute", help="No spoken cues.")] = False,
+    routine: Annotated[
+        Path | None, typer.Option(help="Routine file (default: the bundled hip series).")
+    ] = None,
+    recheck_safety: Annotated[
+        bool, typer.Option("--recheck-safety", help="Ask the safety questions again.")
+    ] = False,
+    db: DbOpt = None,
+    model: ModelOpt = DEFAULTS.pose.model,
+) -> None:
+    """Run the guided hip series: both sides, count-in, paced or camera-counted reps,
+    voice cues, breaks and pain check-ins. Keys: space pause, p pain, s skip, n next, q quit."""
+    if start_side not in (None, "left", "right"):
+        raise ConfigError(f"--start-side must be left or right, not {start_side!r}")
+    job = SessionJob(
+        settings=_settings(model),
+        routine_path=routine,
+        db=db,
+        camera=camera,
+        start_side="left" if start_side == "left" else ("right" if start_side else None),
+        band_level=band,
+        mute=mute,
+        recheck_safety=recheck_safety,
+    )
+    console.print(f"[dim]{DISCLAIMER}[/]")
+    source = make_source(job)
+    try:
+        with terminal_devices(console, mute) as (devices, note):
+            if note:
+                print_warning(note)
+            outcome = run_session(job, devices, source)
+    finally:
+        source.close()
+    console.print(outcome_table(outcome))
+    if outcome.stop_reason:
+        console.print(f"[bold yellow]Stopped:[/] {outcome.stop_reason}")
 
 
 @app.command()
