@@ -352,6 +352,67 @@ class LiveSettings(_Frozen):
     join_timeout_s: float = Field(3.0, gt=0.0)
 
 
+class ScreenSettings(_Frozen):
+    """The weak-glute-med screens (``hipcoach screen squat|stance|gait``,
+    :mod:`hipcoach.screens`). Angles in degrees, times in seconds, ratios unitless.
+    Thresholds and their sources: ``docs/screens.md``."""
+
+    #: Frontal-view check: body (hip and shoulder lines, world landmarks) turned more than
+    #: this from square-on = warn that 2-D angles are biased (deg).
+    oblique_warn_deg: float = Field(10.0, gt=0.0, lt=90.0)
+    #: ...more than this = the frontal angles cannot be read: inconclusive (deg). Measured on
+    #: the real squat clip (turned ~30 deg): the knee-flexion projection alone read as
+    #: FPPA +70 deg on one knee and -90 deg on the other at the bottoms.
+    oblique_max_deg: float = Field(20.0, gt=0.0, lt=90.0)
+    #: Beyond this turn (deg), or with shoulder+hip width below ``side_width_ratio`` of the
+    #: torso length in the picture, the clip is a side view.
+    side_view_deg: float = Field(55.0, gt=0.0, lt=90.0)
+    side_width_ratio: float = Field(0.25, gt=0.0, lt=2.0)
+    #: Camera roll (the body's long axis vs the picture vertical while standing): warn above
+    #: ``tilt_warn_deg``, inconclusive above ``tilt_max_deg`` (deg).
+    tilt_warn_deg: float = Field(5.0, gt=0.0, lt=90.0)
+    tilt_max_deg: float = Field(15.0, gt=0.0, lt=90.0)
+    #: Share of frames with a person that must show hips, knees and ankles inside the
+    #: picture (0..1); below it the body is "partly out of frame".
+    min_in_frame_share: float = Field(0.8, ge=0.0, le=1.0)
+    #: Frames where other people were also seen, above this share of the frames with a
+    #: person, make the screen refuse: the finding could be about the wrong person (0..1).
+    max_others_share: float = Field(0.1, ge=0.0, le=1.0)
+    #: Squat reps: hip descent as a % of the standing hip-to-floor height (image); a rep
+    #: starts above ``squat_high_pct`` and ends back below ``squat_low_pct``.
+    squat_high_pct: float = Field(15.0, gt=0.0, lt=100.0)
+    squat_low_pct: float = Field(7.0, ge=0.0, lt=100.0)
+    squat_min_rep_s: float = Field(0.8, ge=0.0)
+    squat_max_rep_s: float = Field(10.0, gt=0.0)
+    #: FPPA above this at a squat bottom = the knee caves inward (deg); the upper end of the
+    #: normal 2-D range in landings (Herrington & Munro 2010: 7-13 deg in women).
+    fppa_valgus_deg: float = Field(13.0, gt=0.0, lt=90.0)
+    #: Knee-to-ankle separation ratio below this at a bottom = valgus (Mizner et al. 2012).
+    kasr_valgus: float = Field(0.6, gt=0.0, lt=2.0)
+    #: Fewest full squat reps for a finding.
+    min_reps: int = Field(2, ge=1)
+    #: One-leg stance: a foot counts as lifted when it is higher than the other by more
+    #: than this share of the leg length (hip to ankle, picture) (0..1).
+    lift_share: float = Field(0.06, gt=0.0, lt=1.0)
+    #: Shortest hold on one leg for a finding (s).
+    min_hold_s: float = Field(2.0, gt=0.0)
+    #: Free side of the pelvis dropping more than this below the reference = Trendelenburg
+    #: positive (deg; the 4 deg minimal detectable change of the pelvic-on-femoral angle).
+    pelvic_drop_deg: float = Field(4.0, gt=0.0, lt=90.0)
+    #: Trunk leaning toward the stance side more than this = compensation (deg).
+    trunk_lean_deg: float = Field(5.0, gt=0.0, lt=90.0)
+    #: Gait: steps from the knee-flexion difference between the legs (deg, hysteresis).
+    step_high_deg: float = Field(15.0, gt=0.0)
+    step_low_deg: float = Field(5.0, ge=0.0)
+    step_min_s: float = Field(0.15, ge=0.0)
+    step_max_s: float = Field(1.5, gt=0.0)
+    #: Fewest steps for a gait finding.
+    min_steps: int = Field(7, ge=1)
+    #: Mean peak pelvic drop of a side during walking above this = positive (deg; normal
+    #: walking shows about 4-5 deg).
+    gait_drop_deg: float = Field(7.0, gt=0.0, lt=90.0)
+
+
 class Settings(_Frozen):
     """The whole configuration tree."""
 
@@ -366,6 +427,7 @@ class Settings(_Frozen):
     history: HistorySettings = HistorySettings()
     session: SessionSettings = SessionSettings()
     live: LiveSettings = LiveSettings()
+    screen: ScreenSettings = ScreenSettings()
 
 
 DEFAULTS = Settings()
