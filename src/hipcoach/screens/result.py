@@ -1,0 +1,148 @@
+"""The result of one screen and its JSON form.
+
+JSON schema (``ScreenResult.to_dict``)::
+
+    {"screen": "squat" | "stance" | "gait",
+     "finding": "positive" | "negative" | "inconclusive",
+     "reason": str,                  # always set; for "inconclusive" it says why
+     "fix": str | null,              # what to change when filming again
+     "per_side": {"left": {...}, "right": {...}},   # the person's own sides
+     "items": [{...}, ...],          # one per rep / hold / step, keys carry units (_deg, _s)
+     "stance_leg": "left" | "right" | null,         # stance screen only
+     "warnings": [str], "thresholds": {name: value}, "view": {...},
+     "source": str, "duration_s": float, "not_a_diagnosis": str,
+     "series": {"t_s": [...], name: [...]}}          # per-frame signals for the charts
+
+Non-finite numbers (no reading) are written as ``null``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, cast, get_args
+
+from hipcoach.errors import ConfigError, HipcoachError, InputError
+
+ScreenName = Literal["squat", "stance", "gait"]
+Finding = Literal["positive", "negative", "inconclusive"]
+SIDES = ("left", "right")
+
+NOT_A_DIAGNOSIS = (
+    "hipcoach is not a medical device. This screen measures movement from a video; it is not "
+    "a diagnosis. See a physiotherapist or doctor about pain, weakness or giving way."
+)
+
+
+class ScreenInconclusive(HipcoachError):
+    """A screen could not give a finding (view, framing, people, too few reps/steps)."""
+
+    exit_code = 9
+
+
+def clean(value: Any) -> Any:
+    """JSON-safe copy: non-finite floats become None, tuples become lists."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {str(k): clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [clean(v) for v in value]
+    return value
+
+
+@dataclass
+class ScreenResult:
+    """What one screen found (see the module docstring for the JSON form)."""
+
+    screen: ScreenName
+    finding: Finding
+    reason: str
+    per_side: dict[str, dict[str, Any]] = field(default_factory=lambda: {"left": {}, "right": {}})
+    items: list[dict[str, Any]] = field(default_factory=list)
+    stance_leg: str | None = None
+    fix: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    thresholds: dict[str, float] = field(default_factory=dict)
+    view: dict[str, Any] = field(default_factory=dict)
+    source: str = ""
+    duration_s: float = 0.0
+    series: dict[str, list[float]] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-JSON form (NaN -> null)."""
+        out: dict[str, Any] = {
+            "screen": self.screen,
+            "finding": self.finding,
+            "reason": self.reason,
+            "fix": self.fix,
+            "per_side": {s: self.per_side.get(s, {}) for s in SIDES},
+            "items": self.items,
+        }
+        if self.screen == "stance":
+            out["stance_leg"] = self.stance_leg
+        out.update(
+            warnings=self.warnings,
+            thresholds=self.thresholds,
+            view=self.view,
+            source=self.source,
+            duration_s=self.duration_s,
+            not_a_diagnosis=NOT_A_DIAGNOSIS,
+            series=self.series,
+        )
+        return dict(clean(out))
+
+    def write_json(self, path: Path) -> Path:
+        """Write :meth:`to_dict` as indented UTF-8 JSON; returns ``path``."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(self.to_dict(), indent=2) + "\n", encoding="utf-8")
+        return path
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], name: str = "screen JSON") -> ScreenResult:
+        """Inverse of :meth:`to_dict`; ConfigError naming the field when it does not fit."""
+        screen, finding = data.get("screen"), data.get("finding")
+        if screen not in get_args(ScreenName):
+            raise ConfigError(f"{name}: 'screen' must be squat, stance or gait, not {screen!r}")
+        if finding not in get_args(Finding):
+            raise ConfigError(f"{name}: 'finding' must be positive/negative/inconclusive")
+        if not isinstance(data.get("reason"), str):
+            raise ConfigError(f"{name}: 'reason' must be a text")
+        per_side = data.get("per_side") or {}
+        items = data.get("items") or []
+        if not isinstance(per_side, dict) or not isinstance(items, list):
+            raise ConfigError(f"{name}: 'per_side' must be an object and 'items' a list")
+        return cls(
+            screen=cast(ScreenName, screen),
+            finding=cast(Finding, finding),
+            reason=data["reason"],
+            per_side={s: dict(per_side.get(s) or {}) for s in SIDES},
+            items=[dict(i) for i in items],
+            stance_leg=data.get("stance_leg"),
+            fix=data.get("fix"),
+            warnings=[str(w) for w in data.get("warnings", [])],
+            thresholds=dict(data.get("thresholds", {})),
+            view=dict(data.get("view", {})),
+            source=str(data.get("source", "")),
+            duration_s=float(data.get("duration_s") or 0.0),
+            series={k: list(v) for k, v in dict(data.get("series", {})).items()},
+        )
+
+
+def load_result(path: Path) -> ScreenResult:
+    """Read a file written by :meth:`ScreenResult.write_json`."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(
+            f"{path} not found", fix="pass files written by `hipcoach screen ... --json`"
+        )
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"{path.name} is not a screen JSON file: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path.name}: a screen JSON file holds one object")
+    return ScreenResult.from_dict(data, path.name)
