@@ -610,10 +610,14 @@ def match_reps(
     return out
 
 
-def score_faults(result: AnalysisResult, gt: dict[str, Any]) -> dict[str, RuleCount]:
-    """Per rule: injected/detected reps, flags and their attribution (see ``RuleCount``)."""
-    truth = synth_truth(gt)
-    true_reps = gt["events"]["reps"]
+def score_faults(
+    result: AnalysisResult, truth: Truth, true_reps: Sequence[dict[str, Any]]
+) -> dict[str, RuleCount]:
+    """Per rule: injected/detected reps, flags and their attribution (see ``RuleCount``).
+
+    ``true_reps``: one dict per true rep with ``set`` (index into ``truth.sets``), ``index``
+    (1-based within the set), ``start``/``end`` (s), ``side`` and ``faults`` ({key: deg}).
+    """
     rules: dict[str, tuple[str, ...]] = {ex.id: ex.rules for ex in load_routine().exercises}
     counts = {rule: RuleCount() for rule in RULE_FAULTS}
     rep_map = match_reps(result, true_reps)
@@ -678,7 +682,9 @@ def run_fault_suite(seeds: int, verbose: bool) -> dict[tuple[str, str], RuleCoun
                     world_noise_m=FAULT_NOISE["world_noise_m"],
                 )
                 result, _ = analyze_sequence(session.sequence)
-                counts = score_faults(result, session.truth)
+                counts = score_faults(
+                    result, synth_truth(session.truth), session.truth["events"]["reps"]
+                )
                 for rule, c in counts.items():
                     pooled.setdefault((rule, view), RuleCount()).add(c)
                 if verbose:
@@ -688,6 +694,72 @@ def run_fault_suite(seeds: int, verbose: bool) -> dict[tuple[str, str], RuleCoun
                     )
                     print(f"  faults {side}/{view}/seed{seed}: {got}", file=sys.stderr)
     return pooled
+
+
+def render_fault_reps(gt: dict[str, Any], min_deg: float = 1.0) -> list[dict[str, Any]]:
+    """True reps of a rendered clip with their injected faults, from the per-frame labels.
+
+    A rep is the frames sharing one (script segment, rep number); its set is the ordinal of
+    its segment among the exercise segments; a fault counts when its size reaches
+    ``min_deg`` (deg) in any frame of the rep.
+    """
+    frames = [f for f in gt["frames"] if f.get("rep") is not None and f["exercise"] != "rest"]
+    if frames and "faults_active" not in frames[0]:
+        raise ValueError("this ground truth has no per-frame faults (re-slim it)")
+    segments = sorted({int(f["segment"]) for f in frames})
+    reps: dict[tuple[int, int], dict[str, Any]] = {}
+    for f in frames:
+        key = (int(f["segment"]), int(f["rep"]))
+        r = reps.setdefault(
+            key,
+            {
+                "set": segments.index(key[0]),
+                "index": key[1],
+                "start": f["t"],
+                "end": f["t"],
+                "side": gt["working_leg"],
+                "faults": {},
+            },
+        )
+        r["end"] = f["t"]
+        for name, deg in (f.get("faults_active") or {}).items():
+            if abs(float(deg)) >= min_deg:
+                r["faults"][name] = max(float(deg), r["faults"].get(name, 0.0))
+    return [reps[k] for k in sorted(reps)]
+
+
+def rendered_fault_clips(dirs: Sequence[Path]) -> list[tuple[Path, Path]]:
+    """(video, truth) pairs: ``faults*.mp4`` whose ground truth exists."""
+    out = []
+    for d in dirs:
+        for video in sorted(d.glob("faults*.mp4")):
+            for truth in (d / video.stem / "ground_truth.json", d / f"{video.stem}.truth.json"):
+                if truth.exists():
+                    out.append((video, truth))
+                    break
+    return out
+
+
+def run_rendered_fault_suite(
+    dirs: Sequence[Path], cache: Path | None, verbose: bool
+) -> tuple[dict[tuple[str, str], RuleCount], int]:
+    """Pose (cached), analyse and score every rendered clip with injected faults."""
+    pooled: dict[tuple[str, str], RuleCount] = {}
+    clips = rendered_fault_clips(dirs)
+    for video, truth_path in clips:
+        gt = json.loads(truth_path.read_text(encoding="utf-8"))
+        seq, _, _ = cached_pose(video, cache)
+        result, _ = analyze_sequence(seq)
+        counts = score_faults(result, render_truth(gt), render_fault_reps(gt))
+        for rule, c in counts.items():
+            pooled.setdefault((rule, str(gt["view"])), RuleCount()).add(c)
+        if verbose:
+            got = ", ".join(
+                f"{r} {c.detected}/{c.injected} fa {c.clean_alarms + c.other_alarms}"
+                for r, c in counts.items()
+            )
+            print(f"  {video.name}: {got}", file=sys.stderr)
+    return pooled, len(clips)
 
 
 def fault_suite_table(verbose: bool) -> Table:
@@ -990,10 +1062,26 @@ def _print_session(s: Score) -> None:
         print(f"      phantom: {p}", file=sys.stderr)
 
 
+def rendered_fault_tables(args: argparse.Namespace) -> list[Table]:
+    """Run the rendered fault suite; its table (none when no clip was found)."""
+    dirs = args.rendered_dir or list(DEFAULT_RENDERED)
+    pooled, n = run_rendered_fault_suite(dirs, None if args.no_cache else args.cache, args.verbose)
+    print(f"rendered fault suite: {n} clip(s)")
+    if not n:
+        return []
+    table = fault_table(pooled, n)
+    table.title = f"rendered fault suite ({n} clips, real pose model; rep matched by time overlap)"
+    return [table]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the suites, print the tables, optionally write them as markdown."""
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    p.add_argument("--suite", choices=("landmark", "rendered", "faults", "all"), default="all")
+    p.add_argument(
+        "--suite",
+        choices=("landmark", "rendered", "faults", "rendered-faults", "all"),
+        default="all",
+    )
     p.add_argument("--seeds", type=int, default=2, help="seeds per landmark grid cell (2-3)")
     p.add_argument(
         "--rendered-dir",
@@ -1035,6 +1123,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             tables.append(clip_table(rscores))
             tables.append(exercise_table("rendered suite by exercise", rscores))
     fault_tables = [fault_suite_table(args.verbose)] if args.suite in ("faults", "all") else []
+    if args.suite in ("rendered-faults", "all"):
+        fault_tables += rendered_fault_tables(args)
     if suites:
         tables.insert(0, summary_table(suites))
     tables += fault_tables

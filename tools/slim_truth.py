@@ -30,9 +30,13 @@ TOP_KEYS = (
     "events",
 )
 FRAME_KEYS = ("t", "exercise", "phase", "top_leg_abduction_deg", "top_leg_flexion_deg")
+#: Kept when present (clips with injected form faults): script segment, rep, active faults.
+OPTIONAL_FRAME_KEYS = ("segment", "rep", "faults_active")
 
 
 def _round(value: Any, digits: int = 4) -> Any:
+    if isinstance(value, dict):
+        return {k: _round(v, digits) for k, v in value.items()}
     return round(value, digits) if isinstance(value, float) else value
 
 
@@ -42,7 +46,8 @@ def slim(gt: dict[str, Any]) -> dict[str, Any]:
     if missing:
         raise ValueError(f"not a render-side-lying ground truth: missing {missing}")
     out = {k: gt[k] for k in TOP_KEYS}
-    out["frames"] = [{k: _round(f[k]) for k in FRAME_KEYS} for f in gt["frames"]]
+    keys = FRAME_KEYS + tuple(k for k in OPTIONAL_FRAME_KEYS if k in gt["frames"][0])
+    out["frames"] = [{k: _round(f[k]) for k in keys} for f in gt["frames"]]
     return out
 
 
