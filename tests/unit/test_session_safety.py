@@ -179,3 +179,20 @@ def test_timer_source_has_no_form_reading() -> None:
     res = src.end(10.0 + 100.0)
     assert res.reps == ex.target_reps and res.flags == [] and res.direction == "cw"
     assert res.start_s == 10.0 and timedelta(seconds=res.end_s - res.start_s).seconds == 100
+
+
+def test_cli_missing_camera_is_one_clean_line(tmp_path: Path) -> None:
+    env = {**os.environ, "HIPCOACH_DB": str(tmp_path / "h.sqlite3"), "COLUMNS": "200"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "hipcoach", "session", "--camera", "57", "--mute"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 2
+    lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "cannot open camera 57" in lines[0], proc.stderr
+    with open_db(tmp_path / "h.sqlite3") as h:
+        assert h.sessions() == []  # nothing half-started

@@ -13,6 +13,17 @@ from hipcoach.errors import InputError
 from hipcoach.video.base import Frame, SourceInfo, scaled_size
 
 
+def _open_quietly(index: int) -> cv2.VideoCapture:
+    """``cv2.VideoCapture(index)`` without OpenCV's native warnings on stderr (a missing
+    camera is reported by our own one-line error instead)."""
+    previous = cv2.utils.logging.getLogLevel()
+    cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)
+    try:
+        return cv2.VideoCapture(index)
+    finally:
+        cv2.utils.logging.setLogLevel(previous)
+
+
 class CameraSource:
     """Frames from webcam ``index`` until ``close()`` or ``max_duration_s``."""
 
@@ -25,7 +36,7 @@ class CameraSource:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.warnings: list[str] = []
-        self._cap = cv2.VideoCapture(index)
+        self._cap = _open_quietly(index)
         if not self._cap.isOpened():
             raise InputError(
                 f"cannot open camera {index}",
