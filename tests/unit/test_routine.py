@@ -18,11 +18,11 @@ from hipcoach.exercises.routine import (
     EXERCISE_IDS,
     RULE_IDS,
     Routine,
-    TomlLineIndex,
-    field_path,
     load_routine,
     parse_routine,
 )
+from hipcoach.exercises.toml_errors import field_path
+from hipcoach.exercises.toml_lines import TomlLineIndex
 
 BUNDLED = resources.files("hipcoach.exercises").joinpath("hip_series.toml").read_text("utf-8")
 

@@ -19,7 +19,6 @@ Loading is strict like the routine file: errors name the file, the line and the 
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
@@ -33,12 +32,9 @@ from pydantic import (
     Field,
     model_validator,
 )
-from pydantic import ValidationError as PydanticValidationError
-from pydantic_core import ErrorDetails
 
 from hipcoach.errors import ConfigError
-from hipcoach.exercises.routine import LocatedValueError, field_path
-from hipcoach.exercises.toml_lines import Loc, TomlLineIndex
+from hipcoach.exercises.toml_errors import LocatedValueError, parse_model
 
 QuestionKind = Literal["yes_no", "scale"]
 #: A stored answer: yes/no as a bool, a scale answer as an int 0..:data:`SCALE_MAX`.
@@ -50,7 +46,6 @@ REQUIRED_IDS: Final[tuple[str, ...]] = ("check", "red_flags")
 SCALE_MAX: Final = 3
 
 _FIX: Final = "correct that line (the bundled questionnaires.toml documents every key)"
-_TOML_AT: Final = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)")
 _ID: Final = re.compile(r"[a-z][a-z0-9_]*")
 
 
@@ -237,62 +232,13 @@ def summarise(questionnaire: Questionnaire, answers: Mapping[str, object]) -> li
 # --------------------------------------------------------------------------------------
 
 
-def _describe(error: ErrorDetails) -> tuple[Loc, str]:
-    """Full data location and a short message for one pydantic error."""
-    loc: Loc = tuple(error["loc"])
-    cause = (error.get("ctx") or {}).get("error")
-    if isinstance(cause, LocatedValueError):
-        return (*loc, *cause.loc), str(cause)
-    if isinstance(cause, Exception):
-        return loc, str(cause)
-    if error["type"] == "extra_forbidden":
-        return loc, "unknown key"
-    if error["type"] == "missing":
-        return loc, "required key is missing"
-    value = error.get("input")
-    got = f" (got {value!r})" if isinstance(value, str | int | float) else ""
-    return loc, f"{error['msg']}{got}"
-
-
-def _validation_error(text: str, source: str, exc: PydanticValidationError) -> ConfigError:
-    index = TomlLineIndex(text)
-    found = []
-    for error in exc.errors():
-        loc, message = _describe(error)
-        found.append((index.line_of(loc), field_path(loc), message))
-    line, where, message = found[0]
-    out = f"{source} line {line}: {where}: {message}"
-    if len(found) > 1:
-        out += f" (and {len(found) - 1} more)"
-    return ConfigError(out, fix=_FIX)
-
-
-def _syntax_error(text: str, source: str, exc: tomllib.TOMLDecodeError) -> ConfigError:
-    raw = str(exc)
-    match = _TOML_AT.search(raw)
-    reason = _TOML_AT.sub("", raw)
-    if match is not None and match.group(1) is not None:
-        line = int(match.group(1))
-    else:
-        line = max(1, len(text.rstrip("\n").split("\n")))
-    where = field_path(TomlLineIndex(text).path_at(line))
-    return ConfigError(f"{source} line {line}: {where}: TOML syntax error: {reason}", fix=_FIX)
-
-
 def parse_questionnaires(text: str, source: str = BUNDLED_NAME) -> dict[str, Questionnaire]:
     """Parse and validate questionnaire TOML text; ``source`` names it in error messages.
 
     Raises:
         ConfigError: on a TOML syntax error or any validation failure (file, line, key).
     """
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise _syntax_error(text, source, exc) from exc
-    try:
-        return QuestionnaireFile.model_validate(data).by_id()
-    except PydanticValidationError as exc:
-        raise _validation_error(text, source, exc) from exc
+    return parse_model(text, source, QuestionnaireFile, _FIX).by_id()
 
 
 def load_questionnaires(path: Path | None = None) -> dict[str, Questionnaire]:

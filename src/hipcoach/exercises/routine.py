@@ -16,7 +16,6 @@ Indices in field paths are 0-based (``exercise[0]`` is the first ``[[exercise]]`
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
@@ -28,14 +27,12 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    ValidationError,
     field_validator,
     model_validator,
 )
-from pydantic_core import ErrorDetails
 
 from hipcoach.errors import ConfigError
-from hipcoach.exercises.toml_lines import Loc, TomlLineIndex
+from hipcoach.exercises.toml_errors import LocatedValueError, parse_model
 
 Side = Literal["left", "right"]
 ExerciseId = Literal[
@@ -87,14 +84,6 @@ COUNTER_KEYS: Final[dict[SignalKind, tuple[str, ...]]] = {
     "flexion_extension": ("flexion_high_deg", "extension_low_deg"),
     "circle": ("direction", "min_radius_deg"),
 }
-
-
-class LocatedValueError(ValueError):
-    """A validation failure that knows which key (relative to the validated model) is wrong."""
-
-    def __init__(self, loc: Loc, message: str) -> None:
-        super().__init__(message)
-        self.loc = loc
 
 
 def _as_tuple(value: Any) -> Any:
@@ -238,8 +227,8 @@ class ExerciseSpec(_Strict):
             )
         if self.pace_s is not None and not self.min_rep_s <= self.pace_s <= self.max_rep_s:
             raise LocatedValueError(
-                ("pace_s",), f"must lie between min_rep_s and max_rep_s ({self.min_rep_s}..."
-                f"{self.max_rep_s})"
+                ("pace_s",),
+                f"must lie between min_rep_s and max_rep_s ({self.min_rep_s}...{self.max_rep_s})",
             )
         if self.target_peak_deg_max <= self.target_peak_deg_min:
             raise LocatedValueError(
@@ -383,60 +372,6 @@ def _check_against_rules(index: int, ex: ExerciseSpec, rules: dict[RuleId, RuleS
 
 
 _FIX = "correct that line (the bundled hip_series.toml documents every key)"
-_TOML_AT = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)")
-
-
-def field_path(loc: Sequence[str | int]) -> str:
-    """``("exercise", 2, "rep_high_deg")`` -> ``"exercise[2].rep_high_deg"``."""
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
-    return out or "(top level)"
-
-
-def _describe(error: ErrorDetails) -> tuple[Loc, str]:
-    """Full data location and a short message for one pydantic error."""
-    loc: Loc = tuple(error["loc"])
-    cause = (error.get("ctx") or {}).get("error")
-    if isinstance(cause, LocatedValueError):
-        return (*loc, *cause.loc), str(cause)
-    if isinstance(cause, Exception):
-        return loc, str(cause)
-    if error["type"] == "extra_forbidden":
-        return loc, "unknown key"
-    if error["type"] == "missing":
-        return loc, "required key is missing"
-    value = error.get("input")
-    got = f" (got {value!r})" if isinstance(value, str | int | float) else ""
-    return loc, f"{error['msg']}{got}"
-
-
-def _validation_error(text: str, source: str, exc: ValidationError) -> ConfigError:
-    index = TomlLineIndex(text)
-    found = []
-    for error in exc.errors():
-        loc, message = _describe(error)
-        found.append((index.line_of(loc), field_path(loc), message))
-    line, field, message = found[0]
-    text_out = f"{source} line {line}: {field}: {message}"
-    if len(found) > 1:
-        more = "; ".join(f"line {n}: {f}" for n, f, _ in found[1:4])
-        text_out += f" (also {len(found) - 1} more: {more}{'; ...' if len(found) > 4 else ''})"
-    return ConfigError(text_out, fix=_FIX)
-
-
-def _syntax_error(text: str, source: str, exc: tomllib.TOMLDecodeError) -> ConfigError:
-    raw = str(exc)
-    match = _TOML_AT.search(raw)
-    reason = _TOML_AT.sub("", raw)
-    if match is not None and match.group(1) is not None:
-        line, where = int(match.group(1)), f" at column {match.group(2)}"
-    else:
-        line, where = max(1, len(text.rstrip("\n").split("\n"))), " at the end of the file"
-    field = field_path(TomlLineIndex(text).path_at(line))
-    return ConfigError(
-        f"{source} line {line}: {field}: TOML syntax error{where}: {reason}", fix=_FIX
-    )
 
 
 def parse_routine(text: str, source: str = BUNDLED_NAME) -> Routine:
@@ -445,14 +380,7 @@ def parse_routine(text: str, source: str = BUNDLED_NAME) -> Routine:
     Raises:
         ConfigError: on a TOML syntax error or any validation failure.
     """
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise _syntax_error(text, source, exc) from exc
-    try:
-        return Routine.model_validate(data)
-    except ValidationError as exc:
-        raise _validation_error(text, source, exc) from exc
+    return parse_model(text, source, Routine, _FIX)
 
 
 def load_routine(path: Path | None = None) -> Routine:
