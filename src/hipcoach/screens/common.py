@@ -95,6 +95,17 @@ def fppa_deg(xy: F64, side: Side) -> F64:
     return np.asarray(inward * bend, np.float64)
 
 
+def squared_world_xy(seq: PoseSequence, min_visibility: float) -> F64:
+    """(N, 33, 2) world landmarks (m) turned about the vertical so that the hip line is
+    parallel to the picture, then seen straight on (x, y down): a frontal view that does
+    not depend on how the camera is turned about the person (noisier: model depth)."""
+    w = mask_low_visibility(seq.world, seq.visibility, min_visibility)
+    d = w[:, L.LEFT_HIP] - w[:, L.RIGHT_HIP]
+    yaw = np.arctan2(d[:, 2], d[:, 0])
+    x = np.cos(yaw)[:, None] * w[..., 0] + np.sin(yaw)[:, None] * w[..., 2]
+    return np.stack([x, w[..., 1]], axis=-1)
+
+
 def kasr(xy: F64) -> F64:
     """Knee-to-ankle separation ratio (N,): horizontal knee distance over horizontal ankle
     distance in the picture (unitless; < ~0.6 = knees closer together than the feet)."""

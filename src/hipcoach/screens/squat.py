@@ -10,8 +10,11 @@ bottom measured (``complete: false``) but does not count toward ``min_reps``.
 
 At each bottom: the frontal-plane projection angle (FPPA, deg, + = knee inward) of each
 knee and the knee-to-ankle separation ratio (KASR). A knee is flagged when the median FPPA
-over the reps exceeds ``fppa_valgus_deg``; both when the median KASR falls below
-``kasr_valgus``. Sources: ``docs/screens.md``.
+over the reps exceeds ``fppa_valgus_deg`` AND the same angle read from the world landmarks
+turned square to the camera (``fppa_3d``, which a turned camera does not bias but which is
+noisier) exceeds half of it: a camera turned only 8° makes a straight knee read +13° in the
+picture at the bottom of a squat (synthetic, docs/screens.md). The finding is positive
+when a knee is flagged or the median KASR falls below ``kasr_valgus``.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from hipcoach.screens.common import (
     masked_xy,
     nanmedian,
     quiet_nan,
+    squared_world_xy,
 )
 from hipcoach.screens.result import ScreenResult
 from hipcoach.sequence.schema import PoseSequence
@@ -92,8 +96,14 @@ def _rep_item(rep: Rep, k: int, i: int, signals: dict[str, F64], s: Any) -> dict
     }
     for side in SIDES:
         value = float(signals[f"fppa_{side}_deg"][i])
+        check = float(signals[f"fppa_3d_{side}_deg"][i])
         item[f"fppa_{side}_deg"] = value
-        item[f"valgus_{side}"] = bool(value > s.fppa_valgus_deg) if math.isfinite(value) else None
+        item[f"fppa_3d_{side}_deg"] = check
+        item[f"valgus_{side}"] = (
+            bool(value > s.fppa_valgus_deg and check > 0.5 * s.fppa_valgus_deg)
+            if math.isfinite(value) and math.isfinite(check)
+            else None
+        )
     return item
 
 
@@ -103,14 +113,16 @@ def _per_side(items: list[dict[str, Any]], s: Any) -> dict[str, dict[str, Any]]:
     for side in SIDES:
         values = [i[f"fppa_{side}_deg"] for i in items]
         median = nanmedian(values)
+        check = nanmedian([i[f"fppa_3d_{side}_deg"] for i in items])
         finite = [v for v in values if v is not None and math.isfinite(v)]
         out[side] = {
             "fppa_median_deg": median,
             "fppa_max_deg": max(finite) if finite else math.nan,
+            "fppa_3d_median_deg": check,
             "reps_measured": len(finite),
-            "reps_valgus": sum(1 for v in finite if v > s.fppa_valgus_deg),
+            "reps_valgus": sum(1 for i in items if i[f"valgus_{side}"]),
             "kasr_median": ratio,
-            "valgus": bool(median > s.fppa_valgus_deg or ratio < s.kasr_valgus),
+            "valgus": bool(median > s.fppa_valgus_deg and check > 0.5 * s.fppa_valgus_deg),
         }
     return out
 
@@ -130,11 +142,12 @@ def _verdict(
         return "inconclusive", "the knees could not be read at the bottoms", view.fix
     flagged = [x for x in SIDES if per_side[x]["valgus"]]
     angles = ", ".join(f"{x} {per_side[x]['fppa_median_deg']:.0f}°" for x in SIDES)
-    limits = f"(inward above {s.fppa_valgus_deg:.0f}°; knee-to-ankle ratio {ratio:.2f}, "
-    limits += f"valgus below {s.kasr_valgus:.2f})"
-    if flagged:
-        who = " and ".join(flagged)
-        return "positive", f"{who} knee caved inward at the bottom: FPPA {angles} {limits}", None
+    limits = f"(inward above {s.fppa_valgus_deg:.0f}°); knee-to-ankle ratio {ratio:.2f} "
+    limits += f"(valgus below {s.kasr_valgus:.2f})"
+    narrow = ratio < s.kasr_valgus
+    if flagged or narrow:
+        who = " and ".join(flagged) + " knee caved inward" if flagged else "knees came together"
+        return "positive", f"{who} at the bottom: FPPA {angles} {limits}", None
     return "negative", f"knees stayed in line at the bottom: FPPA {angles} {limits}", None
 
 
@@ -147,6 +160,8 @@ def screen_squat(seq: PoseSequence, settings: Settings = DEFAULTS) -> ScreenResu
         upright = np.asarray(depth < s.squat_low_pct, bool)
     view = check_frontal_view(seq, xy, upright, s, settings.signal)
     signals = {f"fppa_{x}_deg": fppa_deg(xy, x) for x in SIDES}
+    squared = squared_world_xy(seq, settings.signal.min_visibility)
+    signals.update({f"fppa_3d_{x}_deg": fppa_deg(squared, x) for x in SIDES})
     signals["kasr"] = kasr(xy)
     times = np.asarray(seq.times_s, np.float64)
     reps = find_reps(times, depth, settings)

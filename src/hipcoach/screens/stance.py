@@ -77,7 +77,7 @@ def _reference(times_s: F64, lift: F64, tilt: F64, before: int, s: ScreenSetting
     """Median hip-line angle (deg) over the two-feet frames before frame ``before``;
     NaN when they span less than ``MIN_REFERENCE_S``."""
     with quiet_nan():
-        both = np.asarray(np.abs(lift[:before]) < 0.5 * s.lift_share, bool)
+        both = np.asarray(np.abs(lift[:before]) < s.lift_share, bool)
     if both.sum() < 2 or times_s[:before][both][-1] - times_s[:before][both][0] < MIN_REFERENCE_S:
         return math.nan
     return nanmedian(tilt[:before][both])
@@ -158,7 +158,7 @@ def screen_stance(seq: PoseSequence, settings: Settings = DEFAULTS) -> ScreenRes
     times = np.asarray(seq.times_s, np.float64)
     lift = lift_share(xy)
     with quiet_nan():
-        both_feet: BoolArray = np.asarray(np.abs(lift) < 0.5 * s.lift_share, bool)
+        both_feet: BoolArray = np.asarray(np.abs(lift) < s.lift_share, bool)
     view = check_frontal_view(seq, xy, both_feet if both_feet.any() else None, s, settings.signal)
     holds = find_holds(times, lift, s, settings.signal.max_gap_s)
     tilt, lean = hip_drop_deg(xy), trunk_lean_deg(xy)
