@@ -8,10 +8,8 @@ clock times; pain is 0..10, form score in %, angles in degrees.
 
 from __future__ import annotations
 
-import io
 import math
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Final
 
@@ -20,45 +18,18 @@ import numpy as np
 from hipcoach.config import HistorySettings
 from hipcoach.exercises.routine import Routine
 from hipcoach.history.stats import Asymmetry, SessionSummary
+from hipcoach.report.figures import figure, png_bytes, style_axes
 from hipcoach.report.plots import SIDE_COLOURS, SIDES, exercise_name
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
-    from matplotlib.figure import Figure
 
-_DPI: Final = 110
 _INK: Final = "#1f2933"
 PAIN_COLOURS: Final[dict[str, str]] = {
     "before": "#3e7cb1",
     "max_during": "#b42318",
     "after": "#e0a800",
 }
-
-
-@contextmanager
-def _figure(width_in: float, height_in: float) -> Iterator[Figure]:
-    """A figure on its own Agg canvas; cleared when the block ends."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: PLC0415
-    from matplotlib.figure import Figure  # noqa: PLC0415
-
-    fig = Figure(figsize=(width_in, height_in), dpi=_DPI, layout="constrained")
-    FigureCanvasAgg(fig)
-    try:
-        yield fig
-    finally:
-        fig.clear()
-
-
-def _png(fig: Figure) -> bytes:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=_DPI, facecolor="white")
-    return buf.getvalue()
-
-
-def _style(ax: Axes) -> None:
-    ax.spines[["top", "right"]].set_visible(False)
-    ax.grid(True, color="#e4e4e4", linewidth=0.8)
-    ax.set_axisbelow(True)
 
 
 def _times(sessions: Sequence[SessionSummary]) -> np.ndarray:
@@ -86,9 +57,9 @@ def pain_png(sessions: Sequence[SessionSummary], cfg: HistorySettings) -> bytes 
     if not any(s.pain.worst is not None for s in sessions):
         return None
     x = _times(sessions)
-    with _figure(10.0, 3.4) as fig:
+    with figure(10.0, 3.4) as fig:
         ax = fig.add_subplot()
-        _style(ax)
+        style_axes(ax)
         ax.axhspan(-0.5, cfg.pain_free_max + 0.5, color="#e8f5e9", zorder=0)
         ax.axhline(cfg.pain_ease_off, color="#b42318", linestyle="--", linewidth=1.0)
         for key, label in (
@@ -118,7 +89,7 @@ def pain_png(sessions: Sequence[SessionSummary], cfg: HistorySettings) -> bytes 
             fontsize=8,
             color="#616e7c",
         )
-        return _png(fig)
+        return png_bytes(fig)
 
 
 def form_png(sessions: Sequence[SessionSummary], cfg: HistorySettings) -> bytes | None:
@@ -128,9 +99,9 @@ def form_png(sessions: Sequence[SessionSummary], cfg: HistorySettings) -> bytes 
         return None
     x = _times(sessions)
     y = [np.nan if s.form.score is None else 100.0 * s.form.score for s in sessions]
-    with _figure(10.0, 3.2) as fig:
+    with figure(10.0, 3.2) as fig:
         ax = fig.add_subplot()
-        _style(ax)
+        style_axes(ax)
         read = [(t, v) for t, v in zip(x, y, strict=True) if np.isfinite(v)]
         ax.plot([t for t, _ in read], [v for _, v in read], color="#2a9d8f", linewidth=1.4)
         ax.scatter(
@@ -162,7 +133,7 @@ def form_png(sessions: Sequence[SessionSummary], cfg: HistorySettings) -> bytes 
         ax.set_ylabel("reps without a fault (%)")
         _date_axis(ax, x)
         ax.legend(loc="lower right", fontsize=8, ncols=3, frameon=False)
-        return _png(fig)
+        return png_bytes(fig)
 
 
 def band_png(sessions: Sequence[SessionSummary], cfg: HistorySettings) -> bytes | None:
@@ -171,9 +142,9 @@ def band_png(sessions: Sequence[SessionSummary], cfg: HistorySettings) -> bytes 
         return None
     x = _times(sessions)
     levels = [s.band_level for s in sessions]
-    with _figure(10.0, 2.2) as fig:
+    with figure(10.0, 2.2) as fig:
         ax = fig.add_subplot()
-        _style(ax)
+        style_axes(ax)
         ax.step(x, levels, where="post", color="#8e6bbf", linewidth=1.8)
         ax.scatter(x, levels, color="#8e6bbf", s=16, zorder=3)
         top = max(cfg.max_band_level, *levels)
@@ -181,7 +152,7 @@ def band_png(sessions: Sequence[SessionSummary], cfg: HistorySettings) -> bytes 
         ax.set_ylim(-0.4, top + 0.4)
         ax.set_ylabel("band level")
         _date_axis(ax, x)
-        return _png(fig)
+        return png_bytes(fig)
 
 
 def _bar_label(value: float, unit: str) -> str:
@@ -195,7 +166,7 @@ def asymmetry_png(rows: Sequence[Asymmetry], routine: Routine) -> bytes | None:
         return None
     y = np.arange(len(rows))[::-1].astype(float)
     height = 0.38
-    with _figure(10.0, 1.3 + 0.62 * len(rows)) as fig:
+    with figure(10.0, 1.3 + 0.62 * len(rows)) as fig:
         reps_ax, peak_ax = fig.subplots(1, 2, sharey=True)
         for k, side in enumerate(SIDES):
             offset = (0.5 - k) * height
@@ -220,10 +191,10 @@ def asymmetry_png(rows: Sequence[Asymmetry], routine: Routine) -> bytes | None:
         reps_ax.set_xlabel("reps (total)")
         peak_ax.set_xlabel("median peak angle (deg)")
         for ax in (reps_ax, peak_ax):
-            _style(ax)
+            style_axes(ax)
             ax.grid(False, axis="y")
             ax.margins(x=0.15)
         fig.legend(
             *reps_ax.get_legend_handles_labels(), loc="outside upper center", ncols=2, fontsize=8
         )
-        return _png(fig)
+        return png_bytes(fig)

@@ -14,8 +14,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Final
 
-import jinja2
-
 from hipcoach import __version__
 from hipcoach.config import HistorySettings
 from hipcoach.errors import ConfigError
@@ -25,6 +23,7 @@ from hipcoach.history import plots
 from hipcoach.history.overview import Overview
 from hipcoach.history.progression import band_text, pain_reasons
 from hipcoach.history.stats import HistoryData, SessionSummary
+from hipcoach.report.figures import html_environment
 from hipcoach.report.html import Chart, data_uri
 from hipcoach.report.plots import exercise_name
 from hipcoach.sequence.export import atomic_output
@@ -230,16 +229,6 @@ def charts(overview: Overview, routine: Routine, cfg: HistorySettings) -> list[C
     return out
 
 
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-
-
 def render_history_report(
     overview: Overview,
     data: HistoryData,
@@ -256,7 +245,7 @@ def render_history_report(
     when = (generated or datetime.now().astimezone()).strftime("%Y-%m-%d %H:%M")
     sessions = overview.sessions
     return (
-        _environment()
+        html_environment()
         .from_string(text)
         .render(
             title="Hip series history",

@@ -16,8 +16,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Final
 
-import jinja2
-
 from hipcoach import __version__
 from hipcoach.analysis.analyze import BlockAnalysis
 from hipcoach.analysis.result import AnalysisResult, Flag
@@ -25,6 +23,7 @@ from hipcoach.analysis.rules import NOT_MEASURABLE
 from hipcoach.analysis.view import FIX_PLACEMENT
 from hipcoach.exercises.routine import Routine
 from hipcoach.report import plots
+from hipcoach.report.figures import html_environment
 from hipcoach.sequence.schema import PoseSequence
 
 TEMPLATE: Final = "template.html.j2"
@@ -330,16 +329,6 @@ def _fixes(result: AnalysisResult, blocks: list[BlockAnalysis]) -> list[str]:
     return fixes
 
 
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-
-
 def render_report(
     result: AnalysisResult,
     blocks: list[BlockAnalysis],
@@ -349,7 +338,7 @@ def render_report(
 ) -> str:
     """The report's HTML text (see the module docstring)."""
     text = resources.files("hipcoach.report").joinpath(TEMPLATE).read_text(encoding="utf-8")
-    template = _environment().from_string(text)
+    template = html_environment().from_string(text)
     rows = set_rows(result, routine)
     when = (generated or datetime.now().astimezone()).strftime("%Y-%m-%d %H:%M")
     return template.render(

@@ -8,10 +8,7 @@ Angles are in degrees, times in seconds from the start of the recording.
 
 from __future__ import annotations
 
-import io
 import math
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import TYPE_CHECKING, Final
 
 import numpy as np
@@ -19,10 +16,10 @@ import numpy as np
 from hipcoach.analysis.analyze import BlockAnalysis
 from hipcoach.analysis.result import AnalysisResult, SetResult
 from hipcoach.exercises.routine import Routine
+from hipcoach.report.figures import figure, png_bytes, style_axes
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
-    from matplotlib.figure import Figure
 
 #: One colour per exercise (hex RGB), used by the charts, the report and the overlay.
 EXERCISE_COLOURS: Final[dict[str, str]] = {
@@ -40,7 +37,6 @@ DIRECTION_TEXT: Final[dict[str, str]] = {
     "ccw": "counter-clockwise (seen from your feet)",
     "cw": "clockwise (seen from your feet)",
 }
-_DPI: Final = 110
 
 
 def exercise_colour(exercise_id: str) -> str:
@@ -74,32 +70,6 @@ def exercise_order(result: AnalysisResult, routine: Routine) -> list[str]:
     return known + sorted(found - set(known))
 
 
-@contextmanager
-def _figure(width_in: float, height_in: float) -> Iterator[Figure]:
-    """A figure on its own Agg canvas; cleared (closed) when the block ends."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: PLC0415
-    from matplotlib.figure import Figure  # noqa: PLC0415
-
-    fig = Figure(figsize=(width_in, height_in), dpi=_DPI, layout="constrained")
-    FigureCanvasAgg(fig)
-    try:
-        yield fig
-    finally:
-        fig.clear()
-
-
-def _png(fig: Figure) -> bytes:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=_DPI, facecolor="white")
-    return buf.getvalue()
-
-
-def _style(ax: Axes) -> None:
-    ax.spines[["top", "right"]].set_visible(False)
-    ax.grid(True, color="#e4e4e4", linewidth=0.8)
-    ax.set_axisbelow(True)
-
-
 def block_sets(result: AnalysisResult, block: BlockAnalysis) -> list[tuple[int, SetResult]]:
     """(1-based set number, set) of the sets that fall inside one side block."""
     sig = block.signals
@@ -123,9 +93,9 @@ def block_angle_png(
     sig = block.signals
     if sig is None or not len(sig.times_s):
         return None
-    with _figure(10.0, 3.6) as fig:
+    with figure(10.0, 3.6) as fig:
         ax = fig.add_subplot()
-        _style(ax)
+        style_axes(ax)
         seen: dict[str, None] = {}
         for number, s in block_sets(result, block):
             colour = exercise_colour(s.exercise)
@@ -150,7 +120,7 @@ def block_angle_png(
         ax.set_xlim(float(sig.times_s[0]), float(sig.times_s[-1]))
         if title:
             ax.set_title(title, loc="left", fontsize=11, pad=16)
-        return _png(fig)
+        return png_bytes(fig)
 
 
 def _block_legend(ax: Axes, exercises: list[str], routine: Routine) -> None:
@@ -200,7 +170,7 @@ def summary_png(result: AnalysisResult, routine: Routine) -> bytes | None:
     y = np.arange(len(exercises))[::-1].astype(float)
     sides = [side for side in SIDES if side in result.working_legs]
     height = 0.38 if len(sides) == 2 else 0.5
-    with _figure(10.0, 1.2 + 0.62 * len(exercises)) as fig:
+    with figure(10.0, 1.2 + 0.62 * len(exercises)) as fig:
         reps_ax, peak_ax = fig.subplots(1, 2, sharey=True)
         for k, side in enumerate(sides):
             offset = (0.5 * (len(sides) - 1) - k) * height
@@ -217,13 +187,13 @@ def summary_png(result: AnalysisResult, routine: Routine) -> bytes | None:
         reps_ax.set_xlabel("reps")
         peak_ax.set_xlabel("mean peak angle (deg)")
         for ax in (reps_ax, peak_ax):
-            _style(ax)
+            style_axes(ax)
             ax.grid(False, axis="y")
             ax.margins(x=0.15)
         fig.legend(
             *reps_ax.get_legend_handles_labels(), loc="outside upper center", ncols=3, fontsize=8
         )
-        return _png(fig)
+        return png_bytes(fig)
 
 
 def _bar_label(value: float, key: str) -> str:
@@ -258,9 +228,9 @@ def asymmetry_png(result: AnalysisResult, routine: Routine) -> bytes | None:
         return None
     diffs = np.array([d for _, d in rows])
     y = np.arange(len(rows))[::-1].astype(float)
-    with _figure(10.0, 1.3 + 0.45 * len(rows)) as fig:
+    with figure(10.0, 1.3 + 0.45 * len(rows)) as fig:
         ax = fig.add_subplot()
-        _style(ax)
+        style_axes(ax)
         colours = [SIDE_COLOURS["left" if d >= 0 else "right"] for d in diffs]
         bars = ax.barh(y, diffs, 0.55, color=colours)
         ax.bar_label(bars, labels=[_signed_deg(d) for d in diffs], padding=3, fontsize=8)
@@ -272,4 +242,4 @@ def asymmetry_png(result: AnalysisResult, routine: Routine) -> bytes | None:
         ax.set_xlabel("left minus right mean peak angle (deg)")
         ax.text(0.01, 1.02, "◀ right leg higher", transform=ax.transAxes, fontsize=8, ha="left")
         ax.text(0.99, 1.02, "left leg higher ▶", transform=ax.transAxes, fontsize=8, ha="right")
-        return _png(fig)
+        return png_bytes(fig)
