@@ -1,0 +1,121 @@
+"""Charts of screen results as PNG bytes (matplotlib on its own Agg canvas, never pyplot).
+
+Each chart reads only the JSON form of a result (``series`` and ``items``), so the combined
+report can be drawn from saved files. Angles in degrees, times in seconds.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from hipcoach.report.plots import SIDE_COLOURS
+from hipcoach.screens.result import ScreenResult
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+_DPI = 110
+
+
+@contextmanager
+def _figure(width_in: float, height_in: float) -> Iterator[Figure]:
+    """A figure on its own Agg canvas, cleared when the block ends."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: PLC0415
+    from matplotlib.figure import Figure  # noqa: PLC0415
+
+    fig = Figure(figsize=(width_in, height_in), dpi=_DPI, layout="constrained")
+    FigureCanvasAgg(fig)
+    try:
+        yield fig
+    finally:
+        fig.clear()
+
+
+def _png(fig: Figure) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=_DPI, facecolor="white")
+    return buf.getvalue()
+
+
+def _style(ax: Axes) -> None:
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.grid(True, color="#e4e4e4", linewidth=0.8)
+    ax.set_axisbelow(True)
+
+
+def _values(series: dict[str, list[Any]], key: str) -> list[float]:
+    return [math.nan if v is None else float(v) for v in series.get(key, [])]
+
+
+def _threshold(ax: Axes, value: float, label: str) -> None:
+    ax.axhline(value, color="#c0392b", linestyle="--", linewidth=1.2, label=label)
+
+
+def squat_png(result: ScreenResult) -> bytes | None:
+    """FPPA of each knee over time with the rep bottoms marked, and the valgus threshold."""
+    t = _values(result.series, "t_s")
+    if not t:
+        return None
+    with _figure(8.0, 3.2) as fig:
+        ax = fig.add_subplot()
+        for side in ("left", "right"):
+            ax.plot(t, _values(result.series, f"fppa_{side}_deg"), color=SIDE_COLOURS[side],
+                    label=f"{side} knee FPPA")  # fmt: skip
+        for item in result.items:
+            ax.axvline(item["bottom_s"], color="#999999", linewidth=0.8)
+        _threshold(ax, result.thresholds.get("fppa_valgus_deg", 13.0), "valgus threshold")
+        ax.set_xlabel("time (s)")
+        ax.set_ylabel("FPPA (°, + = knee inward)")
+        ax.legend(fontsize=8, loc="best")
+        _style(ax)
+        return _png(fig)
+
+
+def stance_png(result: ScreenResult) -> bytes | None:
+    """Hip line (free-side drop) and trunk lean over time, holds shaded."""
+    t = _values(result.series, "t_s")
+    if not t:
+        return None
+    with _figure(8.0, 3.2) as fig:
+        ax = fig.add_subplot()
+        ax.plot(t, _values(result.series, "hip_line_left_down_deg"), color="#264653",
+                label="hip line (+ = left hip lower)")  # fmt: skip
+        ax.plot(t, _values(result.series, "trunk_lean_left_deg"), color="#e9c46a",
+                label="trunk lean (+ = toward the left)")  # fmt: skip
+        for item in result.items:
+            ax.axvspan(item["start_s"], item["end_s"], color="#dddddd", alpha=0.5)
+        ax.axhline(0.0, color="#777777", linewidth=0.8)
+        ax.set_xlabel("time (s)")
+        ax.set_ylabel("angle (°)")
+        ax.legend(fontsize=8, loc="best")
+        _style(ax)
+        return _png(fig)
+
+
+def gait_png(result: ScreenResult) -> bytes | None:
+    """Peak pelvic drop of the free side, step by step, coloured by stance leg."""
+    if not result.items:
+        return None
+    with _figure(8.0, 3.0) as fig:
+        ax = fig.add_subplot()
+        for item in result.items:
+            value = item.get("pelvic_drop_deg")
+            ax.bar(item["step"], math.nan if value is None else value,
+                   color=SIDE_COLOURS[item["stance_leg"]])  # fmt: skip
+        _threshold(ax, result.thresholds.get("gait_drop_deg", 7.0), "flag threshold")
+        ax.set_xlabel("step (colour: stance leg, orange left, blue right)")
+        ax.set_ylabel("free-side pelvic drop (°)")
+        ax.legend(fontsize=8)
+        _style(ax)
+        return _png(fig)
+
+
+def screen_png(result: ScreenResult) -> bytes | None:
+    """The chart of one result (None when there is nothing to draw)."""
+    draw = {"squat": squat_png, "stance": stance_png, "gait": gait_png}[result.screen]
+    return draw(result)

@@ -1,0 +1,160 @@
+"""One combined, self-contained HTML screening report of several screen results.
+
+Plain language per screen: what was measured, what it suggests, the numbers per rep/step,
+a chart, camera notes; then the latest ``hipcoach check`` answers when the history has
+them; "not a diagnosis" at the top and the bottom. Inline CSS, charts as base64 ``data:``
+PNGs, no scripts, no links: it opens offline. Jinja2 autoescapes every text.
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Final
+
+import jinja2
+
+from hipcoach import __version__
+from hipcoach.history.report import CheckView, check_view
+from hipcoach.screens.plots import screen_png
+from hipcoach.screens.result import NOT_A_DIAGNOSIS, ScreenResult
+from hipcoach.screens.template import TEMPLATE_HTML
+from hipcoach.storage import AnswerRow
+
+TITLES: Final = {
+    "squat": "Squat: do the knees cave inward?",
+    "stance": "Standing on one leg: does the pelvis drop?",
+    "gait": "Walking: does the pelvis drop with each step?",
+}
+MEASURED: Final = {
+    "squat": (
+        "At the bottom of each squat, the angle between thigh and shin seen from the front "
+        "(frontal-plane projection angle, FPPA; + = knee inward) and how far apart the knees "
+        "are compared with the ankles (knee-to-ankle ratio)."
+    ),
+    "stance": (
+        "Which leg you stood on, for how long, how much the free side of the pelvis dropped "
+        "(+) or rose (-) and how far the trunk leaned over the standing leg."
+    ),
+    "gait": (
+        "Each step and the leg you stood on, and how far the free side of the pelvis dropped "
+        "during it, averaged per side."
+    ),
+}
+SUGGESTS: Final = {
+    "positive": (
+        "This movement pattern is common with weak hip abductors (gluteus medius). It is a "
+        "reason to keep strengthening, and to ask a physiotherapist if it comes with pain."
+    ),
+    "negative": "The measured values were within the usual range for this test.",
+    "inconclusive": "No finding: the video could not be read for this test (reason below).",
+}
+_UNITS: Final = (("_deg", "°"), ("_pct", " %"), ("_s", " s"))
+
+
+@dataclass(frozen=True)
+class Section:
+    """One screen as shown in the report."""
+
+    title: str
+    finding: str
+    reason: str
+    measured: str
+    suggests: str
+    fix: str | None
+    warnings: list[str]
+    columns: list[str]
+    rows: list[list[str]]
+    sides: list[tuple[str, str]]
+    chart: str | None
+    source: str
+    stance_leg: str | None
+
+
+def _cell(key: str, value: Any) -> str:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "no reading"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        for suffix, unit in _UNITS:
+            if key.endswith(suffix):
+                return f"{value:.1f}{unit}"
+        return f"{value:.2f}"
+    return str(value)
+
+
+def _heading(key: str) -> str:
+    for suffix, unit in _UNITS:
+        if key.endswith(suffix):
+            return key[: -len(suffix)].replace("_", " ") + f" ({unit.strip()})"
+    return key.replace("_", " ")
+
+
+def _sides(result: ScreenResult) -> list[tuple[str, str]]:
+    out = []
+    for side in ("left", "right"):
+        values = result.per_side.get(side) or {}
+        text = ", ".join(f"{_heading(k)}: {_cell(k, v)}" for k, v in values.items())
+        out.append((side, text or "no reading"))
+    return out
+
+
+def section(result: ScreenResult) -> Section:
+    """The report section of one result."""
+    columns = list(dict.fromkeys(k for item in result.items for k in item))
+    png = screen_png(result) if result.items or result.series else None
+    chart = "data:image/png;base64," + base64.b64encode(png).decode("ascii") if png else None
+    return Section(
+        title=TITLES[result.screen],
+        finding=result.finding,
+        reason=result.reason,
+        measured=MEASURED[result.screen],
+        suggests=SUGGESTS[result.finding],
+        fix=result.fix,
+        warnings=list(result.warnings),
+        columns=[_heading(c) for c in columns],
+        rows=[[_cell(c, item.get(c)) for c in columns] for item in result.items],
+        sides=_sides(result),
+        chart=chart,
+        source=result.source,
+        stance_leg=result.stance_leg,
+    )
+
+
+def render_screening(
+    results: list[ScreenResult],
+    latest_check: AnswerRow | None = None,
+    generated: datetime | None = None,
+) -> str:
+    """The report's HTML text."""
+    text = TEMPLATE_HTML
+    env = jinja2.Environment(
+        autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True
+    )
+    check: CheckView | None = check_view(latest_check)
+    when = (generated or datetime.now().astimezone()).strftime("%Y-%m-%d %H:%M")
+    return env.from_string(text).render(
+        title="Hip screening report",
+        generated=when,
+        version=__version__,
+        disclaimer=NOT_A_DIAGNOSIS,
+        sections=[section(r) for r in results],
+        check=check,
+    )
+
+
+def write_screening(
+    results: list[ScreenResult],
+    path: Path,
+    latest_check: AnswerRow | None = None,
+    generated: datetime | None = None,
+) -> Path:
+    """Write the combined report to ``path`` (UTF-8); returns ``path``."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_screening(results, latest_check, generated), encoding="utf-8")
+    return path
