@@ -19,6 +19,7 @@ from hipcoach.cli.analyze_cmd import AnalyzeJob, render_result, run_analyze, wri
 from hipcoach.cli.check_cmd import run_check, show_latest
 from hipcoach.cli.history_cmd import import_file, print_history, write_history_report
 from hipcoach.cli.pose_cmd import PoseJob, run_pose
+from hipcoach.cli.screen_cmd import screen_app
 from hipcoach.cli.session_cmd import (
     SessionJob,
     make_source,
@@ -44,6 +45,7 @@ app = typer.Typer(
 ModelOpt = Annotated[
     ModelName, typer.Option("--model", "-m", help="Pose model: lite, full or heavy.")
 ]
+app.add_typer(screen_app, name="screen")
 
 
 def _settings(model: ModelName, max_people: int | None = None) -> Settings:

@@ -1,0 +1,233 @@
+"""``hipcoach screen squat|stance|gait VIDEO`` and ``hipcoach screen report``.
+
+Each screen: pose (or load a saved ``.npz``) → screen → table on screen, optional
+``--json``, ``--plot`` (PNG chart) and ``--overlay`` (video with the angles). An
+inconclusive screen writes its outputs, then exits with :class:`ScreenInconclusive` (exit
+9) and the reason and fix. ``screen report`` combines saved JSON files (and the latest
+``hipcoach check`` answers from the history) into one HTML page.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Group
+from rich.table import Table
+
+from hipcoach.cli.pose_cmd import PoseJob, run_pose
+from hipcoach.cli.ui import DISCLAIMER, console, frame_progress, print_warning
+from hipcoach.config import DEFAULTS, ModelName, Settings
+from hipcoach.screens.gait import screen_gait
+from hipcoach.screens.result import ScreenInconclusive, ScreenName, ScreenResult, load_result
+from hipcoach.screens.squat import screen_squat
+from hipcoach.screens.stance import screen_stance
+from hipcoach.sequence.io import load
+from hipcoach.sequence.schema import PoseSequence
+
+SCREENS: dict[str, Callable[[PoseSequence, Settings], ScreenResult]] = {
+    "squat": screen_squat,
+    "stance": screen_stance,
+    "gait": screen_gait,
+}
+_STYLE = {"positive": "bold red", "negative": "bold green", "inconclusive": "bold yellow"}
+
+
+@dataclass(frozen=True)
+class ScreenJob:
+    """What one ``hipcoach screen`` command was asked to do."""
+
+    screen: ScreenName
+    source: str
+    settings: Settings
+    json_out: Path | None = None
+    plot: Path | None = None
+    overlay: Path | None = None
+    show_progress: bool = True
+
+
+def _sequence(job: ScreenJob) -> PoseSequence:
+    if job.source.lower().endswith(".npz"):
+        return load(Path(job.source))
+    pose = PoseJob(
+        source=job.source,
+        out=None,
+        overlay=None,
+        settings=job.settings,
+        show_progress=job.show_progress,
+        allow_partial_body=True,  # the screen's own view check says what is cut off
+    )
+    return run_pose(pose).sequence
+
+
+def _fmt(key: str, value: Any) -> str:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:.1f}" if key.endswith(("_deg", "_s", "_pct")) else f"{value:.2f}"
+    return str(value)
+
+
+def result_view(result: ScreenResult) -> Group:
+    """The terminal view: per rep/hold/step table, finding, reason, warnings."""
+    parts: list[Any] = []
+    if result.items:
+        table = Table(title=f"{result.screen} screen")
+        keys = list(dict.fromkeys(k for item in result.items for k in item))
+        for key in keys:
+            table.add_column(key.replace("_", " "))
+        for item in result.items:
+            table.add_row(*(_fmt(k, item.get(k)) for k in keys))
+        parts.append(table)
+    style = _STYLE[result.finding]
+    parts.append(f"[{style}]{result.finding}[/]: {result.reason}")
+    if result.stance_leg:
+        parts.append(f"standing leg: {result.stance_leg}")
+    parts += [f"[yellow]note:[/] {w}" for w in result.warnings]
+    parts.append(f"[dim]{DISCLAIMER}[/]")
+    return Group(*parts)
+
+
+def write_outputs(
+    job: ScreenJob, seq: PoseSequence, result: ScreenResult
+) -> list[tuple[str, Path]]:
+    """Write the requested JSON, chart and overlay; returns (what, path) pairs."""
+    written: list[tuple[str, Path]] = []
+    if job.json_out is not None:
+        written.append(("JSON", result.write_json(job.json_out)))
+    if job.plot is not None:
+        from hipcoach.screens.plots import screen_png  # noqa: PLC0415 - matplotlib on use
+
+        png = screen_png(result)
+        if png is not None:
+            job.plot.parent.mkdir(parents=True, exist_ok=True)
+            job.plot.write_bytes(png)
+            written.append(("chart", job.plot))
+    if job.overlay is not None:
+        from hipcoach.screens.overlay import write_screen_overlay  # noqa: PLC0415
+
+        with frame_progress(len(seq), "overlay", job.show_progress) as bar:
+            task = bar.task_ids[0]
+            write_screen_overlay(
+                job.source, seq, result, job.overlay, job.settings,
+                progress=lambda done, _total: bar.update(task, completed=done),
+            )  # fmt: skip
+        written.append(("overlay video", job.overlay))
+    return written
+
+
+def run_screen(job: ScreenJob) -> ScreenResult:
+    """Pose → screen → outputs; raises ScreenInconclusive (after writing) when no finding."""
+    seq = _sequence(job)
+    result = SCREENS[job.screen](seq, job.settings)
+    result.source = result.source or job.source
+    written = write_outputs(job, seq, result)
+    console.print(result_view(result))
+    for what, path in written:
+        console.print(f"{what} written to [bold]{path}[/]")
+    if result.finding == "inconclusive":
+        raise ScreenInconclusive(
+            f"{job.screen} screen inconclusive: {result.reason}", fix=result.fix
+        )
+    return result
+
+
+# --------------------------------------------------------------------------- Typer app
+screen_app = typer.Typer(
+    help="Weak-glute-med screens from a video: squat, one-leg stance, gait. Not a diagnosis.",
+    no_args_is_help=True,
+)
+SourceArg = Annotated[
+    str, typer.Argument(help="Video file (or landmarks .npz saved by `hipcoach pose`).")
+]
+JsonOpt = Annotated[Path | None, typer.Option("--json", help="Write the result as JSON.")]
+PlotOpt = Annotated[Path | None, typer.Option("--plot", help="Write the chart (FILE.png).")]
+OverlayOpt = Annotated[
+    Path | None, typer.Option("--overlay", help="Write the video with the angles (OUT.mp4).")
+]
+ModelOpt = Annotated[ModelName, typer.Option("--model", "-m", help="Pose model.")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
+
+
+def _settings(model: ModelName) -> Settings:
+    return DEFAULTS.model_copy(update={"pose": DEFAULTS.pose.model_copy(update={"model": model})})
+
+
+def _run(screen: ScreenName, source: str, json_out: Path | None, plot: Path | None,
+         overlay: Path | None, model: ModelName, quiet: bool) -> None:  # fmt: skip
+    job = ScreenJob(screen, source, _settings(model), json_out, plot, overlay, not quiet)
+    run_screen(job)
+
+
+@screen_app.command()
+def squat(
+    source: SourceArg,
+    json_out: JsonOpt = None,
+    plot: PlotOpt = None,
+    overlay: OverlayOpt = None,
+    model: ModelOpt = DEFAULTS.pose.model,
+    quiet: QuietOpt = False,
+) -> None:
+    """Squats filmed from the front: do the knees cave inward at the bottom (FPPA, KASR)?"""
+    _run("squat", source, json_out, plot, overlay, model, quiet)
+
+
+@screen_app.command()
+def stance(
+    source: SourceArg,
+    json_out: JsonOpt = None,
+    plot: PlotOpt = None,
+    overlay: OverlayOpt = None,
+    model: ModelOpt = DEFAULTS.pose.model,
+    quiet: QuietOpt = False,
+) -> None:
+    """Standing on one leg, filmed from the front: does the pelvis drop (Trendelenburg)?"""
+    _run("stance", source, json_out, plot, overlay, model, quiet)
+
+
+@screen_app.command()
+def gait(
+    source: SourceArg,
+    json_out: JsonOpt = None,
+    plot: PlotOpt = None,
+    overlay: OverlayOpt = None,
+    model: ModelOpt = DEFAULTS.pose.model,
+    quiet: QuietOpt = False,
+) -> None:
+    """Walking toward or away from the camera: does the pelvis drop with each step?"""
+    _run("gait", source, json_out, plot, overlay, model, quiet)
+
+
+@screen_app.command("report")
+def report(
+    results: Annotated[
+        list[Path], typer.Argument(help="JSON files from `hipcoach screen ... --json`.")
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="The HTML file to write.")],
+    db: Annotated[
+        Path | None, typer.Option("--db", help="History database (for the latest check).")
+    ] = None,
+    no_check: Annotated[
+        bool, typer.Option("--no-check", help="Leave out the questionnaire answers.")
+    ] = False,
+) -> None:
+    """Combine screen results (and the latest `hipcoach check`) into one HTML report."""
+    from hipcoach.screens.report import write_screening  # noqa: PLC0415 - Jinja2, matplotlib
+    from hipcoach.storage import open_db  # noqa: PLC0415
+
+    loaded = [load_result(p) for p in results]
+    latest = None
+    if not no_check:
+        with open_db(db) as store:
+            rows = store.answers("check")
+            latest = rows[-1] if rows else None
+        if latest is None:
+            print_warning("no `hipcoach check` answers in the history; the report says so")
+    path = write_screening(loaded, out, latest)
+    console.print(f"screening report written to [bold]{path}[/]")

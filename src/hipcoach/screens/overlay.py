@@ -1,0 +1,112 @@
+"""Overlay video of a screen: the skeleton, the measured angles at the knees or the hip
+line, and a panel with the current rep/hold/step and the finding.
+
+The source video is decoded again; each frame is paired with the landmark frame of the same
+timestamp (within half a frame). Frames keep their source timestamps (seconds).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from contextlib import ExitStack
+from pathlib import Path
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from hipcoach.config import DEFAULTS, Settings
+from hipcoach.errors import InputError
+from hipcoach.landmarks import Landmark as L  # noqa: N817
+from hipcoach.report.overlay import Panel, ascii_text, draw_panel, overlay_source
+from hipcoach.screens.result import ScreenResult
+from hipcoach.sequence.schema import PoseSequence
+from hipcoach.video import open_source
+from hipcoach.video.overlay import OverlayWriter, draw_pose
+
+ProgressFn = Callable[[int, int | None], None]
+_COLOURS = {"positive": (220, 80, 60), "negative": (60, 170, 90), "inconclusive": (150, 150, 150)}
+
+
+def _value(result: ScreenResult, key: str, index: int | None) -> float:
+    values = result.series.get(key, [])
+    if index is None or index >= len(values) or values[index] is None:
+        return math.nan
+    return float(values[index])
+
+
+def _label(rgb: NDArray[np.uint8], xy: NDArray[np.float64], text: str) -> None:
+    if not np.isfinite(xy).all():
+        return
+    scale = max(0.5, min(rgb.shape[:2]) / 800)
+    pos = (int(xy[0]) + 8, int(xy[1]))
+    cv2.putText(rgb, text, pos, cv2.FONT_HERSHEY_SIMPLEX, scale, (0, 0, 0), 4, cv2.LINE_AA)
+    cv2.putText(rgb, text, pos, cv2.FONT_HERSHEY_SIMPLEX, scale, (255, 255, 0), 2, cv2.LINE_AA)
+
+
+def _panel(result: ScreenResult, t: float) -> Panel:
+    current = None
+    for item in result.items:
+        start, end = item.get("start_s"), item.get("end_s") or item.get("bottom_s")
+        if start is not None and end is not None and start <= t <= end:
+            current = item
+    key = {"squat": "rep", "stance": "hold", "gait": "step"}[result.screen]
+    line = f"{key} {current[key]}" if current else "-"
+    lines = (line, f"finding: {result.finding}", ascii_text(result.reason)[:160])
+    return Panel(f"{result.screen} screen", lines, _COLOURS[result.finding], current is None)
+
+
+def _annotate(
+    rgb: NDArray[np.uint8], seq: PoseSequence, i: int, result: ScreenResult, sx: float, sy: float
+) -> None:
+    xy = seq.image_xy[i].astype(np.float64) * np.array([sx, sy])
+    if result.screen == "squat":
+        for side, knee in (("left", L.LEFT_KNEE), ("right", L.RIGHT_KNEE)):
+            v = _value(result, f"fppa_{side}_deg", i)
+            if math.isfinite(v):
+                _label(rgb, xy[knee], f"FPPA {v:+.0f} deg")
+    else:
+        v = _value(result, "hip_line_left_down_deg", i)
+        if math.isfinite(v):
+            _label(rgb, xy[L.LEFT_HIP], f"hip line {v:+.1f} deg")
+
+
+def write_screen_overlay(
+    source: str | Path,
+    seq: PoseSequence,
+    result: ScreenResult,
+    out_path: Path,
+    settings: Settings = DEFAULTS,
+    progress: ProgressFn | None = None,
+) -> int:
+    """Write the overlay video; returns the number of frames written."""
+    times = np.asarray(seq.times_s, np.float64)
+    fps = seq.median_fps if len(seq) > 1 else math.nan
+    tol_s = 0.5 / fps if math.isfinite(fps) and fps > 0 else 0.02
+    written = 0
+    with ExitStack() as stack:
+        src = stack.enter_context(
+            open_source(overlay_source(source, seq), settings.pose, settings.video)
+        )
+        writer: OverlayWriter | None = None
+        for frame in src:
+            h, w = frame.rgb.shape[:2]
+            if writer is None:
+                writer = stack.enter_context(
+                    OverlayWriter(Path(out_path), w, h, src.info.nominal_fps)
+                )
+            k = int(np.argmin(np.abs(times - frame.time_s))) if len(times) else -1
+            img = frame.rgb.copy()
+            if k >= 0 and abs(times[k] - frame.time_s) <= tol_s and seq.detected[k]:
+                sx, sy = w / seq.width, h / seq.height
+                xy = seq.image_xy[k] * np.array([sx, sy])
+                img = draw_pose(img, xy, seq.visibility[k], settings.signal.min_visibility)
+                _annotate(img, seq, k, result, sx, sy)
+            writer.write(draw_panel(img, _panel(result, frame.time_s)), frame.time_s)
+            written += 1
+            if progress is not None:
+                progress(written, src.info.frame_count)
+    if written == 0:
+        raise InputError(f"no frames could be decoded from {source}", fix="check the video")
+    return written
