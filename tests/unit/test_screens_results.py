@@ -74,7 +74,7 @@ def test_cli_screens_and_report(tmp_path: Path) -> None:
     assert json.loads(b.read_text())["finding"] == "inconclusive"
     db = tmp_path / "h.sqlite"
     with open_db(db) as store:
-        store.add_answers("check", datetime(2026, 1, 2, tzinfo=UTC), {"low_back_tight": True})
+        store.add_answers("check", datetime(2026, 1, 2, tzinfo=UTC), {"low_back_tight": 2})
     out = tmp_path / "screening.html"
     res = runner.invoke(
         app, ["screen", "report", str(a), str(b), "--out", str(out), "--db", str(db)]

@@ -178,8 +178,8 @@ def test_scale_and_translation_invariance(scale: float, dx: float, dy: float) ->
     from dataclasses import replace
 
     seq = squats(2, adduction_deg=(8.0, 0.0), rotation_deg=(10.0, 0.0)).sequence
-    moved = replace(seq, image_xy=seq.image_xy * scale + np.array([dx, dy], np.float32),
-                    width=int(seq.width * scale + 200), height=int(seq.height * scale + 200))  # fmt: skip
+    size = {"width": int(seq.width * scale + 200), "height": int(seq.height * scale + 200)}
+    moved = replace(seq, image_xy=seq.image_xy * scale + np.array([dx, dy], np.float32), **size)
     a, b = screen_squat(seq), screen_squat(moved)
     for x, y in zip(a.items, b.items, strict=True):
         assert x["fppa_left_deg"] == pytest.approx(y["fppa_left_deg"], abs=0.05)
