@@ -196,3 +196,14 @@ def test_cli_missing_camera_is_one_clean_line(tmp_path: Path) -> None:
     assert len(lines) == 1 and "cannot open camera 57" in lines[0], proc.stderr
     with open_db(tmp_path / "h.sqlite3") as h:
         assert h.sessions() == []  # nothing half-started
+
+
+def test_band_defaults_to_the_last_session(tmp_path: Path) -> None:
+    from hipcoach.cli.session_cmd import SessionJob, band_level
+
+    with open_db(tmp_path / "h.sqlite3") as h:
+        job = SessionJob(settings=DEFAULTS)
+        assert band_level(job, h) == 0
+        h.start_session(FakeClock().wall(), "guided", band_level=2)
+        assert band_level(job, h) == 2
+        assert band_level(SessionJob(settings=DEFAULTS, band_level=0), h) == 0

@@ -255,8 +255,11 @@ def session(
         typer.Option(help="Working leg to start with: left or right (default: routine order)."),
     ] = None,
     band: Annotated[
-        int, typer.Option(min=0, max=10, help="Resistance band level (0 = no band).")
-    ] = 0,
+        int | None,
+        typer.Option(
+            min=0, max=10, help="Resistance band level (0 = none; default: as last session)."
+        ),
+    ] = None,
     mute: Annotated[bool, typer.Option("--mute", help="No spoken cues.")] = False,
     routine: Annotated[
         Path | None, typer.Option(help="Routine file (default: the bundled hip series).")

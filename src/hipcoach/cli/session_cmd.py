@@ -40,7 +40,7 @@ class SessionJob:
     db: Path | None = None
     camera: int | None = None
     start_side: Side | None = None
-    band_level: int = 0
+    band_level: int | None = None
     mute: bool = False
     recheck_safety: bool = False
 
@@ -82,6 +82,14 @@ def safety_gate(job: SessionJob, history: History, dev: Devices, routine: Routin
         )
 
 
+def band_level(job: SessionJob, history: History) -> int:
+    """The band asked for, else the band of the last stored session (0 = no band)."""
+    if job.band_level is not None:
+        return job.band_level
+    sessions = history.sessions()
+    return sessions[-1].band_level if sessions else 0
+
+
 def run_session(job: SessionJob, dev: Devices, source: RepSource) -> SessionOutcome:
     """Open the history, check safety, run the player. Ctrl-C keeps every finished set."""
     routine = load_routine(job.routine_path)
@@ -97,7 +105,7 @@ def run_session(job: SessionJob, dev: Devices, source: RepSource) -> SessionOutc
             voice=dev.voice,
             display=dev.display,
             history=history,
-            band_level=job.band_level,
+            band_level=band_level(job, history),
             settings=job.settings.session,
         )
         name = f"guided (camera {job.camera})" if job.camera is not None else "guided (timer)"
