@@ -74,17 +74,58 @@ def _fmt(key: str, value: Any) -> str:
     return str(value)
 
 
+#: Columns of the terminal table per screen: (item key, header). Every value is in --json.
+_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
+    "squat": (
+        ("rep", "rep"),
+        ("bottom_s", "bottom (s)"),
+        ("depth_pct", "depth (%)"),
+        ("kasr", "knee/ankle"),
+        ("fppa_left_deg", "FPPA L (°)"),
+        ("fppa_3d_left_deg", "3-D L (°)"),
+        ("valgus_left", "inward L"),
+        ("fppa_right_deg", "FPPA R (°)"),
+        ("fppa_3d_right_deg", "3-D R (°)"),
+        ("valgus_right", "inward R"),
+    ),
+    "stance": (
+        ("stance_leg", "standing leg"),
+        ("hold_s", "hold (s)"),
+        ("pelvic_drop_median_deg", "pelvic drop (°)"),
+        ("pelvic_drop_p90_deg", "drop p90 (°)"),
+        ("trunk_lean_toward_stance_deg", "trunk lean (°)"),
+        ("trendelenburg", "Trendelenburg"),
+    ),
+    "gait": (
+        ("step", "step"),
+        ("stance_leg", "standing leg"),
+        ("start_s", "start (s)"),
+        ("duration_s", "length (s)"),
+        ("pelvic_drop_deg", "pelvic drop (°)"),
+        ("stance_knee_fppa_deg", "knee FPPA (°)"),
+    ),
+}
+
+
+def items_table(result: ScreenResult) -> Table:
+    """Per rep / hold / step: the main values (all values are in the JSON)."""
+    table = Table(title=f"{result.screen} screen")
+    present = {k for item in result.items for k in item}
+    columns = [c for c in _COLUMNS.get(result.screen, ()) if c[0] in present]
+    if not columns:
+        columns = [(k, k.replace("_", " ")) for k in dict.fromkeys(present)]
+    for _, header in columns:
+        table.add_column(header, justify="right")
+    for item in result.items:
+        table.add_row(*(_fmt(k, item.get(k)) for k, _ in columns))
+    return table
+
+
 def result_view(result: ScreenResult) -> Group:
     """The terminal view: per rep/hold/step table, finding, reason, warnings."""
     parts: list[Any] = []
     if result.items:
-        table = Table(title=f"{result.screen} screen")
-        keys = list(dict.fromkeys(k for item in result.items for k in item))
-        for key in keys:
-            table.add_column(key.replace("_", " "))
-        for item in result.items:
-            table.add_row(*(_fmt(k, item.get(k)) for k in keys))
-        parts.append(table)
+        parts.append(items_table(result))
     style = _STYLE[result.finding]
     parts.append(f"[{style}]{result.finding}[/]: {result.reason}")
     if result.stance_leg:

@@ -36,11 +36,16 @@ def _value(result: ScreenResult, key: str, index: int | None) -> float:
     return float(values[index])
 
 
-def _label(rgb: NDArray[np.uint8], xy: NDArray[np.float64], text: str) -> None:
+def _label(
+    rgb: NDArray[np.uint8], xy: NDArray[np.float64], text: str, outward: int = 1
+) -> None:
+    """Text next to a joint: to its right (``outward`` = 1) or ending at its left (-1)."""
     if not np.isfinite(xy).all():
         return
     scale = max(0.5, min(rgb.shape[:2]) / 800)
-    pos = (int(xy[0]) + 8, int(xy[1]))
+    (width, _), _ = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, scale, 4)
+    x = int(xy[0]) + 10 if outward > 0 else int(xy[0]) - 10 - width
+    pos = (x, int(xy[1]))
     cv2.putText(rgb, text, pos, cv2.FONT_HERSHEY_SIMPLEX, scale, (0, 0, 0), 4, cv2.LINE_AA)
     cv2.putText(rgb, text, pos, cv2.FONT_HERSHEY_SIMPLEX, scale, (255, 255, 0), 2, cv2.LINE_AA)
 
@@ -62,10 +67,13 @@ def _annotate(
 ) -> None:
     xy = seq.image_xy[i].astype(np.float64) * np.array([sx, sy])
     if result.screen == "squat":
-        for side, knee in (("left", L.LEFT_KNEE), ("right", L.RIGHT_KNEE)):
+        knees = {"left": xy[L.LEFT_KNEE], "right": xy[L.RIGHT_KNEE]}
+        for side, knee in knees.items():
             v = _value(result, f"fppa_{side}_deg", i)
+            other = knees["right" if side == "left" else "left"]
+            outward = 1 if not knee[0] < other[0] else -1  # away from the other knee
             if math.isfinite(v):
-                _label(rgb, xy[knee], f"FPPA {v:+.0f} deg")
+                _label(rgb, knee, f"FPPA {v:+.0f} deg", outward)
     else:
         v = _value(result, "hip_line_left_down_deg", i)
         if math.isfinite(v):

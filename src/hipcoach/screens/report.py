@@ -12,16 +12,15 @@ import base64
 import math
 from dataclasses import dataclass
 from datetime import datetime
+from importlib import resources
 from pathlib import Path
 from typing import Any, Final
 
-import jinja2
-
 from hipcoach import __version__
 from hipcoach.history.report import CheckView, check_view
+from hipcoach.report.figures import html_environment
 from hipcoach.screens.plots import screen_png
 from hipcoach.screens.result import NOT_A_DIAGNOSIS, ScreenResult
-from hipcoach.screens.template import TEMPLATE_HTML
 from hipcoach.storage import AnswerRow
 
 TITLES: Final = {
@@ -53,6 +52,9 @@ SUGGESTS: Final = {
     "inconclusive": "No finding: the video could not be read for this test (reason below).",
 }
 _UNITS: Final = (("_deg", "°"), ("_pct", " %"), ("_s", " s"))
+
+TEMPLATE = "template.html.j2"
+"""The Jinja2 template of the combined screening report, next to this module."""
 
 
 @dataclass(frozen=True)
@@ -131,10 +133,8 @@ def render_screening(
     generated: datetime | None = None,
 ) -> str:
     """The report's HTML text."""
-    text = TEMPLATE_HTML
-    env = jinja2.Environment(
-        autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True
-    )
+    text = resources.files("hipcoach.screens").joinpath(TEMPLATE).read_text(encoding="utf-8")
+    env = html_environment()
     check: CheckView | None = check_view(latest_check)
     when = (generated or datetime.now().astimezone()).strftime("%Y-%m-%d %H:%M")
     return env.from_string(text).render(
