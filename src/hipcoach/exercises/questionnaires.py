@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Final, Literal, Self
 
@@ -33,8 +32,7 @@ from pydantic import (
     model_validator,
 )
 
-from hipcoach.errors import ConfigError
-from hipcoach.exercises.toml_errors import LocatedValueError, parse_model
+from hipcoach.exercises.toml_errors import LocatedValueError, parse_model, read_data_file
 
 QuestionKind = Literal["yes_no", "scale"]
 #: A stored answer: yes/no as a bool, a scale answer as an int 0..:data:`SCALE_MAX`.
@@ -248,17 +246,5 @@ def load_questionnaires(path: Path | None = None) -> dict[str, Questionnaire]:
         ConfigError: the file cannot be read, is not valid TOML, or fails validation; the
             message names the file, the line and the key.
     """
-    if path is None:
-        source = BUNDLED_NAME
-        resource = resources.files("hipcoach.exercises").joinpath(BUNDLED_NAME)
-    else:
-        source = str(path)
-        resource = Path(path)
-    try:
-        text = resource.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(
-            f"{source}: cannot read the questionnaire file ({exc})",
-            fix="check the path, or omit it to use the bundled questionnaires",
-        ) from exc
+    text, source = read_data_file(path, BUNDLED_NAME, "questionnaire")
     return parse_questionnaires(text, source)

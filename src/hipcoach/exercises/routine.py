@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Final, Literal, NamedTuple, Self, get_args
 
@@ -31,8 +30,7 @@ from pydantic import (
     model_validator,
 )
 
-from hipcoach.errors import ConfigError
-from hipcoach.exercises.toml_errors import LocatedValueError, parse_model
+from hipcoach.exercises.toml_errors import LocatedValueError, parse_model, read_data_file
 
 Side = Literal["left", "right"]
 ExerciseId = Literal[
@@ -390,17 +388,5 @@ def load_routine(path: Path | None = None) -> Routine:
         ConfigError: the file cannot be read, is not valid TOML, or fails validation; the
             message names the file, the line and the key.
     """
-    if path is None:
-        source = BUNDLED_NAME
-        resource = resources.files("hipcoach.exercises").joinpath(BUNDLED_NAME)
-    else:
-        source = str(path)
-        resource = Path(path)
-    try:
-        text = resource.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(
-            f"{source}: cannot read the routine file ({exc})",
-            fix="check the path, or omit it to use the bundled routine",
-        ) from exc
+    text, source = read_data_file(path, BUNDLED_NAME, "routine")
     return parse_routine(text, source)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
 from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -95,3 +97,21 @@ def parse_model(text: str, source: str, model: type[ModelT], fix: str) -> ModelT
         return model.model_validate(data)
     except ValidationError as exc:
         raise validation_error(text, source, exc, fix) from exc
+
+
+def read_data_file(path: Path | None, bundled: str, what: str) -> tuple[str, str]:
+    """The text of a data file and its name for messages: ``path``, or when None the
+    bundled file ``bundled`` of :mod:`hipcoach.exercises`. ``what`` names it in errors
+    ("routine", "questionnaire")."""
+    if path is None:
+        source = bundled
+        resource = resources.files("hipcoach.exercises").joinpath(bundled)
+    else:
+        source, resource = str(path), Path(path)
+    try:
+        return resource.read_text(encoding="utf-8"), source
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(
+            f"{source}: cannot read the {what} file ({exc})",
+            fix=f"check the path, or omit it to use the bundled {what} file",
+        ) from exc

@@ -6,46 +6,15 @@ report can be drawn from saved files. Angles in degrees, times in seconds.
 
 from __future__ import annotations
 
-import io
 import math
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from hipcoach.report.figures import figure, png_bytes, style_axes
 from hipcoach.report.plots import SIDE_COLOURS
 from hipcoach.screens.result import ScreenResult
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
-    from matplotlib.figure import Figure
-
-_DPI = 110
-
-
-@contextmanager
-def _figure(width_in: float, height_in: float) -> Iterator[Figure]:
-    """A figure on its own Agg canvas, cleared when the block ends."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: PLC0415
-    from matplotlib.figure import Figure  # noqa: PLC0415
-
-    fig = Figure(figsize=(width_in, height_in), dpi=_DPI, layout="constrained")
-    FigureCanvasAgg(fig)
-    try:
-        yield fig
-    finally:
-        fig.clear()
-
-
-def _png(fig: Figure) -> bytes:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=_DPI, facecolor="white")
-    return buf.getvalue()
-
-
-def _style(ax: Axes) -> None:
-    ax.spines[["top", "right"]].set_visible(False)
-    ax.grid(True, color="#e4e4e4", linewidth=0.8)
-    ax.set_axisbelow(True)
 
 
 def _values(series: dict[str, list[Any]], key: str) -> list[float]:
@@ -61,7 +30,7 @@ def squat_png(result: ScreenResult) -> bytes | None:
     t = _values(result.series, "t_s")
     if not t:
         return None
-    with _figure(8.0, 3.2) as fig:
+    with figure(8.0, 3.2) as fig:
         ax = fig.add_subplot()
         for side in ("left", "right"):
             ax.plot(t, _values(result.series, f"fppa_{side}_deg"), color=SIDE_COLOURS[side],
@@ -72,8 +41,8 @@ def squat_png(result: ScreenResult) -> bytes | None:
         ax.set_xlabel("time (s)")
         ax.set_ylabel("FPPA (°, + = knee inward)")
         ax.legend(fontsize=8, loc="best")
-        _style(ax)
-        return _png(fig)
+        style_axes(ax)
+        return png_bytes(fig)
 
 
 def stance_png(result: ScreenResult) -> bytes | None:
@@ -81,7 +50,7 @@ def stance_png(result: ScreenResult) -> bytes | None:
     t = _values(result.series, "t_s")
     if not t:
         return None
-    with _figure(8.0, 3.2) as fig:
+    with figure(8.0, 3.2) as fig:
         ax = fig.add_subplot()
         ax.plot(t, _values(result.series, "hip_line_left_down_deg"), color="#264653",
                 label="hip line (+ = left hip lower)")  # fmt: skip
@@ -93,15 +62,15 @@ def stance_png(result: ScreenResult) -> bytes | None:
         ax.set_xlabel("time (s)")
         ax.set_ylabel("angle (°)")
         ax.legend(fontsize=8, loc="best")
-        _style(ax)
-        return _png(fig)
+        style_axes(ax)
+        return png_bytes(fig)
 
 
 def gait_png(result: ScreenResult) -> bytes | None:
     """Peak pelvic drop of the free side, step by step, coloured by stance leg."""
     if not result.items:
         return None
-    with _figure(8.0, 3.0) as fig:
+    with figure(8.0, 3.0) as fig:
         ax = fig.add_subplot()
         for item in result.items:
             value = item.get("pelvic_drop_deg")
@@ -111,8 +80,8 @@ def gait_png(result: ScreenResult) -> bytes | None:
         ax.set_xlabel("step (colour: stance leg, orange left, blue right)")
         ax.set_ylabel("free-side pelvic drop (°)")
         ax.legend(fontsize=8)
-        _style(ax)
-        return _png(fig)
+        style_axes(ax)
+        return png_bytes(fig)
 
 
 def screen_png(result: ScreenResult) -> bytes | None:
