@@ -36,9 +36,7 @@ def _value(result: ScreenResult, key: str, index: int | None) -> float:
     return float(values[index])
 
 
-def _label(
-    rgb: NDArray[np.uint8], xy: NDArray[np.float64], text: str, outward: int = 1
-) -> None:
+def _label(rgb: NDArray[np.uint8], xy: NDArray[np.float64], text: str, outward: int = 1) -> None:
     """Text next to a joint: to its right (``outward`` = 1) or ending at its left (-1)."""
     if not np.isfinite(xy).all():
         return
