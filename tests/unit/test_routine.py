@@ -471,3 +471,25 @@ def test_index_matches_generated_documents(
     index = TomlLineIndex(text)
     for loc, line in expected.items():
         assert index.line_of(loc) == line, (loc, text)
+
+
+def test_exercise_threshold_overrides_the_rule() -> None:
+    routine = load_routine()
+    toes = routine.rule("toes_up")
+    big, small = routine.exercise("big_leg_lift"), routine.exercise("small_leg_raise")
+    assert small.threshold(toes) == toes.threshold
+    assert big.threshold(toes) == big.thresholds["toes_up"] != toes.threshold
+    value = (toes.threshold + big.thresholds["toes_up"]) / 2
+    assert toes.is_fault(value) and not toes.is_fault(value, big.threshold(toes))
+
+
+def test_exercise_threshold_for_a_rule_it_does_not_use(tmp_path: Path) -> None:
+    text = replace_in_exercise(BUNDLED, "big_leg_lift", "toes_up", "circle_size = 2.0")
+    path, message = error_for(tmp_path, text)
+    line = key_line(text, "big_leg_lift", "circle_size")
+    assert_names(message, path, line, "exercise[2].thresholds.circle_size")
+
+
+def test_a_rule_may_list_no_view() -> None:
+    routine = load_routine()
+    assert routine.rule("trunk_leg_alignment").views == ()

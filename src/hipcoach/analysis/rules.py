@@ -141,7 +141,7 @@ def _rule_flags(rule: RuleSpec, contexts: list[RepContext], cue: str) -> list[Fl
     flags = []
     for index, context in enumerate(contexts, start=1):
         value = MEASURES[rule.id](context)
-        if np.isfinite(value) and rule.is_fault(value):
+        if np.isfinite(value) and rule.is_fault(value, context.spec.threshold(rule)):
             flags.append(Flag(rule.id, index, float(value), rule.unit, True, cue))
     return flags
 

@@ -95,13 +95,17 @@ def _not_blank(value: str) -> str:
     return value
 
 
-def _unique(values: tuple[str, ...]) -> tuple[str, ...]:
-    if not values:
-        raise ValueError("must list at least one entry")
+def _distinct(values: tuple[str, ...]) -> tuple[str, ...]:
     dupes = sorted({v for v in values if values.count(v) > 1})
     if dupes:
         raise ValueError(f"lists {', '.join(map(repr, dupes))} more than once")
     return values
+
+
+def _unique(values: tuple[str, ...]) -> tuple[str, ...]:
+    if not values:
+        raise ValueError("must list at least one entry")
+    return _distinct(values)
 
 
 def _version_number(value: str) -> str:
@@ -135,7 +139,8 @@ class RuleSpec(_Strict):
     unit: Unit
     threshold: float = Field(ge=-180.0, le=180.0)
     direction: FaultDirection
-    views: Annotated[tuple[View, ...], BeforeValidator(_as_tuple), AfterValidator(_unique)]
+    #: Camera views the rule is measured from; empty = none (always "not measurable").
+    views: Annotated[tuple[View, ...], BeforeValidator(_as_tuple), AfterValidator(_distinct)]
     cue: Text
 
     @model_validator(mode="after")
@@ -147,9 +152,11 @@ class RuleSpec(_Strict):
             raise LocatedValueError(("threshold",), "a duration threshold must be positive")
         return self
 
-    def is_fault(self, value: float) -> bool:
-        """True when ``value`` (in :attr:`unit`) breaks this rule."""
-        return value > self.threshold if self.direction == "above" else value < self.threshold
+    def is_fault(self, value: float, threshold: float | None = None) -> bool:
+        """True when ``value`` (in :attr:`unit`) breaks this rule (against ``threshold``
+        when given, e.g. an exercise's own, else the rule's)."""
+        limit = self.threshold if threshold is None else threshold
+        return value > limit if self.direction == "above" else value < limit
 
 
 class ExerciseCues(_Strict):
@@ -192,6 +199,10 @@ class ExerciseSpec(_Strict):
     target_peak_deg_min: Angle
     target_peak_deg_max: Angle
     rules: Annotated[tuple[RuleId, ...], BeforeValidator(_as_tuple), AfterValidator(_unique)]
+    #: This exercise's own threshold for some of its rules (same unit as the rule).
+    thresholds: dict[RuleId, Annotated[float, Field(ge=-180.0, le=180.0)]] = Field(
+        default_factory=dict
+    )
     cues: ExerciseCues
 
     @model_validator(mode="after")
@@ -200,7 +211,16 @@ class ExerciseSpec(_Strict):
         self._check_ranges()
         self._check_counter()
         self._check_cues()
+        for rule in self.thresholds:
+            if rule not in self.rules:
+                raise LocatedValueError(
+                    ("thresholds", rule), f"rule {rule!r} is not in this exercise's rules"
+                )
         return self
+
+    def threshold(self, rule: RuleSpec) -> float:
+        """The threshold of ``rule`` for this exercise (its own, else the rule's)."""
+        return self.thresholds.get(rule.id, rule.threshold)
 
     def _check_signal(self) -> None:
         expected = SIGNAL_OF[self.id]
