@@ -9,7 +9,6 @@ replaces docs/screenshots/history-report.png. Never runs ``playwright install``.
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -21,8 +20,8 @@ from hipcoach.history.report import write_history_report
 from hipcoach.history.stats import load_history
 from hipcoach.storage import open_db
 from tests.conftest import REPO
+from tests.helpers.browser import open_in_chromium
 from tests.helpers.history import seed_realistic
-from tests.integration.test_report_browser import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.integration
 
@@ -50,38 +49,18 @@ def _report(tmp_path: Path) -> Path:
 
 
 def test_history_report_renders_in_headless_chromium(tmp_path: Path) -> None:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} not found: install the Debian package 'chromium'")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
     report = _report(tmp_path)
-    requests: list[str] = []
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.on("request", lambda request: requests.append(request.url))
-            page.goto(report.as_uri(), wait_until="load")
-            images = page.evaluate(
-                "() => Array.from(document.images).map(i => {"
-                " const r = i.getBoundingClientRect();"
-                " return {w: i.naturalWidth, h: i.naturalHeight, done: i.complete, alt: i.alt,"
-                " shown_w: r.width, shown_h: r.height,"
-                " visible: getComputedStyle(i).visibility === 'visible'}; })"
-            )
-            headings = page.locator("figure h3").all_inner_texts()
-            calendar_days = page.locator("#calendar td.has").count()
-            sessions = page.locator("tr.session-row").count()
-            painful = page.locator("tr.session-row.painful td").first.inner_text()
-            next_step = page.locator("#progression .headline").inner_text()
-            check = page.locator("#check").inner_text()
-            safety = page.locator("#safety").inner_text()
-            shot = (
-                SCREENSHOT if os.environ.get("HIPCOACH_UPDATE_SCREENSHOTS") else tmp_path / "h.png"
-            )
-            shot.parent.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(shot), full_page=True)
-        finally:
-            browser.close()
+    with open_in_chromium(report) as opened:
+        page = opened.page
+        images = opened.images()
+        headings = page.locator("figure h3").all_inner_texts()
+        calendar_days = page.locator("#calendar td.has").count()
+        sessions = page.locator("tr.session-row").count()
+        painful = page.locator("tr.session-row.painful td").first.inner_text()
+        next_step = page.locator("#progression .headline").inner_text()
+        check = page.locator("#check").inner_text()
+        safety = page.locator("#safety").inner_text()
+        shot = opened.screenshot(SCREENSHOT, tmp_path / "h.png")
     assert headings == [
         "Pain per session",
         "Form score per session",
@@ -98,6 +77,6 @@ def test_history_report_renders_in_headless_chromium(tmp_path: Path) -> None:
     assert next_step == "Ready for more: try band level 2"
     assert "What the answers suggest" in check and "not a diagnosis" in check
     assert "not a medical device" in safety
-    assert [u for u in requests if not u.startswith(("file:", "data:"))] == []
+    assert opened.external_requests() == []
     assert shot.stat().st_size > 50_000
     assert SCREENSHOT.stat().st_size > 50_000

@@ -7,7 +7,6 @@ Never runs ``playwright install``: the browser comes from the system package ``c
 
 from __future__ import annotations
 
-import os
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -19,18 +18,10 @@ from hipcoach.exercises.routine import load_routine
 from hipcoach.report import write_report
 from hipcoach.synth.sidelying import SideLyingScript, generate
 from tests.conftest import REPO
+from tests.helpers.browser import open_in_chromium
 
 pytestmark = pytest.mark.integration
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 SCREENSHOT = REPO / "docs" / "screenshots" / "analysis-report.png"
 
 # A full series: the right leg reaches every target; the left leg is weaker (fewer reps,
@@ -67,37 +58,16 @@ def _report(path: Path) -> Path:
 
 
 def test_report_renders_in_headless_chromium(tmp_path: Path) -> None:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} not found: install the Debian package 'chromium'")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
     report = _report(tmp_path / "report.html")
-    requests: list[str] = []
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.on("request", lambda request: requests.append(request.url))
-            page.goto(report.as_uri(), wait_until="load")
-            images = page.evaluate(
-                "() => Array.from(document.images).map(i => "
-                "({w: i.naturalWidth, h: i.naturalHeight, done: i.complete, alt: i.alt}))"
-            )
-            rows = page.locator("tr.set-row").count()
-            title = page.title()
-            # The committed screenshot is refreshed only on request, so test runs leave the
-            # work tree clean: HIPCOACH_UPDATE_SCREENSHOTS=1 python -m pytest ...
-            shot = (
-                SCREENSHOT if os.environ.get("HIPCOACH_UPDATE_SCREENSHOTS") else tmp_path / "r.png"
-            )
-            shot.parent.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(shot), full_page=True)
-        finally:
-            browser.close()
+    with open_in_chromium(report) as opened:
+        images = opened.images()
+        rows = opened.page.locator("tr.set-row").count()
+        title = opened.page.title()
+        shot = opened.screenshot(SCREENSHOT, tmp_path / "r.png")
     assert shot.stat().st_size > 10_000
     assert len(images) == 4  # summary, asymmetry, one angle chart per side
     assert all(i["done"] and i["w"] > 0 and i["h"] > 0 and i["alt"] for i in images), images
     assert rows == 10
     assert "hip-series-session.mp4" in title
-    external = [u for u in requests if not u.startswith(("file:", "data:"))]
-    assert external == []
+    assert opened.external_requests() == []
     assert SCREENSHOT.stat().st_size > 10_000

@@ -7,7 +7,6 @@ HIPCOACH_UPDATE_SCREENSHOTS=1.
 
 from __future__ import annotations
 
-import os
 from datetime import datetime
 from pathlib import Path
 
@@ -19,45 +18,27 @@ from hipcoach.screens.squat import screen_squat
 from hipcoach.screens.stance import screen_stance
 from hipcoach.synth.standing import one_leg_stance, squats, walk_toward
 from tests.conftest import REPO
-from tests.integration.test_report_browser import CHROMIUM, CHROMIUM_ARGS
+from tests.helpers.browser import open_in_chromium
 
 pytestmark = pytest.mark.integration
 SCREENSHOT = REPO / "docs" / "screenshots" / "screening-report.png"
 
 
 def test_screening_report_in_chromium(tmp_path: Path) -> None:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} not found: install the Debian package 'chromium'")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
     results = [
         screen_squat(squats(3, adduction_deg=(10, 0), rotation_deg=(15, 0)).sequence),
         screen_stance(one_leg_stance("left", drop_deg=1.0).sequence),
         screen_gait(walk_toward(5).sequence),
     ]
     report = write_screening(results, tmp_path / "s.html", None, datetime(2026, 1, 15, 9, 30))
-    requests: list[str] = []
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.on("request", lambda request: requests.append(request.url))
-            page.goto(report.as_uri(), wait_until="load")
-            images = page.evaluate(
-                "() => Array.from(document.images).map(i => "
-                "({w: i.naturalWidth, h: i.naturalHeight, done: i.complete, alt: i.alt}))"
-            )
-            badges = page.locator(".badge").all_inner_texts()
-            text = page.inner_text("body")
-            shot = (
-                SCREENSHOT if os.environ.get("HIPCOACH_UPDATE_SCREENSHOTS") else tmp_path / "s.png"
-            )
-            shot.parent.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(shot), full_page=True)
-        finally:
-            browser.close()
+    with open_in_chromium(report) as opened:
+        images = opened.images()
+        badges = opened.page.locator(".badge").all_inner_texts()
+        text = opened.page.inner_text("body")
+        shot = opened.screenshot(SCREENSHOT, tmp_path / "s.png")
     assert badges == ["positive", "negative", "inconclusive"]
     assert len(images) == 3
     assert all(i["done"] and i["w"] > 0 and i["h"] > 0 and i["alt"] for i in images), images
     assert "Not a diagnosis" in text and "not enough steps" in text
-    assert [u for u in requests if not u.startswith(("file:", "data:"))] == []
+    assert opened.external_requests() == []
     assert shot.stat().st_size > 10_000
