@@ -4,9 +4,6 @@
   midpoint, continued toward the feet) and the working leg (hip → ankle); + = leg raised
   toward the top of the picture. Reads abduction directly in the front view (measured on
   rendered clips: r = 0.997 against the true angle).
-- ``abduction_3d_deg`` / ``flexion_3d_deg``: hip angles of the working leg in the
-  body-anchored pelvis frame, from world landmarks (see ``signal.angles.hip_angles``);
-  flexion + = leg forward (toward the belly side).
 - ``flexion_depth_deg`` / ``thigh_depth_deg``: how far the working ankle / knee comes
   toward the camera (+) or goes away from it (-) relative to the working hip, as the angle
   of the hip-ankle / hip-knee line out of the picture plane, from the model's image depth
@@ -45,7 +42,7 @@ from hipcoach.config import DEFAULTS, SignalSettings
 from hipcoach.landmarks import MIRROR_PERMUTATION
 from hipcoach.landmarks import Landmark as L  # noqa: N817
 from hipcoach.sequence.schema import PoseSequence
-from hipcoach.signal.angles import hip_angles, knee_flexion_deg, mask_low_visibility
+from hipcoach.signal.angles import knee_flexion_deg, mask_low_visibility
 from hipcoach.signal.filters import smooth_sequence
 
 F64 = NDArray[np.float64]
@@ -57,8 +54,6 @@ class LegSignals:
 
     times_s: F64
     abduction_2d_deg: F64
-    abduction_3d_deg: F64
-    flexion_3d_deg: F64
     flexion_depth_deg: F64
     thigh_depth_deg: F64
     knee_flexion_deg: F64
@@ -196,15 +191,12 @@ def leg_signals(
     xy = mask_low_visibility(s.image_xy, s.visibility, settings.min_visibility)
     world = mask_low_visibility(s.world, s.visibility, settings.min_visibility)
     z = mask_low_visibility(s.image_z, s.visibility, settings.min_visibility)
-    hip = hip_angles(world, view.working_leg)
     abduction = _abduction_2d(xy, view.working_leg)
     if view.view == "front_high" and np.isfinite(view.pitch_deg):
         abduction = unproject_pitch(abduction, view.pitch_deg)
     return LegSignals(
         times_s=s.times_s.astype(np.float64),
         abduction_2d_deg=abduction,
-        abduction_3d_deg=hip["abduction_deg"],
-        flexion_3d_deg=hip["flexion_deg"],
         flexion_depth_deg=decorrelate(_depth_angle(xy, z, view.working_leg, "ANKLE"), abduction),
         thigh_depth_deg=_depth_angle(xy, z, view.working_leg, "KNEE"),
         knee_flexion_deg=knee_flexion_deg(world, view.working_leg),
