@@ -128,7 +128,8 @@ def run(
     ]
     rows = {name: values(_poses(p(frames), info)) for name, p in variants}
     keys = list(rows["original"])
-    print(f"\n### {clip}\n\n| variant | " + " | ".join(keys) + " | max diff |")
+    title = os.path.relpath(clip) if Path(clip).is_absolute() else clip
+    print(f"\n### {title}\n\n| variant | " + " | ".join(keys) + " | max diff |")
     print("|---" * (len(keys) + 2) + "|")
     for name, vals in rows.items():
         diff = max(abs(vals[k] - rows["original"][k]) for k in keys)
