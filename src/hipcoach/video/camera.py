@@ -19,7 +19,12 @@ def _open_quietly(index: int) -> cv2.VideoCapture:
     previous = cv2.utils.logging.getLogLevel()
     cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)
     try:
-        return cv2.VideoCapture(index)
+        cap = cv2.VideoCapture(index)
+        # Keep at most one frame queued in the driver: frames are stamped when read, so a
+        # deep queue would hand out old frames with new times when inference is slower
+        # than the camera (ignored by backends that cannot change it).
+        cap.set(cv2.CAP_PROP_BUFFERSIZE, 1)
+        return cap
     finally:
         cv2.utils.logging.setLogLevel(previous)
 
