@@ -287,7 +287,10 @@ def test_guided_set_status_stop_reason_and_answers_round_trip(tmp_path: Path) ->
         h.add_answers("check", T0 + timedelta(days=1), {"tfl_tight": 2})
     with open_db(tmp_path / "h.sqlite3") as h:
         sets = h.sets_of(sid)
-        assert [(s.status, s.counted_by) for s in sets] == [("done", "camera"), ("stopped", "timer")]
+        assert [(s.status, s.counted_by) for s in sets] == [
+            ("done", "camera"),
+            ("stopped", "timer"),
+        ]
         assert h.sessions()[0].stop_reason == "pain 6/10"
         red = h.answers("red_flags")
         assert len(red) == 1 and red[0].answers == {"fever": True, "numbness": False}
