@@ -70,6 +70,7 @@ import sys
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -485,8 +486,15 @@ def cached_pose(video: Path, cache: Path | None) -> tuple[PoseSequence, float, f
     return res.sequence, res.inference_s, wall
 
 
+#: Clips kept once in the package rather than in tests/data/rendered (same bytes).
+PACKAGED_CLIPS = {
+    "series_left_front": Path(str(files("hipcoach") / "data" / "demo_hip_series.mp4"))
+}
+
+
 def rendered_clips(dirs: Sequence[Path]) -> list[tuple[Path, Path]]:
-    """(video, truth) pairs: ``series_*.mp4`` whose ground truth exists."""
+    """(video, truth) pairs: ``series_*.mp4`` whose ground truth exists, and slim truths
+    whose clip is the package's demo clip (``PACKAGED_CLIPS``)."""
     out = []
     for d in dirs:
         for video in sorted(d.glob("series_*.mp4")):
@@ -494,6 +502,10 @@ def rendered_clips(dirs: Sequence[Path]) -> list[tuple[Path, Path]]:
                 if truth.exists():
                     out.append((video, truth))
                     break
+        for stem, video in PACKAGED_CLIPS.items():
+            truth = d / f"{stem}.truth.json"
+            if truth.exists() and not (d / f"{stem}.mp4").exists():
+                out.append((video, truth))
     return out
 
 
