@@ -181,52 +181,41 @@ def check_view(row: AnswerRow | None, tz: tzinfo | None = None) -> CheckView | N
 
 def charts(overview: Overview, routine: Routine, cfg: HistorySettings) -> list[Chart]:
     """The report's charts (those that have data)."""
-    out = []
     s = overview.sessions
-    png = plots.pain_png(s, cfg)
-    if png is not None:
-        out.append(
-            Chart(
-                "Pain per session",
-                "Line chart of pain scores 0 to 10 before, at most during and after each session",
-                data_uri(png),
-                "Pain is asked before, during and after each guided session.",
-            )
-        )
-    png = plots.form_png(s, cfg)
-    if png is not None:
-        out.append(
-            Chart(
-                "Form score per session",
-                "Line chart of the share of reps without a form fault per session, in percent",
-                data_uri(png),
-                "Only reps counted by the camera or from video have a form reading; "
-                "timer-counted sessions show as 'no reading', not 100%.",
-            )
-        )
-    png = plots.asymmetry_png(overview.asymmetry, routine)
-    if png is not None:
-        out.append(
-            Chart(
-                f"Left vs right (last {overview.asymmetry_sessions} sessions)",
-                "Bar charts of total reps and median peak angle per exercise for the "
-                "left and right leg",
-                data_uri(png),
-                "Orange: left leg, blue: right leg. A weaker side often shows as fewer "
-                "reps or a lower peak angle.",
-            )
-        )
-    png = plots.band_png(s, cfg)
-    if png is not None:
-        out.append(
-            Chart(
-                "Band level",
-                "Step chart of the resistance band level per session",
-                data_uri(png),
-                "0 = no band.",
-            )
-        )
-    return out
+    candidates = (
+        (
+            plots.pain_png(s, cfg),
+            "Pain per session",
+            "Line chart of pain scores 0 to 10 before, at most during and after each session",
+            "Pain is asked before, during and after each guided session.",
+        ),
+        (
+            plots.form_png(s, cfg),
+            "Form score per session",
+            "Line chart of the share of reps without a form fault per session, in percent",
+            "Only reps counted by the camera or from video have a form reading; "
+            "timer-counted sessions show as 'no reading', not 100%.",
+        ),
+        (
+            plots.asymmetry_png(overview.asymmetry, routine),
+            f"Left vs right (last {overview.asymmetry_sessions} sessions)",
+            "Bar charts of total reps and median peak angle per exercise for the "
+            "left and right leg",
+            "Orange: left leg, blue: right leg. A weaker side often shows as fewer "
+            "reps or a lower peak angle.",
+        ),
+        (
+            plots.band_png(s, cfg),
+            "Band level",
+            "Step chart of the resistance band level per session",
+            "0 = no band.",
+        ),
+    )
+    return [
+        Chart(title, alt, data_uri(png), caption)
+        for png, title, alt, caption in candidates
+        if png is not None
+    ]
 
 
 def render_history_report(
