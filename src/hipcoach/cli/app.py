@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from pydantic import ValidationError
 from rich.table import Table
 
 from hipcoach import __version__
@@ -18,6 +17,7 @@ from hipcoach.analysis.view import FIX_PLACEMENT
 from hipcoach.cli.analyze_cmd import AnalyzeJob, render_result, run_analyze, write_outputs
 from hipcoach.cli.check_cmd import run_check, show_latest
 from hipcoach.cli.history_cmd import import_file, print_history, write_history_report
+from hipcoach.cli.options import ModelOpt, settings_for
 from hipcoach.cli.pose_cmd import PoseJob, run_pose
 from hipcoach.cli.screen_cmd import screen_app
 from hipcoach.cli.session_cmd import (
@@ -28,7 +28,7 @@ from hipcoach.cli.session_cmd import (
     terminal_devices,
 )
 from hipcoach.cli.ui import DISCLAIMER, console, print_error, print_warning
-from hipcoach.config import DEFAULTS, ModelName, Settings
+from hipcoach.config import DEFAULTS
 from hipcoach.errors import ConfigError, HipcoachError, NoExerciseError
 from hipcoach.extract import ExtractionResult
 from hipcoach.modelstore import list_models
@@ -42,24 +42,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-ModelOpt = Annotated[
-    ModelName, typer.Option("--model", "-m", help="Pose model: lite, full or heavy.")
-]
 app.add_typer(screen_app, name="screen")
-
-
-def _settings(model: ModelName, max_people: int | None = None) -> Settings:
-    pose: dict[str, object] = {"model": model}
-    if max_people is not None:
-        pose["max_people"] = max_people
-    try:
-        return Settings.model_validate(
-            {**DEFAULTS.model_dump(), "pose": {**DEFAULTS.pose.model_dump(), **pose}}
-        )
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise ConfigError(f"invalid setting {where}: {first['msg']}") from exc
 
 
 def _summary(result: ExtractionResult, title: str) -> Table:
@@ -105,7 +88,7 @@ def pose(
         source=source,
         out=out,
         overlay=overlay,
-        settings=_settings(model, max_people),
+        settings=settings_for(model, max_people),
         show_progress=not quiet,
         max_duration_s=max_seconds,
         allow_partial_body=allow_partial_body,
@@ -154,7 +137,7 @@ def analyze(
     """Count reps per side and exercise of the side-lying hip series, and check form."""
     job = AnalyzeJob(
         source=source,
-        settings=_settings(model),
+        settings=settings_for(model),
         routine_path=routine,
         landmarks_out=landmarks,
         show_progress=not quiet,
@@ -275,7 +258,7 @@ def session(
     if start_side not in (None, "left", "right"):
         raise ConfigError(f"--start-side must be left or right, not {start_side!r}")
     job = SessionJob(
-        settings=_settings(model),
+        settings=settings_for(model),
         routine_path=routine,
         db=db,
         camera=camera,
@@ -329,7 +312,7 @@ def demo(
     out_dir.mkdir(parents=True, exist_ok=True)
     console.print(f"[dim]{DISCLAIMER}[/]")
     job = AnalyzeJob(
-        source=str(clip), settings=_settings(model), landmarks_out=out_dir / "landmarks.csv"
+        source=str(clip), settings=settings_for(model), landmarks_out=out_dir / "landmarks.csv"
     )
     output = run_analyze(job)
     write_outputs(

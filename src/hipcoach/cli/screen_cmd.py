@@ -19,6 +19,7 @@ import typer
 from rich.console import Group
 from rich.table import Table
 
+from hipcoach.cli.options import ModelOpt, settings_for
 from hipcoach.cli.pose_cmd import PoseJob, run_pose
 from hipcoach.cli.ui import DISCLAIMER, console, frame_progress, print_warning
 from hipcoach.config import DEFAULTS, ModelName, Settings
@@ -192,17 +193,12 @@ PlotOpt = Annotated[Path | None, typer.Option("--plot", help="Write the chart (F
 OverlayOpt = Annotated[
     Path | None, typer.Option("--overlay", help="Write the video with the angles (OUT.mp4).")
 ]
-ModelOpt = Annotated[ModelName, typer.Option("--model", "-m", help="Pose model.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
-
-
-def _settings(model: ModelName) -> Settings:
-    return DEFAULTS.model_copy(update={"pose": DEFAULTS.pose.model_copy(update={"model": model})})
 
 
 def _run(screen: ScreenName, source: str, json_out: Path | None, plot: Path | None,
          overlay: Path | None, model: ModelName, quiet: bool) -> None:  # fmt: skip
-    job = ScreenJob(screen, source, _settings(model), json_out, plot, overlay, not quiet)
+    job = ScreenJob(screen, source, settings_for(model), json_out, plot, overlay, not quiet)
     run_screen(job)
 
 
