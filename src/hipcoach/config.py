@@ -246,8 +246,9 @@ class SegmentSettings(_Frozen):
     #: area of an ellipse of the same spread (0..1; see ``analysis.events.circularity``).
     #: A leg raise with depth jitter draws a thin loop that encloses almost nothing.
     min_circle_roundness: float = Field(0.75, ge=0.0, le=1.0)
-    #: Fewest circles in one lift of the leg for it to count as a circle set.
-    min_circles_per_lift: int = Field(2, ge=1)
+    #: Fewest circles in one lift of the leg for it to count as a circle set (1: a circle
+    #: is a circle from the first turn; ``reps.excursion_circles`` tells it from a raise).
+    min_circles_per_lift: int = Field(1, ge=1)
 
 
 class CueSettings(_Frozen):

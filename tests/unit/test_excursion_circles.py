@@ -73,3 +73,44 @@ def test_turns_are_confirmed_when_the_leg_comes_down() -> None:
             confirmed_at.append(t[i])
     assert len(confirmed_at) == 1
     assert confirmed_at[0] > t[-1] - 1.6  # after lowering (rest lasts 1 s at the end)
+
+
+def one_circle(
+    direction: int, radius: float, phase0: float, fps: float = 15.0, seed: int = 3
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rest, lift to 20 deg, ONE circle started from the lifted position (radius easing in
+    over 0.3 s as a person starts it; phase0 = 0 goes up first, pi goes down first), lower."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(0.0, 5.1, 1 / fps)
+    lift = np.interp(t, [1.0, 1.6, 3.1, 3.7], [0.0, 1.0, 1.0, 0.0])
+    u = np.clip((t - 1.6) / 1.5, 0, 1)
+    r = radius * np.minimum(1.0, np.minimum(u * 1.5 / 0.3, (1 - u) * 1.5 / 0.3))
+    phase = phase0 + direction * 2 * np.pi * u
+    y = -4.0 + 24.0 * lift + r * np.sin(phase)
+    x = r * np.cos(phase)
+    return t, x + rng.normal(0, 0.4, t.size), y + rng.normal(0, 0.4, t.size)
+
+
+@pytest.mark.parametrize("direction", [1, -1])
+@pytest.mark.parametrize("radius", [5.0, 8.0, 15.0])
+@pytest.mark.parametrize("phase0", [0.0, np.pi])
+def test_one_circle_in_a_lift_is_a_circle_from_the_first_turn(
+    direction: int, radius: float, phase0: float
+) -> None:
+    t, x, y = one_circle(direction, radius, phase0)
+    reps = feed(t, x, y).reps
+    assert len(reps) == 1
+    assert reps[0].direction == ("ccw" if direction > 0 else "cw")
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("wobble", [1.0, 3.0, 8.0])
+def test_single_raises_with_looping_depth_wobble_are_not_circles(seed: int, wobble: float) -> None:
+    """A raise whose depth differs on the way up and down draws a thin loop (an ellipse,
+    sweeping a full turn): still one hump in abduction, so not a circle."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(0.0, 4.0, 1 / 15)
+    u = np.clip((t - 1.0) / 2.0, 0, 1)
+    y = -4 + 24 * np.sin(np.pi * u) ** 2 + rng.normal(0, 0.5, t.size)
+    x = wobble * np.sin(2 * np.pi * u) + rng.normal(0, 0.5, t.size)
+    assert feed(t, x, y).reps == ()

@@ -10,7 +10,7 @@ when the left leg works, so "ccw" always means counter-clockwise seen from the f
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
@@ -140,25 +140,57 @@ def detect_events(
     return resolve_overlaps(ordered, seg)
 
 
+#: Which kind keeps its event when two kinds claim the same seconds (higher wins): a bicycle
+#: rep needs the thigh far forward (no circle or raise gets there), and a circle needs a
+#: loop that a raise does not draw.
+PRIORITY: dict[EventKind, int] = {"bicycle": 3, "circle_ccw": 2, "circle_cw": 2, "abduction": 1}
+
+
+def _span(e: Event, seg: SegmentSettings) -> tuple[float, float]:
+    """The seconds an event claims: a bicycle rep also owns the lift into its hover before
+    it and the leg coming down after it."""
+    if e.kind == "bicycle":
+        return e.start_s - seg.bicycle_lead_s, e.end_s + seg.bicycle_tail_s
+    return e.start_s, e.end_s
+
+
+def _overlap(a: tuple[float, float], b: tuple[float, float]) -> float:
+    return max(0.0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
 def resolve_overlaps(events: list[Event], seg: SegmentSettings) -> list[Event]:
-    """Drop abduction events that are really part of a circle set or a bicycle rep: those
-    overlapping another event by more than ``max_overlap_share`` of either event's duration,
-    where a bicycle rep is widened by ``bicycle_lead_s`` before and ``bicycle_tail_s`` after
-    (the lift into the hover and the leg coming down after the last kick)."""
-    spans = [
-        (o.start_s - seg.bicycle_lead_s, o.end_s + seg.bicycle_tail_s)
-        if o.kind == "bicycle"
-        else (o.start_s, o.end_s)
-        for o in events
-        if o.kind != "abduction"
-    ]
+    """Make events pairwise disjoint in time, so no two sets can claim the same seconds.
 
-    def claimed(e: Event) -> bool:
-        for a, b in spans:
-            overlap = max(0.0, min(e.end_s, b) - max(e.start_s, a))
-            shortest = max(min(e.end_s - e.start_s, b - a), 1e-9)
-            if overlap / shortest > seg.max_overlap_share:
-                return True
-        return False
+    An event overlapping a higher-priority event (``PRIORITY``) is dropped when the overlap
+    exceeds ``max_overlap_share`` of the shorter of the two (measured against the bicycle's
+    widened span, see ``_span``); with a smaller overlap it is trimmed to the free time.
+    Same-kind events never overlap (each counter is sequential). Returns time order.
+    """
+    kept: list[Event] = []
+    for e in sorted(events, key=lambda x: (-PRIORITY[x.kind], x.start_s)):
+        start, end, drop = e.start_s, e.end_s, False
+        for k in kept:
+            if k.kind == e.kind:
+                continue
+            claimed = _span(k, seg) if e.kind != "bicycle" else (k.start_s, k.end_s)
+            ov = _overlap((start, end), claimed)
+            if ov <= 0:
+                continue
+            shortest = max(min(end - start, claimed[1] - claimed[0]), 1e-9)
+            if ov / shortest > seg.max_overlap_share:
+                drop = True
+                break
+            start, end = _trim((start, end), (k.start_s, k.end_s))
+        if not drop and end > start:
+            kept.append(replace(e, start_s=start, end_s=end))
+    return sorted(kept, key=lambda x: x.start_s)
 
-    return [e for e in events if e.kind != "abduction" or not claimed(e)]
+
+def _trim(span: tuple[float, float], other: tuple[float, float]) -> tuple[float, float]:
+    """``span`` shortened so it no longer overlaps ``other`` (keeps the larger free part)."""
+    a, b = span
+    if _overlap(span, other) <= 0:
+        return span
+    left = (a, min(b, other[0]))
+    right = (max(a, other[1]), b)
+    return left if left[1] - left[0] >= right[1] - right[0] else right

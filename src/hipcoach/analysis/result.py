@@ -5,11 +5,13 @@ JSON schema (keys always present unless marked optional)::
     {"view": str, "lying_on": str|null, "working_legs": [str], "problems": [str],
      "sets": [{"side": "left"|"right",          # the WORKING leg (person's own side)
                "exercise": str,                  # routine exercise id
-               "reps": int, "target_reps": int|null,
+               "reps": int|null, "target_reps": int|null,  # null: count withheld
                "start_s": float, "end_s": float,
                "rep_times": [[start_s, end_s], ...],
                "peak_angle_deg": [float, ...],   # per rep, the exercise's main angle
                "direction": "cw"|"ccw",          # circle sets only (seen from the feet)
+               "count_withheld": str,            # optional: why "reps" is null (view)
+               "rules_checked": [str],           # form rules measurable from this view
                "flags": [{"rule": str, "rep": int|null, "value": float|null,
                           "unit": str, "measurable": bool, "message": str}]}],
      "comparison": {exercise: {"left": {...}, "right": {...}}},
@@ -55,13 +57,24 @@ class SetResult:
     target_reps: int | None = None
     direction: Literal["cw", "ccw"] | None = None
     flags: list[Flag] = field(default_factory=list)
+    #: Why the count is not given (the view cannot support counting); None = counted.
+    #: ``reps`` then holds the movements seen, for plots only: never shown as a count.
+    count_withheld: str | None = None
+    #: Form rules of the exercise that this view can measure (the others were flagged
+    #: "not measurable from this view"); a form score covers these only.
+    rules_checked: list[str] = field(default_factory=list)
+
+    @property
+    def counted(self) -> bool:
+        """True when ``reps`` is a count that may be shown."""
+        return self.count_withheld is None
 
     def to_json(self) -> dict[str, Any]:
         """Plain-JSON dict (see the module docstring)."""
         out: dict[str, Any] = {
             "side": self.side,
             "exercise": self.exercise,
-            "reps": self.reps,
+            "reps": self.reps if self.counted else None,
             "target_reps": self.target_reps,
             "start_s": _num(self.start_s),
             "end_s": _num(self.end_s),
@@ -71,6 +84,9 @@ class SetResult:
         }
         if self.direction is not None:
             out["direction"] = self.direction
+        if self.count_withheld is not None:
+            out["count_withheld"] = self.count_withheld
+        out["rules_checked"] = list(self.rules_checked)
         return out
 
 
@@ -91,10 +107,13 @@ class AnalysisResult:
         return list(dict.fromkeys(s.side for s in self.sets))
 
     def comparison(self) -> dict[str, dict[str, dict[str, float | int]]]:
-        """Left vs right per exercise: total reps and mean peak angle (deg, NaN if none)."""
+        """Left vs right per exercise: total reps and mean peak angle (deg, NaN if none), from
+        counted sets only."""
         reps: dict[tuple[str, str], int] = {}
         peaks: dict[tuple[str, str], list[float]] = {}
         for s in self.sets:
+            if not s.counted:
+                continue
             key = (s.exercise, s.side)
             reps[key] = reps.get(key, 0) + s.reps
             peaks.setdefault(key, []).extend(v for v in s.peak_angle_deg if math.isfinite(v))
@@ -127,7 +146,7 @@ class AnalysisResult:
             SetResult(
                 side=_side(s["side"]),
                 exercise=str(s["exercise"]),
-                reps=int(s["reps"]),
+                reps=0 if s["reps"] is None else int(s["reps"]),
                 start_s=_float(s["start_s"]),
                 end_s=_float(s["end_s"]),
                 rep_times=[(_float(a), _float(b)) for a, b in s["rep_times"]],
@@ -145,6 +164,8 @@ class AnalysisResult:
                     )
                     for f in s["flags"]
                 ],
+                count_withheld=_withheld(s),
+                rules_checked=[str(r) for r in s.get("rules_checked", [])],
             )
             for s in data["sets"]
         ]
@@ -164,6 +185,12 @@ class AnalysisResult:
 
 def _float(v: Any) -> float:
     return float("nan") if v is None else float(v)
+
+
+def _withheld(s: dict[str, Any]) -> str | None:
+    if s.get("count_withheld") is not None:
+        return str(s["count_withheld"])
+    return "no count given" if s["reps"] is None else None
 
 
 def _side(v: Any) -> Side:

@@ -6,12 +6,18 @@ on the lift signal (abduction, degrees) finds that excursion; while it lasts the
 
 - **circling at all?** The path must enclose area like an ellipse (``circularity`` at
   least ``min_circularity``) and its unwrapped phase about the excursion's own centre
-  (trimmed mid-range, so the lift and the lowering barely move it) must sweep at least
+  (the median of the excursion: a single circle pulls it to its own centre, where the
+  lift and the lowering would pull a mid-range down) must sweep at least
   ``min_sweep_turns`` turns. A raise with forward wobble or bicycle kicks do not.
 - **direction**: the sign of that sweep, "ccw" when the phase increases (x right, y up; the
   caller orients the axes so this matches the user-facing definition).
 - **how many**: the tops of the circles, i.e. peaks of y (abduction) standing out by a
   circle's diameter at ``min_radius`` and rising above the centre; at least ``min_turns``.
+  A circle counts from the first turn: a lift with ONE top is a circle when the leg also
+  dips below the circle and comes back up while lifted (a valley of y at least
+  ``min_radius`` deep on its lower side) - a raise goes up and straight down. Limit: a
+  single circle that starts and ends at its lowest point has no such dip and reads as a
+  raise (circles started from the lifted position, up or down first, are seen).
   Measured on rendered clips, the abduction is read far better than the depth cue, whose
   sweep lost one turn in a third of the circle sets while its sign stayed right. A turn
   ends at its top.
@@ -55,9 +61,9 @@ class ExcursionCircleConfig:
     circle: CircleConfig
     #: Minimum enclosed-area ratio for the excursion to count as circling (0..1).
     min_circularity: float
-    #: An excursion with fewer whole turns than this is a raise with some wobble, not a
-    #: circle set (one lift-and-lower already sweeps one turn about its own centre).
-    min_turns: int = 2
+    #: An excursion with fewer turns (tops) than this is not a circle set. With 1, a single
+    #: top must be followed by the dip-and-rise of a circle (see the module docstring).
+    min_turns: int = 1
     #: The depth path must sweep at least this many turns about the excursion's centre for
     #: the excursion to be circling at all (its sign gives the direction).
     min_sweep_turns: float = 0.75
@@ -96,9 +102,8 @@ class ExcursionCircleCounter:
         t, x, y = s[:, 0], s[:, 1], s[:, 2]
         if circularity(x, y) < self.config.min_circularity:
             return []
-        trim = self.config.circle.centre_trim
         ok = np.isfinite(x) & np.isfinite(y)
-        cx, cy = np.quantile(np.column_stack([x[ok], y[ok]]), [trim, 1 - trim], axis=0).mean(0)
+        cx, cy = np.median(np.column_stack([x[ok], y[ok]]), axis=0)
         r = np.hypot(x - cx, y - cy)
         use = ok & (r >= self.config.circle.min_radius)
         if use.sum() < 6:
@@ -110,6 +115,8 @@ class ExcursionCircleCounter:
         tops = self._tops(t[ok], y[ok], float(cy))
         if len(tops) < self.config.min_turns:
             return []
+        if len(tops) == 1 and not self._dips(y[ok]):
+            return []  # one hump: a raise (with some depth wobble), not a circle
         direction: Direction = "ccw" if sweep[-1] > 0 else "cw"
         starts = [float(t[use][0]), *tops[:-1]]
         radius = float(r[use].mean())
@@ -121,6 +128,12 @@ class ExcursionCircleCounter:
                     CircleRep(len(self._reps) + len(out) + 1, a, b, b - a, radius, direction)
                 )
         return out
+
+    def _dips(self, y: np.ndarray) -> bool:
+        """True when y, while lifted, falls into a valley and rises again by at least
+        ``min_radius`` (the lower half of a circle)."""
+        valleys, _ = find_peaks(-y, prominence=self.config.circle.min_radius)
+        return len(valleys) > 0
 
     def _tops(self, t: np.ndarray, y: np.ndarray, cy: float) -> list[float]:
         """Times of the highest points of the turns: abduction peaks standing out by at least

@@ -1,0 +1,283 @@
+"""Re-score the rendered corpus (stored landmarks + truth) and summarise it per split.
+
+A corpus folder (``tests/data/corpus``, written by ``tools/render_corpus.py collect``) holds a
+``manifest.json`` (one entry per clip: name, body, split "dev"/"val", placement, tags) and,
+per clip, ``<name>.npz`` (the real pose model's landmarks) and ``<name>.truth.json``. The
+analysis runs on the stored landmarks (no pose model), so the whole corpus re-scores in
+seconds.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hipcoach.analysis.analyze import analyze_sequence
+from hipcoach.config import DEFAULTS, Settings
+from hipcoach.evaluation.score import ClipScore, RuleScore, score_clip
+from hipcoach.evaluation.truth import EXERCISES, load_clip_truth
+from hipcoach.exercises.routine import Routine, load_routine
+from hipcoach.sequence.io import load_npz
+
+#: Placements the targets apply to (diagonal up to 30 deg).
+SUPPORTED = ("front", "front_high", "diagonal15", "diagonal30")
+
+
+@dataclass(frozen=True)
+class CorpusClip:
+    """One manifest entry."""
+
+    name: str
+    body: str
+    split: str
+    view: str
+    side: str
+    tags: tuple[str, ...] = ()
+    cam_dist: float | None = None
+
+
+def read_manifest(folder: Path) -> list[CorpusClip]:
+    """The clips listed in ``folder/manifest.json``."""
+    data = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    return [
+        CorpusClip(
+            c["name"],
+            c["body"],
+            c["split"],
+            c["view"],
+            c["side"],
+            tuple(c.get("tags", ())),
+            c.get("cam_dist"),
+        )
+        for c in data["clips"]
+    ]
+
+
+def score_corpus(
+    folder: Path,
+    routine: Routine | None = None,
+    settings: Settings = DEFAULTS,
+    select: Callable[[CorpusClip], bool] = lambda c: True,
+) -> list[ClipScore]:
+    """Analyse every selected clip from its stored landmarks and score it."""
+    routine = routine or load_routine()
+    out = []
+    for clip in read_manifest(folder):
+        if not select(clip):
+            continue
+        tags: dict[str, Any] = {
+            "split": clip.split,
+            "view": clip.view,
+            "body": clip.body,
+            "side": clip.side,
+        }
+        truth = load_clip_truth(folder / f"{clip.name}.truth.json", clip.name, tags)
+        seq = load_npz(folder / f"{clip.name}.npz")
+        t0 = time.perf_counter()
+        result, blocks = analyze_sequence(seq, routine, settings)
+        score = score_clip(truth, result, blocks)
+        score.tags["analysis_s"] = time.perf_counter() - t0
+        out.append(score)
+    return out
+
+
+@dataclass
+class Summary:
+    """Pooled metrics of several clips."""
+
+    clips: int = 0
+    sets: int = 0
+    exact: int = 0
+    withheld: int = 0
+    abs_err: int = 0
+    circle_sets: int = 0
+    direction_ok: int = 0
+    phantom: int = 0
+    overlaps: int = 0
+    angle_err_sum: float = 0.0
+    angle_n: int = 0
+    rules: dict[str, RuleScore] = field(default_factory=dict)
+
+    @property
+    def exact_share(self) -> float:
+        """Share of true sets counted exactly."""
+        return self.exact / self.sets if self.sets else math.nan
+
+    @property
+    def mae(self) -> float:
+        """Mean |found - true| reps per true set."""
+        return self.abs_err / self.sets if self.sets else math.nan
+
+    @property
+    def angle_mae(self) -> float:
+        """Mean abduction error (deg)."""
+        return self.angle_err_sum / self.angle_n if self.angle_n else math.nan
+
+
+def summarize(scores: Iterable[ClipScore], exercise: str | None = None) -> Summary:
+    """Pool clips (optionally one exercise's sets only)."""
+    s = Summary()
+    for c in scores:
+        s.clips += 1
+        for row in c.sets:
+            if exercise is not None and row.exercise != exercise:
+                continue
+            s.sets += 1
+            s.exact += row.exact
+            s.withheld += row.withheld
+            s.abs_err += row.error
+            if row.exercise.startswith("leg_circle"):
+                s.circle_sets += 1
+                s.direction_ok += row.direction_ok is True
+        if exercise is None:
+            s.phantom += c.phantom_reps
+            s.overlaps += c.overlapping_pairs
+            s.angle_err_sum += c.angle_err_sum
+            s.angle_n += c.angle_n
+            for rule, rs in c.rules.items():
+                s.rules.setdefault(rule, RuleScore()).add(rs)
+    return s
+
+
+def _f(v: float, digits: int = 3) -> str:
+    return "-" if not math.isfinite(v) else f"{v:.{digits}f}"
+
+
+def _ratio(a: int, b: int) -> str:
+    return f"{a}/{b}" if b else "-"
+
+
+def summary_row(name: str, s: Summary) -> list[str]:
+    """One table row of pooled metrics."""
+    return [
+        name,
+        str(s.clips),
+        str(s.sets),
+        _f(s.exact_share),
+        _f(s.mae),
+        str(s.withheld),
+        _ratio(s.direction_ok, s.circle_sets),
+        str(s.phantom),
+        str(s.overlaps),
+        _f(s.angle_mae, 2),
+    ]
+
+
+SUMMARY_HEAD = [
+    "group",
+    "clips",
+    "true sets",
+    "exact",
+    "rep MAE",
+    "withheld",
+    "circle dir",
+    "phantom reps",
+    "overlapping sets",
+    "abduction MAE (deg)",
+]
+
+
+def markdown_table(head: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A GitHub-flavoured Markdown table."""
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def split_tables(scores: Sequence[ClipScore]) -> str:
+    """Per split, per split x placement, per split x exercise, per split x rule."""
+    parts = []
+    rows = []
+    for split in ("dev", "val"):
+        sel = [c for c in scores if c.tags["split"] == split]
+        rows.append(summary_row(f"{split} (all placements)", summarize(sel)))
+        for view in SUPPORTED:
+            part = [c for c in sel if c.tags["view"] == view]
+            if part:
+                rows.append(summary_row(f"{split} {view}", summarize(part)))
+    parts.append(markdown_table(SUMMARY_HEAD, rows))
+    ex_rows = []
+    for split in ("dev", "val"):
+        sel = [c for c in scores if c.tags["split"] == split]
+        for ex in EXERCISES:
+            s = summarize(sel, ex)
+            if s.sets:
+                ex_rows.append(
+                    [
+                        split,
+                        ex,
+                        str(s.sets),
+                        _f(s.exact_share),
+                        _f(s.mae),
+                        str(s.withheld),
+                        _ratio(s.direction_ok, s.circle_sets),
+                    ]
+                )
+    parts.append(
+        markdown_table(
+            ["split", "exercise", "true sets", "exact", "rep MAE", "withheld", "circle dir"],
+            ex_rows,
+        )
+    )
+    parts.append(rule_table(scores))
+    parts.append(clip_table(scores))
+    return "\n\n".join(parts)
+
+
+def rule_table(scores: Sequence[ClipScore]) -> str:
+    """Per split and rule: recall, precision, flags on clean reps, sets not measurable."""
+    rows = []
+    for split in ("dev", "val"):
+        s = summarize([c for c in scores if c.tags["split"] == split])
+        for rule, rs in sorted(s.rules.items()):
+            rows.append(
+                [
+                    split,
+                    rule,
+                    _ratio(rs.detected, rs.faulted),
+                    _ratio(rs.true_flags, rs.flags),
+                    _ratio(rs.clean_flags, rs.clean_reps),
+                    str(rs.not_measurable_sets),
+                ]
+            )
+    return markdown_table(
+        [
+            "split",
+            "rule",
+            "recall (faulted reps flagged)",
+            "precision (flags on a faulted rep)",
+            "flags on clean reps",
+            "sets: not measurable from this view",
+        ],
+        rows,
+    )
+
+
+def clip_table(scores: Sequence[ClipScore]) -> str:
+    """One row per clip: what was found against what was true."""
+    rows = []
+    for c in scores:
+        truth = ", ".join(
+            f"{r.exercise} {r.found_reps if r.found_reps is not None else '-'}/{r.true_reps}"
+            + (" (withheld)" if r.withheld else "")
+            for r in c.sets
+        )
+        rows.append(
+            [
+                c.name,
+                str(c.tags["split"]),
+                str(c.tags["view"]),
+                c.read_view,
+                truth,
+                str(c.phantom_reps),
+                str(c.overlapping_pairs),
+            ]
+        )
+    return markdown_table(
+        ["clip", "split", "placement", "read as", "sets found/true", "phantom", "overlaps"], rows
+    )
