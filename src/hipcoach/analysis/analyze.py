@@ -88,6 +88,8 @@ def _set_result(ls: LabelledSet, block: BlockAnalysis, routine: Routine) -> SetR
     side = block.view.working_leg or "left"
     flags = evaluate_rules(ls, block.signals, block.view.view, routine) if block.signals else []
     direction = {"circle_ccw": "ccw", "circle_cw": "cw"}.get(ev[0].kind)
+    view = block.view.view
+    checked = [str(r) for r in ls.exercise.rules if view in routine.rule(r).views]
     return SetResult(
         side="left" if side == "left" else "right",
         exercise=ls.exercise.id,
@@ -99,6 +101,8 @@ def _set_result(ls: LabelledSet, block: BlockAnalysis, routine: Routine) -> SetR
         target_reps=ls.exercise.target_reps,
         direction="ccw" if direction == "ccw" else ("cw" if direction == "cw" else None),
         flags=flags,
+        count_withheld=block.view.count_problem,
+        rules_checked=checked,
     )
 
 

@@ -69,6 +69,30 @@ class SetResult:
         """True when ``reps`` is a count that may be shown."""
         return self.count_withheld is None
 
+    @property
+    def faults(self) -> list[str]:
+        """Rules with at least one fault flag, sorted."""
+        return sorted({f.rule for f in self.flags if f.measurable})
+
+    @property
+    def unmeasurable(self) -> list[str]:
+        """Rules of the exercise this view cannot measure, sorted."""
+        return sorted({f.rule for f in self.flags if not f.measurable})
+
+    def form_text(self) -> str:
+        """The set's form in plain words, never claiming more than was checked: e.g.
+        "no fault seen · 3 of 6 rules checked" (the others are not measurable from this
+        view), "2 faults · 3 of 6 rules checked", "not checked · 0 of 3 rules measurable"."""
+        n = len(self.rules_checked)
+        total = n + len(self.unmeasurable)
+        if n == 0:
+            return f"not checked · 0 of {total} rules measurable from this view"
+        checked = f"{n} of {total} rules checked"
+        if self.faults:
+            k = len(self.faults)
+            return f"{k} fault{'s' if k > 1 else ''} · {checked}"
+        return f"no fault seen · {checked}"
+
     def to_json(self) -> dict[str, Any]:
         """Plain-JSON dict (see the module docstring)."""
         out: dict[str, Any] = {

@@ -61,6 +61,8 @@ class ViewReport:
     lying_share: float
     problems: list[str] = field(default_factory=list)
     fix: str | None = None
+    #: Why reps must not be shown as counts from this view (None: counts are supported).
+    count_problem: str | None = None
 
     @property
     def readable(self) -> bool:
@@ -199,11 +201,13 @@ def assess_view(
     yaw, pitch = _world_angles(seq, geo.lying, leg_labels, signal.min_visibility)
     view = _classify(yaw, pitch, settings)
     problems = _framing_problems(geo, settings)
-    if view in ("front", "front_high") and yaw > settings.oblique_warn_yaw_deg:
-        problems.append(
-            f"the camera looks oblique (body turned about {yaw:.0f} deg out of "
-            "the picture plane): counts may be unreliable"
+    count_problem = None
+    if view in ("front", "front_high", "diagonal") and yaw > settings.max_count_yaw_deg:
+        count_problem = (
+            f"the camera looks too oblique to count reps (body turned about {yaw:.0f} deg "
+            "out of the picture plane as the pose model reads it)"
         )
+        problems.append(f"{count_problem}: counts are not shown")
     if view in ("feet", "unknown"):
         problems.insert(
             0, f"this camera view cannot be read (body turned {yaw:.0f} deg away from square-on)"
@@ -219,5 +223,6 @@ def assess_view(
         lying_share=share,
         problems=problems,
         fix=FIX_PLACEMENT if problems else None,
+        count_problem=count_problem,
     )
     return report, geo

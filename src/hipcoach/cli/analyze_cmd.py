@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rich.console import Group
+from rich.markup import escape
 from rich.table import Table
 
 from hipcoach.analysis.analyze import BlockAnalysis, analyze_sequence
 from hipcoach.analysis.result import AnalysisResult
+from hipcoach.analysis.view import FIX_PLACEMENT
 from hipcoach.cli.pose_cmd import PoseJob, run_pose
 from hipcoach.cli.ui import frame_progress
 from hipcoach.config import Settings
@@ -115,12 +117,11 @@ def sets_table(result: AnalysisResult) -> Table:
         peaks = [p for p in s.peak_angle_deg if math.isfinite(p)]
         peak = f"{_fmt(min(peaks))}-{_fmt(max(peaks))}" if peaks else "-"
         name = s.exercise + (f" ({s.direction})" if s.direction else "")
-        faults = sorted({f.rule for f in s.flags if f.measurable})
-        unmeasured = sorted({f.rule for f in s.flags if not f.measurable})
-        form = ", ".join(faults) if faults else "[green]ok[/]"
-        if unmeasured:
-            form += f" [dim](not measurable from this view: {', '.join(unmeasured)})[/]"
-        table.add_row(s.side, name, f"{s.reps}{target}", peak, form)
+        form = escape(s.form_text())
+        if s.faults:
+            form = f"{escape(', '.join(s.faults))}: {form}"
+        reps = f"{s.reps}{target}" if s.counted else f"[dim]not counted{target}[/]"
+        table.add_row(s.side, name, reps, peak, form)
     return table
 
 
@@ -160,6 +161,11 @@ def render_result(result: AnalysisResult) -> Group:
     comp = comparison_table(result)
     if comp is not None:
         parts.append(comp)
+    unmeasured = sorted({r for s in result.sets for r in s.unmeasurable})
+    if unmeasured:
+        parts.append(f"[dim]not measurable from this view: {escape(', '.join(unmeasured))}[/]")
     for problem in result.problems:
-        parts.append(f"[yellow]note:[/] {problem}")
+        parts.append(f"[yellow]note:[/] {escape(problem)}")
+    if any(not s.counted for s in result.sets):
+        parts.append(f"[yellow]fix:[/] {FIX_PLACEMENT}, then record again to get counts.")
     return Group(*parts)

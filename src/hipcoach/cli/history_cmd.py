@@ -149,7 +149,7 @@ def sessions_table(overview: Overview, limit: int) -> Table:
             f"{s.started_at:{_DAY} %H:%M}",
             str(s.band_level),
             _pain_cell(s),
-            _pct(s.form.score),
+            s.form.text(),
             reps,
             ", ".join(s.counted_by) or "-",
             note or "",

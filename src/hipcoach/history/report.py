@@ -125,7 +125,7 @@ def session_lines(overview: Overview, cfg: HistorySettings) -> list[SessionLine]
                 date=f"{s.started_at:%a %d %b %Y %H:%M}",
                 band=band_text(s.band_level),
                 pain=_pain(s),
-                form="no reading" if s.form.score is None else f"{100 * s.form.score:.0f}%",
+                form=s.form.text(),
                 reps=f"{done.done} / {done.target}" if done.target else str(s.reps),
                 counted_by=", ".join(s.counted_by) or "-",
                 note=note,

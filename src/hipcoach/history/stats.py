@@ -188,11 +188,22 @@ class FormReading:
 
     reps_read: int
     reps_clean: int
+    #: Form rules the camera could not measure in these sets ("not measurable from this
+    #: view"): a clean score says nothing about them.
+    unmeasured: tuple[str, ...] = ()
 
     @property
     def score(self) -> float | None:
         """Share of clean reps (0..1); None = no reading (e.g. only timer-counted sets)."""
         return self.reps_clean / self.reps_read if self.reps_read else None
+
+    def text(self) -> str:
+        """ "92%", "100% · 3 rules not measurable", or "no reading"."""
+        if self.score is None:
+            return "no reading"
+        text = f"{100 * self.score:.0f}%"
+        k = len(self.unmeasured)
+        return text + (f" · {k} rule{'s' if k > 1 else ''} not measurable" if k else "")
 
 
 def faulty_reps(stored: StoredSet) -> set[int]:
@@ -211,12 +222,14 @@ def faulty_reps(stored: StoredSet) -> set[int]:
 def form_reading(sets: Iterable[StoredSet]) -> FormReading:
     """Form of a session's camera- and video-counted sets; timer sets have no reading."""
     read = clean = 0
+    unmeasured: set[str] = set()
     for s in sets:
         if s.counted_by not in READ_BY_CAMERA or s.status == "skipped":
             continue
         read += s.result.reps
         clean += s.result.reps - len(faulty_reps(s))
-    return FormReading(read, clean)
+        unmeasured |= set(s.result.unmeasurable)
+    return FormReading(read, clean, tuple(sorted(unmeasured)))
 
 
 @dataclass(frozen=True)

@@ -64,6 +64,10 @@ class SetRow:
     end_s: float
     faults: list[FlagLine] = field(default_factory=list)
     not_measurable: list[FlagLine] = field(default_factory=list)
+    #: Why no count is shown (the view cannot support counting); None = counted.
+    count_withheld: str | None = None
+    #: The form summary that never claims more than was checked (``SetResult.form_text``).
+    form_text: str = ""
 
     @property
     def reached(self) -> bool:
@@ -200,6 +204,8 @@ def set_rows(result: AnalysisResult, routine: Routine) -> list[SetRow]:
                 end_s=s.end_s,
                 faults=faults,
                 not_measurable=notes,
+                count_withheld=s.count_withheld,
+                form_text=s.form_text(),
             )
         )
     return rows
@@ -289,7 +295,9 @@ def charts(
             continue
         sets = plots.block_sets(result, block)
         listed = ", ".join(
-            f"#{n} {plots.exercise_name(routine, s.exercise)} ({s.reps} reps)" for n, s in sets
+            f"#{n} {plots.exercise_name(routine, s.exercise)} "
+            + (f"({s.reps} reps)" if s.counted else "(not counted)")
+            for n, s in sets
         )
         out.append(
             Chart(
@@ -357,7 +365,7 @@ def render_report(
         fixes=_fixes(result, blocks),
         blocks=side_blocks(blocks, seq),
         rows=rows,
-        total_reps=sum(r.reps for r in rows),
+        total_reps=sum(r.reps for r in rows if r.count_withheld is None),
         compare=compare_rows(result, routine),
         charts=charts(result, blocks, seq, routine),
         both_sides=len(set(result.working_legs)) == 2,

@@ -82,6 +82,8 @@ class Timeline:
             return self._rest(t)
         current = max(1, sum(1 for a, _ in s.rep_times if a <= t))
         count = f"rep {current} / {s.target_reps}" if s.target_reps else f"rep {current}"
+        if not s.counted:
+            count = "not counted from this view"
         lines = [f"{s.side} leg - {count}"]
         direction = direction_text(s.direction)
         if direction:

@@ -353,7 +353,8 @@ class History:
                 return None
             session_id = int(cast(int, cur.lastrowid))
             for s in result.sets:
-                _insert_set(conn, session_id, s)
+                if s.counted:  # a withheld count is no count: never stored as one
+                    _insert_set(conn, session_id, s)
         return session_id
 
     def sessions(self) -> list[SessionRow]:

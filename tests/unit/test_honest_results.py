@@ -1,0 +1,93 @@
+"""A count the view cannot support is never shown as a count; a form score never claims more
+rules than were checked."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rich.console import Console
+
+from hipcoach.analysis.result import AnalysisResult, Flag, SetResult
+from hipcoach.cli.analyze_cmd import render_result
+from hipcoach.history.stats import FormReading
+from hipcoach.storage.db import open_db
+
+WITHHELD = "the camera looks too oblique to count reps"
+
+
+def _set(**kw: object) -> SetResult:
+    base: dict[str, object] = {
+        "side": "right",
+        "exercise": "small_leg_raise",
+        "reps": 7,
+        "start_s": 1.0,
+        "end_s": 9.0,
+        "rep_times": [(1.0 + k, 1.8 + k) for k in range(7)],
+        "peak_angle_deg": [20.0] * 7,
+        "target_reps": 10,
+    }
+    base.update(kw)
+    return SetResult(**base)  # type: ignore[arg-type]
+
+
+def _unmeasurable(rule: str) -> Flag:
+    return Flag(rule, None, None, "deg", False, f"{rule}: not measurable from this view")
+
+
+def test_withheld_count_is_null_in_json_and_survives_a_round_trip() -> None:
+    s = _set(count_withheld=WITHHELD)
+    data = s.to_json()
+    assert data["reps"] is None
+    assert data["count_withheld"] == WITHHELD
+    back = AnalysisResult.from_json(
+        {"view": "diagonal", "lying_on": "left", "sets": [data], "duration_s": 10.0}
+    )
+    assert not back.sets[0].counted
+    assert back.comparison() == {}
+
+
+def test_terminal_never_prints_a_withheld_count() -> None:
+    result = AnalysisResult("front", "left", [_set(reps=3, count_withheld=WITHHELD)])
+    console = Console(width=200, record=True)
+    console.print(render_result(result))
+    text = console.export_text()
+    assert "not counted / 10" in text
+    assert "3 / 10" not in text
+    assert "place the camera in front of you" in text
+
+
+def test_form_text_counts_the_rules_checked() -> None:
+    flags = [_unmeasurable("knee_bent"), _unmeasurable("pelvis_roll")]
+    s = _set(flags=flags, rules_checked=["toes_up", "tempo"])
+    assert s.form_text() == "no fault seen · 2 of 4 rules checked"
+    s.flags.append(Flag("toes_up", 2, 12.0, "deg", True, "toes"))
+    assert s.form_text() == "1 fault · 2 of 4 rules checked"
+
+
+def test_form_text_with_no_rule_measurable_says_not_checked() -> None:
+    s = _set(flags=[_unmeasurable("knee_bent")], rules_checked=[])
+    assert s.form_text().startswith("not checked")
+    assert "no fault" not in s.form_text()
+
+
+def test_history_form_reading_names_the_unmeasured_rules() -> None:
+    assert FormReading(10, 10).text() == "100%"
+    assert FormReading(10, 10, ("knee_bent", "pelvis_roll")).text() == (
+        "100% · 2 rules not measurable"
+    )
+    assert FormReading(0, 0).text() == "no reading"
+
+
+def test_import_stores_no_withheld_count(tmp_path: Path) -> None:
+    result = AnalysisResult(
+        "front", "left", [_set(), _set(exercise="big_leg_lift", count_withheld=WITHHELD)]
+    )
+    path = tmp_path / "a.json"
+    path.write_text(json.dumps(result.to_json()), encoding="utf-8")
+    loaded = AnalysisResult.from_json(json.loads(path.read_text(encoding="utf-8")))
+    history = open_db(tmp_path / "h.db")
+    sid = history.import_analysis(loaded, "k", datetime(2026, 12, 1, tzinfo=UTC))
+    assert sid is not None
+    assert [s.result.exercise for s in history.sets_of(sid)] == ["small_leg_raise"]
