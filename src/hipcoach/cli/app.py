@@ -307,7 +307,7 @@ def demo(
     ),
     model: ModelOpt = DEFAULTS.pose.model,
 ) -> None:
-    """Analyse the bundled sample: a rendered person doing a short hip series."""
+    """Analyse the bundled sample: a rendered person doing a short hip series on both sides."""
     clip = Path(str(files("hipcoach") / "data" / "demo_hip_series.mp4"))
     out_dir.mkdir(parents=True, exist_ok=True)
     console.print(f"[dim]{DISCLAIMER}[/]")
