@@ -1088,13 +1088,34 @@ def rendered_fault_tables(args: argparse.Namespace) -> list[Table]:
     return [table]
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the suites, print the tables, optionally write them as markdown."""
+def corpus_suite(folder: Path, markdown: Path | None) -> int:
+    """The rendered corpus, re-scored from its stored landmarks, per split (dev / val)."""
+    from hipcoach.evaluation.corpus import score_corpus, split_tables  # noqa: PLC0415
+
+    t0 = time.perf_counter()
+    scores = score_corpus(folder)
+    text = split_tables(scores)
+    took = time.perf_counter() - t0
+    print(f"corpus: {len(scores)} clips from {folder} in {took:.1f} s\n")
+    print(text)
+    if markdown is not None:
+        markdown.write_text(f"# hipcoach corpus accuracy\n\n{text}\n", encoding="utf-8")
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    """The command line."""
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument(
         "--suite",
-        choices=("landmark", "rendered", "faults", "rendered-faults", "all"),
+        choices=("landmark", "rendered", "faults", "rendered-faults", "corpus", "all"),
         default="all",
+    )
+    p.add_argument(
+        "--corpus-dir",
+        type=Path,
+        default=Path(__file__).resolve().parents[1] / "tests" / "data" / "corpus",
+        help="rendered corpus (manifest.json, <clip>.npz, <clip>.truth.json)",
     )
     p.add_argument("--seeds", type=int, default=2, help="seeds per landmark grid cell (2-3)")
     p.add_argument(
@@ -1108,7 +1129,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--no-cache", action="store_true", help="always run the pose model")
     p.add_argument("--markdown", type=Path, help="also write the tables to this markdown file")
     p.add_argument("-v", "--verbose", action="store_true", help="one line per session (stderr)")
-    args = p.parse_args(argv)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the suites, print the tables, optionally write them as markdown."""
+    args = _parser().parse_args(argv)
+    if args.suite == "corpus":
+        return corpus_suite(args.corpus_dir, args.markdown)
 
     tables: list[Table] = []
     suites: dict[str, Summary] = {}

@@ -6,7 +6,9 @@ real person uses (tempo 0.6-1.6x the routine's pace, small raises 10-30 deg, big
 30-60 deg, circles 5-15 deg radius with 1-10 circles per lift, with and without lowering
 between circles, bicycles at different hover heights, rests, a pause inside a set, form
 faults on chosen reps). Bodies ``B01``-``B07`` are the DEVELOPMENT split (thresholds may be
-tuned on them); ``B08``-``B12`` are the VALIDATION split (only ever scored).
+tuned on them); ``B08``-``B12`` are the VALIDATION split (only ever scored). ``B13`` (dev) and
+``B14`` (val) film from 45 deg toward the feet, beyond the supported placements, to set and
+check where counting stops.
 
 Steps (each skips work already done, so an interrupted run resumes):
 
@@ -236,6 +238,20 @@ CLIPS: list[Clip] = [
                                           "pelvis_roll_deg": {"deg": 15, "reps": [3]}}), rest(),
           bike(3, 20), rest(), raise_(B, 2, 58), rest(), circles("ccw", 10, 7, 0.6), rest(1.0)],
          cam_dist=4.0, tags=["faults", "far camera", "ten circles"]),
+    # ---- beyond the supported placements: where counting must stop (dev sets the limit,
+    # ---- val checks it) --------------------------------------------------------------
+    Clip("B13_L_diagonal45", "B13", "dev", "left", "diagonal45",
+         body(0.6, 0.55, 0.5, 0.5, 0.5), dress("light", "navy", "black", "white", "brown", "teal"),
+         light(1.0, 0.9, 1.0),
+         [rest(1.0), raise_(S, 3, 20), rest(), raise_(B, 3, 45), rest(), circles("ccw", 3),
+          rest(1.0)],
+         tags=["too oblique"]),
+    Clip("B14_R_diagonal45", "B14", "val", "right", "diagonal45",
+         body(0.3, 0.4, 0.6, 0.6, 0.55), dress("tan", "grey", "black", "skin", "dark", "purple"),
+         light(0.9, 1.1, 1.1, 0.1),
+         [rest(1.0), raise_(S, 3, 22), rest(), raise_(B, 3, 42), rest(), circles("cw", 3),
+          rest(1.0)],
+         tags=["too oblique"]),
 ]
 # fmt: on
 

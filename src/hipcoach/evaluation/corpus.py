@@ -232,9 +232,11 @@ def split_tables(scores: Sequence[ClipScore]) -> str:
 def rule_table(scores: Sequence[ClipScore]) -> str:
     """Per split and rule: recall, precision, flags on clean reps, sets not measurable."""
     rows = []
+    rule_ids = [r.id for r in load_routine().rules]
     for split in ("dev", "val"):
         s = summarize([c for c in scores if c.tags["split"] == split])
-        for rule, rs in sorted(s.rules.items()):
+        for rule in rule_ids:
+            rs = s.rules.get(rule, RuleScore())
             rows.append(
                 [
                     split,
