@@ -358,3 +358,17 @@ def test_smooth_sequence_one_euro_equals_streaming_on_visible_landmarks() -> Non
         [flt.update(t, xy[23, 0]) for t, xy in zip(seq.times_s, seq.image_xy, strict=True)]
     )
     np.testing.assert_allclose(out.image_xy[:, 23, 0], stream, rtol=1e-6)
+
+
+def test_despike_removes_single_sample_flips_and_keeps_edges_and_gaps() -> None:
+    from hipcoach.signal.filters import despike
+
+    x = np.array([0.0, 0.0, 60.0, 65.0, -60.0, 66.0, 64.0, 0.0, np.nan, 0.0, 0.0])
+    out = despike(x)
+    assert out[4] == 65.0  # the one-frame flip is gone
+    assert out[2] == 60.0 and out[7] == 0.0  # the step up and down stay where they were
+    np.testing.assert_array_equal(despike(np.arange(9.0)), np.arange(9.0))
+    assert np.isnan(out[8])  # a missing sample is never invented
+    assert not np.isnan(out[9])
+    with pytest.raises(ValueError):
+        despike(x, 4)

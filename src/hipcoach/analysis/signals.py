@@ -43,7 +43,7 @@ from hipcoach.landmarks import MIRROR_PERMUTATION
 from hipcoach.landmarks import Landmark as L  # noqa: N817
 from hipcoach.sequence.schema import PoseSequence
 from hipcoach.signal.angles import knee_flexion_deg, mask_low_visibility
-from hipcoach.signal.filters import smooth_sequence
+from hipcoach.signal.filters import despike, smooth_sequence
 
 F64 = NDArray[np.float64]
 
@@ -197,8 +197,10 @@ def leg_signals(
     return LegSignals(
         times_s=s.times_s.astype(np.float64),
         abduction_2d_deg=abduction,
-        flexion_depth_deg=decorrelate(_depth_angle(xy, z, view.working_leg, "ANKLE"), abduction),
-        thigh_depth_deg=_depth_angle(xy, z, view.working_leg, "KNEE"),
+        flexion_depth_deg=despike(
+            decorrelate(_depth_angle(xy, z, view.working_leg, "ANKLE"), abduction)
+        ),
+        thigh_depth_deg=despike(_depth_angle(xy, z, view.working_leg, "KNEE")),
         knee_flexion_deg=knee_flexion_deg(world, view.working_leg),
         foot_up_deg=_foot_up(xy, z, view.working_leg),
         pelvis_roll_deg=_pelvis_roll(world, view.working_leg),

@@ -272,3 +272,20 @@ def smooth_sequence(
         image_z=smoothed[:, xy_end:z_end].reshape(n, N_LANDMARKS),
         world=smoothed[:, z_end:].reshape(n, N_LANDMARKS, 3),
     )
+
+
+def despike(x: FloatArray, width: int = 3) -> FloatArray:
+    """Running median over ``width`` samples (odd): removes single-sample outliers, such as
+    the pose model's depth flipping for one frame, without moving edges. A sample next to a
+    missing one is kept as it is (no filtering across gaps); NaN stays NaN. Centred, so a
+    live caller sees each value ``width // 2`` samples late."""
+    if width < 3 or width % 2 == 0:
+        raise ValueError(f"width must be odd and >= 3, got {width}")
+    x = np.asarray(x, np.float64)
+    half = width // 2
+    padded = np.pad(x, half, mode="edge")
+    windows = np.lib.stride_tricks.sliding_window_view(padded, width)
+    whole = np.all(np.isfinite(windows), axis=1)
+    out = x.copy()
+    out[whole] = np.median(windows[whole], axis=1)
+    return out
