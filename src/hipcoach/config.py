@@ -249,6 +249,10 @@ class SegmentSettings(_Frozen):
     #: Fewest circles in one lift of the leg for it to count as a circle set (1: a circle
     #: is a circle from the first turn; ``reps.excursion_circles`` tells it from a raise).
     min_circles_per_lift: int = Field(1, ge=1)
+    #: Sign relation between the 2-D circle cue and the direction when no excursion of the
+    #: block calibrates it (``analysis.events.resolve_directions``): -1 = the relation of a
+    #: camera turned toward the feet, where the depth cue fails (development bodies).
+    circle_relation_prior: Literal[-1, 1] = -1
 
 
 class CueSettings(_Frozen):

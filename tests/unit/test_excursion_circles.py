@@ -114,3 +114,38 @@ def test_single_raises_with_looping_depth_wobble_are_not_circles(seed: int, wobb
     y = -4 + 24 * np.sin(np.pi * u) ** 2 + rng.normal(0, 0.5, t.size)
     x = wobble * np.sin(2 * np.pi * u) + rng.normal(0, 0.5, t.size)
     assert feed(t, x, y).reps == ()
+
+
+def feed2(t: np.ndarray, x: np.ndarray, y: np.ndarray, x2: np.ndarray) -> ExcursionCircleCounter:
+    counter = ExcursionCircleCounter(CFG)
+    for i in range(t.size):
+        counter.update(float(t[i]), float(x[i]), float(y[i]), float(x2[i]))
+    return counter
+
+
+def test_circles_seen_only_in_the_second_cue_are_counted_without_a_direction() -> None:
+    """A camera turned toward the feet: the depth cue shows no loop, the 2-D cue does."""
+    t, x, y = lifted_circles(4, 1, 1.5, 15.0, seed=5)
+    flat_depth = np.random.default_rng(0).normal(0, 0.5, t.size)
+    counter = feed2(t, flat_depth, y, x)
+    assert len(counter.reps) == 4
+    (excursion,) = counter.excursions
+    assert excursion.direction is None
+    assert excursion.flat.sweep_turns > 3.0
+
+
+def test_resolve_directions_calibrates_the_second_cue_on_the_block() -> None:
+    from hipcoach.analysis.events import resolve_directions
+    from hipcoach.config import DEFAULTS
+    from hipcoach.reps.excursion_circles import Excursion, Loop
+
+    both = Excursion(0.0, 5.0, Loop(2.0, -3.0, 8.0), Loop(2.0, 3.0, 8.0), "cw")  # opposite signs
+    flat_only = Excursion(10.0, 15.0, Loop(0.1, 0.2, 3.0), Loop(2.0, 4.0, 8.0), None)
+    seg = DEFAULTS.segment
+    assert resolve_directions([both, flat_only], seg)(11.0, "ccw") == "cw"
+    same = Excursion(0.0, 5.0, Loop(2.0, 3.0, 8.0), Loop(2.0, 3.0, 8.0), "ccw")
+    assert resolve_directions([same, flat_only], seg)(11.0, "cw") == "ccw"
+    prior = seg.circle_relation_prior
+    expected = "ccw" if prior > 0 else "cw"
+    assert resolve_directions([flat_only], seg)(11.0, "x") == expected
+    assert resolve_directions([both, flat_only], seg)(2.0, "cw") == "cw"  # depth read: kept

@@ -10,6 +10,7 @@ when the left leg works, so "ccw" always means counter-clockwise seen from the f
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -24,7 +25,11 @@ from hipcoach.config import (
 )
 from hipcoach.exercises.routine import ExerciseSpec, Routine
 from hipcoach.reps import HysteresisCounter
-from hipcoach.reps.excursion_circles import ExcursionCircleConfig, ExcursionCircleCounter
+from hipcoach.reps.excursion_circles import (
+    Excursion,
+    ExcursionCircleConfig,
+    ExcursionCircleCounter,
+)
 
 EventKind = Literal["abduction", "bicycle", "circle_ccw", "circle_cw"]
 Side = Literal["left", "right"]
@@ -102,6 +107,34 @@ def circle_config(
     )
 
 
+def resolve_directions(
+    excursions: list[Excursion], seg: SegmentSettings
+) -> Callable[[float, str], str]:
+    """Directions of circle excursions seen only in the 2-D cue.
+
+    The depth cue's loop gives the direction wherever it circles. The 2-D cue's loop has the
+    same sign as the depth cue's for a square-on camera (perspective) and the opposite
+    sign for a camera turned toward the feet: its relation is read from the excursions of
+    the block where both cues circle (majority), else ``seg.circle_relation_prior``.
+    Returns a function (turn start (s), counter's direction) -> direction.
+    """
+    votes = [
+        np.sign(e.depth.sweep_turns * e.flat.sweep_turns)
+        for e in excursions
+        if e.direction is not None and abs(e.flat.sweep_turns) >= 0.75
+    ]
+    relation = float(np.sign(sum(votes))) if votes and sum(votes) != 0 else None
+    relation = relation if relation is not None else float(seg.circle_relation_prior)
+
+    def direction(start_s: float, counted: str) -> str:
+        for e in excursions:
+            if e.start_s <= start_s <= e.end_s and e.direction is None:
+                return "ccw" if e.flat.sweep_turns * relation > 0 else "cw"
+        return counted
+
+    return direction
+
+
 def _peak_between(t: np.ndarray, v: np.ndarray, a: float, b: float) -> float:
     sel = (t >= a) & (t <= b) & np.isfinite(v)
     return float(v[sel].max()) if sel.any() else float("nan")
@@ -120,15 +153,17 @@ def detect_events(
     circ = ExcursionCircleCounter(circle_config(routine, seg, gap))
     mirror = 1.0 if working_leg == "right" else -1.0
     t, a2, fd, th = sig.times_s, sig.abduction_2d_deg, sig.flexion_depth_deg, sig.thigh_depth_deg
+    along = sig.along_2d_deg
     for i in range(len(t)):
         abd.update(float(t[i]), float(a2[i]))
         bike.update(float(t[i]), float(th[i]))
-        circ.update(float(t[i]), float(mirror * fd[i]), float(a2[i]))
+        circ.update(float(t[i]), float(mirror * fd[i]), float(a2[i]), float(mirror * along[i]))
     events = [Event("abduction", r.start_s, r.end_s, r.peak_value) for r in abd.reps]
     events += [Event("bicycle", r.start_s, r.end_s, r.peak_value) for r in bike.reps]
+    directions = resolve_directions(circ.excursions, seg)
     events += [
         Event(
-            "circle_ccw" if r.direction == "ccw" else "circle_cw",
+            "circle_ccw" if directions(r.start_s, r.direction) == "ccw" else "circle_cw",
             r.start_s,
             r.end_s,
             _peak_between(t, a2, r.start_s, r.end_s),

@@ -69,23 +69,76 @@ class ExcursionCircleConfig:
     min_sweep_turns: float = 0.75
 
 
+@dataclass(frozen=True)
+class Loop:
+    """How one cue's path circles about the excursion's centre (median of the samples)."""
+
+    roundness: float  # ``circularity`` of the path (0..; ~1 per clean turn)
+    sweep_turns: float  # signed winding about the centre (turns; + = ccw)
+    radius: float  # mean distance from the centre of the samples used (path unit)
+
+    def circling(self, config: ExcursionCircleConfig) -> bool:
+        """Round enough and sweeping far enough to be circles (not a raise's thin loop)."""
+        return (
+            self.roundness >= config.min_circularity
+            and abs(self.sweep_turns) >= config.min_sweep_turns
+        )
+
+
+NO_LOOP = Loop(0.0, 0.0, float("nan"))
+
+
+@dataclass(frozen=True)
+class Excursion:
+    """One lifted excursion judged as circles: its time span (s), both cues' loops and the
+    direction read (None: only the second cue circles, whose sign depends on the camera;
+    see ``events.resolve_directions``)."""
+
+    start_s: float
+    end_s: float
+    depth: Loop
+    flat: Loop
+    direction: Direction | None
+
+
+def loop(x: np.ndarray, y: np.ndarray, min_radius: float) -> Loop:
+    """The loop of path (x, y) about its median point (see :class:`Loop`)."""
+    ok = np.isfinite(x) & np.isfinite(y)
+    if ok.sum() < 6:
+        return NO_LOOP
+    cx, cy = np.median(x[ok]), np.median(y[ok])
+    r = np.hypot(x - cx, y - cy)
+    use = ok & (r >= min_radius)
+    if use.sum() < 6:
+        return NO_LOOP
+    sweep = np.unwrap(np.arctan2(y[use] - cy, x[use] - cx))
+    return Loop(circularity(x, y), float(sweep[-1] - sweep[0]) / _TURN, float(r[use].mean()))
+
+
 class ExcursionCircleCounter:
-    """Streaming counter of leg circles per lifted excursion (see the module docstring)."""
+    """Streaming counter of leg circles per lifted excursion (see the module docstring).
+
+    ``x`` is the first loop cue (its sign gives the direction), ``x2`` an optional second
+    cue whose sign relation to the direction is unknown: when only ``x2`` circles, the
+    turns are counted and :attr:`excursions` records the excursion with direction None.
+    """
 
     def __init__(self, config: ExcursionCircleConfig) -> None:
         self.config = config
         self._lift = HysteresisCounter(config.lift)
-        self._buf: list[tuple[float, float, float]] = []
+        self._buf: list[tuple[float, float, float, float]] = []
         self._reps: list[CircleRep] = []
+        self.excursions: list[Excursion] = []
 
     @property
     def reps(self) -> tuple[CircleRep, ...]:
-        """Counted turns, in order."""
+        """Counted turns, in order (direction "ccw" for turns whose direction is unknown:
+        see :attr:`excursions`)."""
         return tuple(self._reps)
 
-    def update(self, t_s: float, x: float, y: float) -> list[CircleRep]:
+    def update(self, t_s: float, x: float, y: float, x2: float = math.nan) -> list[CircleRep]:
         """One sample; returns the turns confirmed by this sample (when the leg came down)."""
-        self._buf.append((t_s, x, y))
+        self._buf.append((t_s, x, y, x2))
         closed = self._lift.update(t_s, y)
         if self._lift.state == "rest" and closed is None:
             del self._buf[:-2]  # keep only what the next excursion's start can need
@@ -99,34 +152,29 @@ class ExcursionCircleCounter:
         return turns
 
     def _turns(self, s: np.ndarray) -> list[CircleRep]:
-        t, x, y = s[:, 0], s[:, 1], s[:, 2]
-        if circularity(x, y) < self.config.min_circularity:
-            return []
-        ok = np.isfinite(x) & np.isfinite(y)
-        cx, cy = np.median(np.column_stack([x[ok], y[ok]]), axis=0)
-        r = np.hypot(x - cx, y - cy)
-        use = ok & (r >= self.config.circle.min_radius)
-        if use.sum() < 6:
-            return []
-        sweep = np.unwrap(np.arctan2(y[use] - cy, x[use] - cx))
-        sweep -= sweep[0]
-        if abs(float(sweep[-1])) < _TURN * self.config.min_sweep_turns:
-            return []  # no circling in depth: e.g. bicycle kicks or a wobbly raise
-        tops = self._tops(t[ok], y[ok], float(cy))
+        t, x, y, x2 = s[:, 0], s[:, 1], s[:, 2], s[:, 3]
+        min_r = self.config.circle.min_radius
+        depth, flat = loop(x, y, min_r), loop(x2, y, min_r)
+        if not (depth.circling(self.config) or flat.circling(self.config)):
+            return []  # no circling in either cue: e.g. bicycle kicks or a wobbly raise
+        ok = np.isfinite(y)
+        tops = self._tops(t[ok], y[ok], float(np.median(y[ok])))
         if len(tops) < self.config.min_turns:
             return []
         if len(tops) == 1 and not self._dips(y[ok]):
             return []  # one hump: a raise (with some depth wobble), not a circle
-        direction: Direction = "ccw" if sweep[-1] > 0 else "cw"
-        starts = [float(t[use][0]), *tops[:-1]]
-        radius = float(r[use].mean())
+        direction: Direction | None = None
+        if depth.circling(self.config):
+            direction = "ccw" if depth.sweep_turns > 0 else "cw"
+        self.excursions.append(Excursion(float(t[0]), float(t[-1]), depth, flat, direction))
+        used = depth if depth.circling(self.config) else flat
+        starts = [float(t[ok][0]), *tops[:-1]]
         out: list[CircleRep] = []
         for a, b in zip(starts, tops, strict=True):
             c = self.config.circle
             if c.min_rep_s <= b - a <= c.max_rep_s:
-                out.append(
-                    CircleRep(len(self._reps) + len(out) + 1, a, b, b - a, radius, direction)
-                )
+                n = len(self._reps) + len(out) + 1
+                out.append(CircleRep(n, a, b, b - a, used.radius, direction or "ccw"))
         return out
 
     def _dips(self, y: np.ndarray) -> bool:
