@@ -385,6 +385,8 @@ def collect(out: Path, dest: Path) -> int:
         gt = json.loads(gt_path.read_text(encoding="utf-8"))
         slim_gt = slim(gt)
         slim_gt["segments"] = [_slim_segment(s) for s in gt["segments"]]
+        slim_gt["camera"] = gt["camera"]
+        slim_gt["phenotype"] = gt["phenotype"]
         (dest / f"{c.name}.truth.json").write_text(json.dumps(slim_gt), encoding="utf-8")
         shutil.copyfile(npz, dest / f"{c.name}.npz")
         done.append(asdict(c))

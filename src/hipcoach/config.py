@@ -22,8 +22,10 @@ class PoseSettings(_Frozen):
     """Pose inference settings."""
 
     model: ModelName = "full"
-    #: MediaPipe detector confidence needed to start tracking a person (0..1).
-    min_detection_confidence: float = Field(0.5, ge=0.0, le=1.0)
+    #: MediaPipe detector confidence needed to start tracking a person (0..1). 0.4, not
+    #: MediaPipe's 0.5: a person lying 3.6 m from the camera (development body B05 of the
+    #: rendered corpus) was first found 1.3 s into the clip at 0.5 and in every frame at 0.4.
+    min_detection_confidence: float = Field(0.4, ge=0.0, le=1.0)
     #: MediaPipe pose presence confidence needed to keep a detection (0..1).
     min_presence_confidence: float = Field(0.5, ge=0.0, le=1.0)
     #: MediaPipe tracking confidence below which the detector re-runs (0..1).
@@ -228,6 +230,11 @@ class SegmentSettings(_Frozen):
     #: Bicycle rep release level, as a fraction of the way from the extension threshold up
     #: to the flexion threshold (0..1).
     flexion_release_fraction: float = Field(0.4, gt=0.0, lt=1.0)
+    #: Bicycle reps are also counted on the thigh's 2-D foreshortening
+    #: (``LegSignals.thigh_fold_2d_deg``): above the bicycle's ``flexion_high_deg``, then
+    #: back below this (deg). It reads 15-25 deg at rest and 13-28 deg between reps (the
+    #: kick-back folds the thigh too) on the development bodies, so release at 30.
+    fold_release_deg: float = Field(30.0, gt=0.0, lt=90.0)
     #: An abduction rep overlapping a circle or bicycle rep by more than this share of its
     #: own duration belongs to that rep, not to a raise (0..1).
     max_overlap_share: float = Field(0.3, ge=0.0, le=1.0)

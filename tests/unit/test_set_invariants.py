@@ -78,3 +78,16 @@ def test_a_raise_mostly_inside_a_circle_lift_is_dropped_and_a_grazing_one_trimme
     grazing = Event("abduction", 11.3, 13.3, 20.0)
     out = resolve_overlaps([inside, circle, grazing], SEG)
     assert [(e.kind, e.start_s) for e in out] == [("circle_cw", 10.0), ("abduction", 11.5)]
+
+
+def test_bicycle_reps_seen_only_in_the_2d_foreshortening_are_added_once() -> None:
+    from hipcoach.analysis.events import bicycle_events
+    from hipcoach.reps import Rep
+
+    def rep(a: float, b: float, peak: float) -> Rep:
+        return Rep(1, a, 0.5 * (a + b), b, peak, b - a, True)
+
+    depth = [rep(1.0, 2.0, 70.0)]
+    fold = [rep(1.1, 2.1, 60.0), rep(3.5, 4.5, 58.0)]  # the first is the same rep
+    events = bicycle_events(depth, fold)
+    assert [(e.start_s, e.peak_deg) for e in events] == [(1.0, 70.0), (3.5, 58.0)]

@@ -10,7 +10,7 @@ when the left leg works, so "ccw" always means counter-clockwise seen from the f
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -24,7 +24,7 @@ from hipcoach.config import (
     SegmentSettings,
 )
 from hipcoach.exercises.routine import ExerciseSpec, Routine
-from hipcoach.reps import HysteresisCounter
+from hipcoach.reps import HysteresisCounter, Rep
 from hipcoach.reps.excursion_circles import (
     Excursion,
     ExcursionCircleConfig,
@@ -107,6 +107,18 @@ def circle_config(
     )
 
 
+def bicycle_events(depth_reps: Sequence[Rep], fold_reps: Sequence[Rep]) -> list[Event]:
+    """Bicycle reps from the depth cue, plus those seen only in the thigh's 2-D
+    foreshortening (where the model's depth failed, e.g. by swapping the knees). A
+    foreshortening rep overlapping a depth rep is the same rep; the depth rep is kept (its
+    peak is a signed flexion)."""
+    events = [Event("bicycle", r.start_s, r.end_s, r.peak_value) for r in depth_reps]
+    for r in fold_reps:
+        if not any(_overlap((r.start_s, r.end_s), (e.start_s, e.end_s)) > 0 for e in events):
+            events.append(Event("bicycle", r.start_s, r.end_s, r.peak_value))
+    return sorted(events, key=lambda e: e.start_s)
+
+
 def resolve_directions(
     excursions: list[Excursion], seg: SegmentSettings
 ) -> Callable[[float, str], str]:
@@ -149,7 +161,11 @@ def detect_events(
     """
     gap = seg.count_max_gap_s
     abd = HysteresisCounter(abduction_config(routine, gap))
-    bike = HysteresisCounter(bicycle_config(_specs(routine, "flexion_extension")[0], seg, gap))
+    bike_spec = _specs(routine, "flexion_extension")[0]
+    bike = HysteresisCounter(bicycle_config(bike_spec, seg, gap))
+    fold = HysteresisCounter(
+        bicycle_config(bike_spec, seg, gap).model_copy(update={"low": seg.fold_release_deg})
+    )
     circ = ExcursionCircleCounter(circle_config(routine, seg, gap))
     mirror = 1.0 if working_leg == "right" else -1.0
     t, a2, fd, th = sig.times_s, sig.abduction_2d_deg, sig.flexion_depth_deg, sig.thigh_depth_deg
@@ -157,9 +173,10 @@ def detect_events(
     for i in range(len(t)):
         abd.update(float(t[i]), float(a2[i]))
         bike.update(float(t[i]), float(th[i]))
+        fold.update(float(t[i]), float(sig.thigh_fold_2d_deg[i]))
         circ.update(float(t[i]), float(mirror * fd[i]), float(a2[i]), float(mirror * along[i]))
     events = [Event("abduction", r.start_s, r.end_s, r.peak_value) for r in abd.reps]
-    events += [Event("bicycle", r.start_s, r.end_s, r.peak_value) for r in bike.reps]
+    events += bicycle_events(bike.reps, fold.reps)
     directions = resolve_directions(circ.excursions, seg)
     events += [
         Event(

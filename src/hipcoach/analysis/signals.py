@@ -24,6 +24,13 @@
   depth cue read r = 0.0..-0.5); a square-on camera sees it through perspective with the
   opposite sign (r = +0.65..+0.89). Its sign therefore depends on the placement; the
   circle counter only trusts its direction after calibrating it against the depth cue.
+- ``thigh_fold_2d_deg``: how far the working thigh points out of the picture plane, from its
+  foreshortening alone: arccos(picture length of hip→knee / its 90th percentile over the
+  stretch), unsigned (forward or back). Purely 2-D, so it holds where the model's depth
+  swaps the knees (legs close together, far camera): on the development bodies it followed
+  the true |hip flexion| in bicycle reps with r = 0.95-0.97, peaked at 56-72 deg there and
+  stayed below 26 deg in every other exercise (it reads ~15-25 deg at rest: arccos is
+  steep near 1, so small length noise shows).
 - ``knee_flexion_deg``: 0 = straight knee (3-D, from world landmarks).
 - ``foot_up_deg``: how far the working foot (heel → toes) has turned about the working
   shank (knee → ankle), from pointing at the camera toward the top of the picture ("toes
@@ -66,6 +73,7 @@ class LegSignals:
     flexion_depth_deg: F64
     thigh_depth_deg: F64
     along_2d_deg: F64
+    thigh_fold_2d_deg: F64
     knee_flexion_deg: F64
     foot_up_deg: F64
     pelvis_roll_deg: F64
@@ -109,6 +117,15 @@ def _along(xy: F64, working: str) -> F64:
         along = np.sum((ankle - hip) * feetward, axis=1) / np.linalg.norm(feetward, axis=1)
         scale = float(np.nanmedian(length)) if np.isfinite(length).any() else float("nan")
         return np.asarray(along / scale, np.float64)
+
+
+def _thigh_fold(xy: F64, working: str) -> F64:
+    """Unsigned out-of-picture angle (deg) of the working thigh from its foreshortening."""
+    w = working.upper()
+    length = np.linalg.norm(xy[:, L[f"{w}_KNEE"]] - xy[:, L[f"{w}_HIP"]], axis=1)
+    with quiet_nan():
+        ref = float(np.nanpercentile(length, 90)) if np.isfinite(length).any() else np.nan
+        return np.asarray(np.degrees(np.arccos(np.clip(length / ref, 0.0, 1.0))), np.float64)
 
 
 def _depth_angle(xy: F64, z: F64, working: str, end: str) -> F64:
@@ -225,6 +242,7 @@ def leg_signals(
         ),
         thigh_depth_deg=despike(_depth_angle(xy, z, view.working_leg, "KNEE")),
         along_2d_deg=despike(decorrelate(np.degrees(_along(xy, view.working_leg)), abduction)),
+        thigh_fold_2d_deg=despike(_thigh_fold(xy, view.working_leg)),
         knee_flexion_deg=knee_flexion_deg(world, view.working_leg),
         foot_up_deg=_foot_up(xy, z, view.working_leg),
         pelvis_roll_deg=_pelvis_roll(world, view.working_leg),
