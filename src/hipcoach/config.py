@@ -101,11 +101,14 @@ class ViewSettings(_Frozen):
     raised_pitch_deg: float = Field(15.0, gt=0.0, lt=90.0)
     #: Beyond this the view cannot be read (deg from square-on).
     max_yaw_deg: float = Field(55.0, gt=0.0, lt=90.0)
-    #: Beyond this yaw AS THE POSE MODEL READS IT, reps are not shown as counts and the user
-    #: is told to square the camera (deg). The model's depth flattens the yaw (a camera
-    #: turned 35 deg toward the feet read 16 deg); the value is set on the development
-    #: bodies of the rendered corpus (docs/accuracy.md).
-    max_count_yaw_deg: float = Field(12.0, gt=0.0, lt=90.0)
+    #: A camera turned toward the feet (or head) shows the lower legs bigger (smaller) than
+    #: the trunk: beyond this picture-scale ratio (``ViewReport.feet_scale_ratio``, or its
+    #: inverse) the view is "diagonal". Set on the development bodies of the rendered corpus
+    #: (docs/accuracy.md): square-on cameras read 0.90-1.04.
+    diagonal_feet_ratio: float = Field(1.15, gt=1.0)
+    #: Beyond this ratio reps are not shown as counts and the user is told to square the
+    #: camera. Set on the development bodies of the rendered corpus (docs/accuracy.md).
+    max_count_feet_ratio: float = Field(1.6, gt=1.0)
     #: Body spanning more than this share of the picture width = camera too close (0..1).
     max_body_span: float = Field(0.97, gt=0.0, le=1.0)
     #: Share of lying frames with head, hips and feet inside the picture, below which the
@@ -256,10 +259,6 @@ class SegmentSettings(_Frozen):
     #: Fewest circles in one lift of the leg for it to count as a circle set (1: a circle
     #: is a circle from the first turn; ``reps.excursion_circles`` tells it from a raise).
     min_circles_per_lift: int = Field(1, ge=1)
-    #: Sign relation between the 2-D circle cue and the direction when no excursion of the
-    #: block calibrates it (``analysis.events.resolve_directions``): -1 = the relation of a
-    #: camera turned toward the feet, where the depth cue fails (development bodies).
-    circle_relation_prior: Literal[-1, 1] = -1
 
 
 class CueSettings(_Frozen):

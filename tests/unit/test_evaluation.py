@@ -64,14 +64,18 @@ def test_a_pause_or_lowering_inside_a_set_keeps_one_set_and_a_rest_splits() -> N
         seg("small_leg_raise", 7.5, PAUSED),
         {"exercise": "rest", "start": 10.5, "end": 11.5, "rep_events": []},
         seg("leg_circle_cw", 11.5, [(12.0, 13.5)]),
-        seg("leg_circle_cw", 14.5, [(15.0, 16.5)]),
+        {"exercise": "rest", "start": 13.5, "end": 14.1, "rep_events": []},  # a moment
+        seg("leg_circle_cw", 14.1, [(15.0, 16.5)]),
         {"exercise": "rest", "start": 17.0, "end": 18.0, "rep_events": []},
         seg("small_leg_raise", 18.0, [(18.0, 19.5)]),
+        {"exercise": "rest", "start": 19.5, "end": 21.5, "rep_events": []},  # a break
+        seg("small_leg_raise", 21.5, [(21.5, 23.0)]),
     ]
     sets = true_sets(segments, "right")
     assert [(s.exercise, s.n_reps) for s in sets] == [
         ("small_leg_raise", 5),
         ("leg_circle_cw", 2),
+        ("small_leg_raise", 1),
         ("small_leg_raise", 1),
     ]
     assert sets[1].direction == "cw"

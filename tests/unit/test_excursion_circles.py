@@ -145,7 +145,6 @@ def test_resolve_directions_calibrates_the_second_cue_on_the_block() -> None:
     assert resolve_directions([both, flat_only], seg)(11.0, "ccw") == "cw"
     same = Excursion(0.0, 5.0, Loop(2.0, 3.0, 8.0), Loop(2.0, 3.0, 8.0), "ccw")
     assert resolve_directions([same, flat_only], seg)(11.0, "cw") == "ccw"
-    prior = seg.circle_relation_prior
-    expected = "ccw" if prior > 0 else "cw"
-    assert resolve_directions([flat_only], seg)(11.0, "x") == expected
+    assert resolve_directions([flat_only], seg)(11.0, "x") == "ccw"  # square-on: same sign
+    assert resolve_directions([flat_only], seg, turned_to_feet=True)(11.0, "x") == "cw"
     assert resolve_directions([both, flat_only], seg)(2.0, "cw") == "cw"  # depth read: kept

@@ -78,7 +78,9 @@ def analyse_block(
     if not view.readable or view.working_leg is None:
         return BlockAnalysis(block, view, None, [], [])
     sig = leg_signals(sub, view, settings.signal)
-    events = detect_events(sig, routine, view.working_leg, settings.segment)
+    ratio = view.feet_scale_ratio
+    turned = bool(np.isfinite(ratio) and ratio > settings.view.diagonal_feet_ratio)
+    events = detect_events(sig, routine, view.working_leg, settings.segment, turned)
     groups = group_events(events, settings.segment.set_gap_s, settings.segment.peak_jump_deg)
     return BlockAnalysis(block, view, sig, events, label_groups(groups, routine, settings.segment))
 

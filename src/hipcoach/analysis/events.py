@@ -120,14 +120,15 @@ def bicycle_events(depth_reps: Sequence[Rep], fold_reps: Sequence[Rep]) -> list[
 
 
 def resolve_directions(
-    excursions: list[Excursion], seg: SegmentSettings
+    excursions: list[Excursion], seg: SegmentSettings, turned_to_feet: bool = False
 ) -> Callable[[float, str], str]:
     """Directions of circle excursions seen only in the 2-D cue.
 
     The depth cue's loop gives the direction wherever it circles. The 2-D cue's loop has the
     same sign as the depth cue's for a square-on camera (perspective) and the opposite
     sign for a camera turned toward the feet: its relation is read from the excursions of
-    the block where both cues circle (majority), else ``seg.circle_relation_prior``.
+    the block where both cues circle (majority), else from the camera placement: opposite
+    when the view is turned toward the feet (``turned_to_feet``), the same otherwise.
     Returns a function (turn start (s), counter's direction) -> direction.
     """
     votes = [
@@ -136,7 +137,7 @@ def resolve_directions(
         if e.direction is not None and abs(e.flat.sweep_turns) >= 0.75
     ]
     relation = float(np.sign(sum(votes))) if votes and sum(votes) != 0 else None
-    relation = relation if relation is not None else float(seg.circle_relation_prior)
+    relation = relation if relation is not None else (-1.0 if turned_to_feet else 1.0)
 
     def direction(start_s: float, counted: str) -> str:
         for e in excursions:
@@ -153,11 +154,16 @@ def _peak_between(t: np.ndarray, v: np.ndarray, a: float, b: float) -> float:
 
 
 def detect_events(
-    sig: LegSignals, routine: Routine, working_leg: Side, seg: SegmentSettings = DEFAULTS.segment
+    sig: LegSignals,
+    routine: Routine,
+    working_leg: Side,
+    seg: SegmentSettings = DEFAULTS.segment,
+    turned_to_feet: bool = False,
 ) -> list[Event]:
     """All abduction, bicycle and circle events of one side block, in time order.
 
     The counters bridge gaps of up to ``seg.count_max_gap_s`` without a reading.
+    ``turned_to_feet``: the camera is turned toward the feet (see ``resolve_directions``).
     """
     gap = seg.count_max_gap_s
     abd = HysteresisCounter(abduction_config(routine, gap))
@@ -177,7 +183,7 @@ def detect_events(
         circ.update(float(t[i]), float(mirror * fd[i]), float(a2[i]), float(mirror * along[i]))
     events = [Event("abduction", r.start_s, r.end_s, r.peak_value) for r in abd.reps]
     events += bicycle_events(bike.reps, fold.reps)
-    directions = resolve_directions(circ.excursions, seg)
+    directions = resolve_directions(circ.excursions, seg, turned_to_feet)
     events += [
         Event(
             "circle_ccw" if directions(r.start_s, r.direction) == "ccw" else "circle_cw",

@@ -80,7 +80,7 @@ def score_corpus(
         seq = load_npz(folder / f"{clip.name}.npz")
         t0 = time.perf_counter()
         result, blocks = analyze_sequence(seq, routine, settings)
-        score = score_clip(truth, result, blocks)
+        score = score_clip(truth, result, blocks, [r.id for r in routine.rules])
         score.tags["analysis_s"] = time.perf_counter() - t0
         out.append(score)
     return out

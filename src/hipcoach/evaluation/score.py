@@ -135,7 +135,10 @@ def overlapping_pairs(found: Sequence[SetResult]) -> list[tuple[int, int]]:
 
 
 def score_clip(
-    truth: ClipTruth, result: AnalysisResult, blocks: Sequence[BlockAnalysis] = ()
+    truth: ClipTruth,
+    result: AnalysisResult,
+    blocks: Sequence[BlockAnalysis] = (),
+    rule_ids: Sequence[str] = (),
 ) -> ClipScore:
     """Counts, directions, phantoms, invariants, angles and rules of one clip."""
     found = result.sets
@@ -166,7 +169,7 @@ def score_clip(
                 score.notes.append(f"stray {fs.exercise} rep [{a:.1f}-{b:.1f}]")
     score.overlapping_pairs = len(overlapping_pairs(found))
     _score_angles(score, blocks, truth)
-    score.rules = score_rules(truth, found)
+    score.rules = score_rules(truth, found, rule_ids)
     return score
 
 
@@ -209,8 +212,11 @@ def _match_reps(
     return out
 
 
-def score_rules(truth: ClipTruth, found: Sequence[SetResult]) -> dict[str, RuleScore]:
-    """Per-rule recall/precision counts (see the module docstring)."""
+def score_rules(
+    truth: ClipTruth, found: Sequence[SetResult], rule_ids: Sequence[str] = ()
+) -> dict[str, RuleScore]:
+    """Per-rule recall/precision counts (see the module docstring), for ``rule_ids`` and
+    every rule that flagged or was injected."""
     true_reps = [r for ts in truth.sets for r in ts.reps]
     reps = [(a, b, k, n) for k, fs in enumerate(found) for n, (a, b) in enumerate(fs.rep_times)]
     match = _match_reps(true_reps, reps)
@@ -228,7 +234,7 @@ def score_rules(truth: ClipTruth, found: Sequence[SetResult]) -> dict[str, RuleS
                 continue
             fi = next(i for i, r in enumerate(reps) if r[2] == k and r[3] == f.rep - 1)
             flagged.setdefault(f.rule, set()).add(fi)
-    for rule in set(rules) | {r for tr in true_reps for r in tr.faults}:
+    for rule in set(rules) | set(rule_ids) | {r for tr in true_reps for r in tr.faults}:
         rs = rules.setdefault(rule, RuleScore())
         hits = flagged.get(rule, set())
         rs.flags += len(hits)

@@ -1,8 +1,9 @@
 """Ground truth of a rendered side-lying clip, read from the renderer's (slim) truth file.
 
 A true SET is a run of consecutive script segments of one exercise with no ``rest`` segment
-between them: a pause inside a set (``gap_s``) or lowering the leg between single circles
-keeps one set, as a person doing "5 circles, lowering in between" does one set. Its reps
+of ``SET_BREAK_S`` or more between them: a pause inside a set (``gap_s``), or lowering the
+leg and resting a moment between single circles, keeps one set, as a person doing "5
+circles, lowering in between" does one set. Its reps
 are the segments' rep events; each true rep keeps the faults injected into it (renderer
 fault name -> size, deg) mapped to the routine's rule ids.
 """
@@ -27,6 +28,9 @@ FAULT_RULES = {
     "leg_forward_deg": "trunk_leg_alignment",
     "momentum": "tempo",
 }
+#: A rest at least this long between two segments of one exercise makes them two sets (s).
+SET_BREAK_S = 1.5
+
 EXERCISES = (
     "small_leg_raise",
     "bicycle_sidekick",
@@ -98,7 +102,8 @@ def true_sets(segments: list[dict[str, Any]], working_leg: str) -> tuple[TrueSet
     for seg in segments:
         ex = str(seg["exercise"])
         if ex == "rest":
-            prev = None
+            if float(seg["end"]) - float(seg["start"]) >= SET_BREAK_S:
+                prev = None
             continue
         if prev == ex:
             runs[-1].append(seg)

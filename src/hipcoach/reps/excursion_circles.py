@@ -67,6 +67,10 @@ class ExcursionCircleConfig:
     #: The depth path must sweep at least this many turns about the excursion's centre for
     #: the excursion to be circling at all (its sign gives the direction).
     min_sweep_turns: float = 0.75
+    #: A single turn (one top, then the dip below the circle) needs only this roundness in
+    #: either cue: the abduction already shows the circle's shape, the loop confirms it.
+    #: The first cue's direction is trusted from this roundness on (0..1).
+    min_single_roundness: float = 0.4
 
 
 @dataclass(frozen=True)
@@ -154,20 +158,25 @@ class ExcursionCircleCounter:
     def _turns(self, s: np.ndarray) -> list[CircleRep]:
         t, x, y, x2 = s[:, 0], s[:, 1], s[:, 2], s[:, 3]
         min_r = self.config.circle.min_radius
+        cfg = self.config
         depth, flat = loop(x, y, min_r), loop(x2, y, min_r)
-        if not (depth.circling(self.config) or flat.circling(self.config)):
-            return []  # no circling in either cue: e.g. bicycle kicks or a wobbly raise
         ok = np.isfinite(y)
         tops = self._tops(t[ok], y[ok], float(np.median(y[ok])))
-        if len(tops) < self.config.min_turns:
+        if len(tops) < cfg.min_turns:
             return []
         if len(tops) == 1 and not self._dips(y[ok]):
             return []  # one hump: a raise (with some depth wobble), not a circle
+        single = len(tops) == 1 and max(depth.roundness, flat.roundness) >= cfg.min_single_roundness
+        if not (depth.circling(cfg) or flat.circling(cfg) or single):
+            return []  # no circling in either cue: e.g. bicycle kicks or a wobbly raise
         direction: Direction | None = None
-        if depth.circling(self.config):
+        if (
+            depth.roundness >= cfg.min_single_roundness
+            and abs(depth.sweep_turns) >= cfg.min_sweep_turns
+        ):
             direction = "ccw" if depth.sweep_turns > 0 else "cw"
         self.excursions.append(Excursion(float(t[0]), float(t[-1]), depth, flat, direction))
-        used = depth if depth.circling(self.config) else flat
+        used = depth if direction is not None else flat
         starts = [float(t[ok][0]), *tops[:-1]]
         out: list[CircleRep] = []
         for a, b in zip(starts, tops, strict=True):
