@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from hipcoach.backends.base import PoseCandidate
 from hipcoach.config import DEFAULTS, ModelName, PoseSettings
@@ -48,10 +49,19 @@ def _native_logs_silenced() -> Iterator[None]:
 
 
 class MediaPipeBackend:
-    """PoseLandmarker (lite/full/heavy) on CPU, fed frames with strictly increasing ms stamps."""
+    """PoseLandmarker (lite/full/heavy) on CPU, fed frames with strictly increasing ms stamps.
+
+    ``segmentation=True`` also asks the model for each person's segmentation mask: after
+    each :meth:`detect`, ``last_masks`` holds one (H, W) float32 array per candidate (in the
+    candidates' order), the probability 0..1 that the pixel belongs to that person.
+    """
 
     def __init__(
-        self, model: ModelName | None = None, settings: PoseSettings = DEFAULTS.pose
+        self,
+        model: ModelName | None = None,
+        settings: PoseSettings = DEFAULTS.pose,
+        *,
+        segmentation: bool = False,
     ) -> None:
         from mediapipe.tasks.python import vision  # noqa: PLC0415
         from mediapipe.tasks.python.core.base_options import BaseOptions  # noqa: PLC0415
@@ -65,6 +75,7 @@ class MediaPipeBackend:
             min_pose_detection_confidence=settings.min_detection_confidence,
             min_pose_presence_confidence=settings.min_presence_confidence,
             min_tracking_confidence=settings.min_tracking_confidence,
+            output_segmentation_masks=segmentation,
         )
         with _native_logs_silenced():
             self._landmarker = vision.PoseLandmarker.create_from_options(options)
@@ -72,6 +83,7 @@ class MediaPipeBackend:
         self.model_sha256 = sha
         self._last_ms = -1
         self._quiet = True  # until the landmark stage has run once
+        self.last_masks: list[NDArray[np.float32]] = []
 
     def _timestamp_ms(self, time_s: float) -> int:
         ms = max(round(time_s * 1000.0), self._last_ms + 1)
@@ -90,6 +102,8 @@ class MediaPipeBackend:
             self._quiet = not result.pose_landmarks
         else:
             result = self._landmarker.detect_for_video(image, stamp)
+        masks = result.segmentation_masks or []
+        self.last_masks = [np.asarray(m.numpy_view(), np.float32).squeeze() for m in masks]
         return [
             _candidate(lms, wlms)
             for lms, wlms in zip(result.pose_landmarks, result.pose_world_landmarks, strict=False)
