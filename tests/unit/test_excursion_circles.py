@@ -139,12 +139,28 @@ def test_resolve_directions_calibrates_the_second_cue_on_the_block() -> None:
     from hipcoach.config import DEFAULTS
     from hipcoach.reps.excursion_circles import Excursion, Loop
 
-    both = Excursion(0.0, 5.0, Loop(2.0, -3.0, 8.0), Loop(2.0, 3.0, 8.0), "cw")  # opposite signs
-    flat_only = Excursion(10.0, 15.0, Loop(0.1, 0.2, 3.0), Loop(2.0, 4.0, 8.0), None)
+    def loop(sweep: float) -> Loop:
+        return Loop(2.0, sweep, 8.0)
+
+    both = Excursion(0.0, 5.0, loop(-3.0), loop(3.0), "cw", "ccw")  # opposite signs
+    flat_only = Excursion(10.0, 15.0, Loop(0.1, 0.2, 3.0), loop(4.0), None, "ccw")
     seg = DEFAULTS.segment
     assert resolve_directions([both, flat_only], seg)(11.0, "ccw") == "cw"
-    same = Excursion(0.0, 5.0, Loop(2.0, 3.0, 8.0), Loop(2.0, 3.0, 8.0), "ccw")
+    same = Excursion(0.0, 5.0, loop(3.0), loop(3.0), "ccw", "ccw")
     assert resolve_directions([same, flat_only], seg)(11.0, "cw") == "ccw"
     assert resolve_directions([flat_only], seg)(11.0, "x") == "ccw"  # square-on: same sign
     assert resolve_directions([flat_only], seg, turned_to_feet=True)(11.0, "x") == "cw"
     assert resolve_directions([both, flat_only], seg)(2.0, "cw") == "cw"  # depth read: kept
+    neither = Excursion(20.0, 22.0, Loop(0.3, 0.1, 3.0), Loop(0.3, 0.0, 3.0), None, None)
+    assert resolve_directions([both, neither], seg)(21.0, "ccw") is None  # not measurable
+
+
+def test_a_single_circle_is_counted_from_the_abduction_even_without_a_loop() -> None:
+    """Top, dip below the circle, back up, lowered: a circle even when neither cue loops
+    (the direction then stays unknown)."""
+    t, _, y = one_circle(1, 10.0, 0.0)
+    noise = np.random.default_rng(1).normal(0, 0.5, (2, t.size))
+    counter = feed2(t, noise[0], y, noise[1])
+    assert len(counter.reps) == 1
+    (excursion,) = counter.excursions
+    assert excursion.direction is None and excursion.flat_direction is None

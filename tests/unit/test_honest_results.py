@@ -91,3 +91,23 @@ def test_import_stores_no_withheld_count(tmp_path: Path) -> None:
     sid = history.import_analysis(loaded, "k", datetime(2026, 12, 1, tzinfo=UTC))
     assert sid is not None
     assert [s.result.exercise for s in history.sets_of(sid)] == ["small_leg_raise"]
+
+
+def test_a_circle_set_without_a_measurable_direction_says_so() -> None:
+    s = _set(
+        exercise="leg_circle_ccw",
+        reps=2,
+        direction=None,
+        direction_withheld="circle direction not measurable from this view",
+    )
+    data = s.to_json()
+    assert "direction" not in data and data["direction_withheld"].startswith("circle direction")
+    back = AnalysisResult.from_json(
+        {"view": "diagonal", "lying_on": "left", "sets": [data], "duration_s": 10.0}
+    )
+    assert back.sets[0].direction is None and back.sets[0].direction_withheld
+    console = Console(width=200, record=True)
+    console.print(render_result(AnalysisResult("diagonal", "left", [s])))
+    text = console.export_text()
+    assert "direction not measurable" in text
+    assert "(ccw)" not in text

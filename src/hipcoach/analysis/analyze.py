@@ -25,6 +25,10 @@ from hipcoach.exercises.routine import Routine, load_routine
 from hipcoach.sequence.schema import PoseSequence
 
 NO_EXERCISE = "no hip-series exercise found"
+DIRECTION_NOT_MEASURABLE = (
+    "circle direction not measurable from this view (the leg's forward and back motion "
+    "does not show); turn the camera square-on to your body"
+)
 
 
 @dataclass(frozen=True)
@@ -89,7 +93,9 @@ def _set_result(ls: LabelledSet, block: BlockAnalysis, routine: Routine) -> SetR
     ev = ls.events
     side = block.view.working_leg or "left"
     flags = evaluate_rules(ls, block.signals, block.view.view, routine) if block.signals else []
-    direction = {"circle_ccw": "ccw", "circle_cw": "cw"}.get(ev[0].kind)
+    known = [{"circle_ccw": "ccw", "circle_cw": "cw"}.get(e.kind) for e in ev]
+    direction = next((d for d in known if d is not None), None)
+    unknown = ls.exercise.signal == "circle" and direction is None
     view = block.view.view
     checked = [str(r) for r in ls.exercise.rules if view in routine.rule(r).views]
     return SetResult(
@@ -105,6 +111,7 @@ def _set_result(ls: LabelledSet, block: BlockAnalysis, routine: Routine) -> SetR
         flags=flags,
         count_withheld=block.view.count_problem,
         rules_checked=checked,
+        direction_withheld=DIRECTION_NOT_MEASURABLE if unknown else None,
     )
 
 

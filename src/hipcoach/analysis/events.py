@@ -31,7 +31,8 @@ from hipcoach.reps.excursion_circles import (
     ExcursionCircleCounter,
 )
 
-EventKind = Literal["abduction", "bicycle", "circle_ccw", "circle_cw"]
+#: "circle": a circle whose direction this view cannot show (counted, direction withheld).
+EventKind = Literal["abduction", "bicycle", "circle_ccw", "circle_cw", "circle"]
 Side = Literal["left", "right"]
 
 
@@ -107,6 +108,9 @@ def circle_config(
     )
 
 
+_CIRCLE_KIND: dict[str | None, EventKind] = {"ccw": "circle_ccw", "cw": "circle_cw", None: "circle"}
+
+
 def bicycle_events(depth_reps: Sequence[Rep], fold_reps: Sequence[Rep]) -> list[Event]:
     """Bicycle reps from the depth cue, plus those seen only in the thigh's 2-D
     foreshortening (where the model's depth failed, e.g. by swapping the knees). A
@@ -121,7 +125,7 @@ def bicycle_events(depth_reps: Sequence[Rep], fold_reps: Sequence[Rep]) -> list[
 
 def resolve_directions(
     excursions: list[Excursion], seg: SegmentSettings, turned_to_feet: bool = False
-) -> Callable[[float, str], str]:
+) -> Callable[[float, str], str | None]:
     """Directions of circle excursions seen only in the 2-D cue.
 
     The depth cue's loop gives the direction wherever it circles. The 2-D cue's loop has the
@@ -129,20 +133,25 @@ def resolve_directions(
     sign for a camera turned toward the feet: its relation is read from the excursions of
     the block where both cues circle (majority), else from the camera placement: opposite
     when the view is turned toward the feet (``turned_to_feet``), the same otherwise.
-    Returns a function (turn start (s), counter's direction) -> direction.
+    When neither cue loops clearly (a single circle near the placement where the 2-D cue
+    changes sign), the direction is None: not measurable from this view.
+    Returns a function (turn start (s), counter's direction) -> direction or None.
     """
     votes = [
-        np.sign(e.depth.sweep_turns * e.flat.sweep_turns)
+        1.0 if e.direction == e.flat_direction else -1.0
         for e in excursions
-        if e.direction is not None and abs(e.flat.sweep_turns) >= 0.75
+        if e.direction is not None and e.flat_direction is not None
     ]
     relation = float(np.sign(sum(votes))) if votes and sum(votes) != 0 else None
     relation = relation if relation is not None else (-1.0 if turned_to_feet else 1.0)
 
-    def direction(start_s: float, counted: str) -> str:
+    def direction(start_s: float, counted: str) -> str | None:
         for e in excursions:
             if e.start_s <= start_s <= e.end_s and e.direction is None:
-                return "ccw" if e.flat.sweep_turns * relation > 0 else "cw"
+                if e.flat_direction is None:
+                    return None
+                same = (e.flat_direction == "ccw") == (relation > 0)
+                return "ccw" if same else "cw"
         return counted
 
     return direction
@@ -186,7 +195,7 @@ def detect_events(
     directions = resolve_directions(circ.excursions, seg, turned_to_feet)
     events += [
         Event(
-            "circle_ccw" if directions(r.start_s, r.direction) == "ccw" else "circle_cw",
+            _CIRCLE_KIND[directions(r.start_s, r.direction)],
             r.start_s,
             r.end_s,
             _peak_between(t, a2, r.start_s, r.end_s),
@@ -201,7 +210,13 @@ def detect_events(
 #: Which kind keeps its event when two kinds claim the same seconds (higher wins): a bicycle
 #: rep needs the thigh far forward (no circle or raise gets there), and a circle needs a
 #: loop that a raise does not draw.
-PRIORITY: dict[EventKind, int] = {"bicycle": 3, "circle_ccw": 2, "circle_cw": 2, "abduction": 1}
+PRIORITY: dict[EventKind, int] = {
+    "bicycle": 3,
+    "circle_ccw": 2,
+    "circle_cw": 2,
+    "circle": 2,
+    "abduction": 1,
+}
 
 
 def _span(e: Event, seg: SegmentSettings) -> tuple[float, float]:

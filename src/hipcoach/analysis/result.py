@@ -11,6 +11,7 @@ JSON schema (keys always present unless marked optional)::
                "peak_angle_deg": [float, ...],   # per rep, the exercise's main angle
                "direction": "cw"|"ccw",          # circle sets only (seen from the feet)
                "count_withheld": str,            # optional: why "reps" is null (view)
+               "direction_withheld": str,        # optional: why a circle set has no direction
                "rules_checked": [str],           # form rules measurable from this view
                "flags": [{"rule": str, "rep": int|null, "value": float|null,
                           "unit": str, "measurable": bool, "message": str}]}],
@@ -60,6 +61,9 @@ class SetResult:
     #: Why the count is not given (the view cannot support counting); None = counted.
     #: ``reps`` then holds the movements seen, for plots only: never shown as a count.
     count_withheld: str | None = None
+    #: Circle sets: why ``direction`` is None (not measurable from this view); the set's
+    #: exercise then follows the routine order, not a measurement.
+    direction_withheld: str | None = None
     #: Form rules of the exercise that this view can measure (the others were flagged
     #: "not measurable from this view"); a form score covers these only.
     rules_checked: list[str] = field(default_factory=list)
@@ -110,6 +114,8 @@ class SetResult:
             out["direction"] = self.direction
         if self.count_withheld is not None:
             out["count_withheld"] = self.count_withheld
+        if self.direction_withheld is not None:
+            out["direction_withheld"] = self.direction_withheld
         out["rules_checked"] = list(self.rules_checked)
         return out
 
@@ -189,6 +195,9 @@ class AnalysisResult:
                     for f in s["flags"]
                 ],
                 count_withheld=_withheld(s),
+                direction_withheld=(
+                    None if s.get("direction_withheld") is None else str(s["direction_withheld"])
+                ),
                 rules_checked=[str(r) for r in s.get("rules_checked", [])],
             )
             for s in data["sets"]

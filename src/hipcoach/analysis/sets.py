@@ -1,7 +1,9 @@
 """Group events into sets and name each set's exercise, using the routine order as a prior.
 
 Consecutive events of one kind form a group; a pause longer than ``set_gap_s`` splits it.
-Circle and bicycle groups name themselves. Abduction groups are either small raises or big
+Circle and bicycle groups name themselves, except circles whose direction the view cannot
+show: they take the circle exercise the routine order makes likeliest, and the set says its
+direction was not measured. Abduction groups are either small raises or big
 lifts: each group gets the label that minimises (range-of-motion misfit in degrees) +
 ``order_penalty_deg`` for every step backwards in the routine order, over the whole side
 (a small Viterbi pass). Adjacent groups with the same label are then merged into one set.
@@ -66,6 +68,8 @@ def _candidates(routine: Routine, group: list[Event]) -> list[int]:
     ids: list[str] = [e.id for e in routine.exercises]
     if kind in _FIXED:
         return [ids.index(_FIXED[kind])]
+    if kind == "circle":  # direction not measurable: either circle exercise, by routine order
+        return [i for i, e in enumerate(routine.exercises) if e.signal == "circle"]
     return [i for i, e in enumerate(routine.exercises) if e.signal == "abduction"]
 
 

@@ -85,6 +85,8 @@ def _view_problem(analysis: BlockAnalysis, side: Side) -> str | None:
             f"you seem to be lying on the other side: this set is for the {side} leg, "
             f"so lie on your {_OTHER[side]} side"
         )
+    if view.count_problem is not None:
+        return f"{view.count_problem}: {view.fix or FIX_PLACEMENT}"
     return None
 
 
@@ -97,6 +99,11 @@ def _direction_problem(events: list[Event], kind: EventKind) -> str | None:
         seen = _DIRECTION_WORDS[other.removeprefix("circle_")]
         return f"your circles seem to go the other way ({seen}, seen from your feet)"
     return None
+
+
+def _unknown_circle(event: Event, kind: EventKind) -> bool:
+    """A circle whose direction the view cannot show counts for either circle set."""
+    return event.kind == "circle" and kind.startswith("circle_")
 
 
 def _whole_block(seq: PoseSequence, settings: Settings) -> Block:
@@ -129,7 +136,7 @@ def count_known_set(
     if problem is not None or analysis.signals is None:
         return KnownSetCount(empty_result(side, exercise, t0, t1), problem, analysis)
     kind = event_kind(exercise)
-    mine = tuple(e for e in analysis.events if e.kind == kind)
+    mine = tuple(e for e in analysis.events if e.kind == kind or _unknown_circle(e, kind))
     problem = _direction_problem(analysis.events, kind)
     if not mine:
         return KnownSetCount(empty_result(side, exercise, t0, t1), problem, analysis)

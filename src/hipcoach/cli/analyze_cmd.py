@@ -117,6 +117,8 @@ def sets_table(result: AnalysisResult) -> Table:
         peaks = [p for p in s.peak_angle_deg if math.isfinite(p)]
         peak = f"{_fmt(min(peaks))}-{_fmt(max(peaks))}" if peaks else "-"
         name = s.exercise + (f" ({s.direction})" if s.direction else "")
+        if s.direction_withheld:
+            name = "leg circles (direction not measurable from this view)"
         form = escape(s.form_text())
         if s.faults:
             form = f"{escape(', '.join(s.faults))}: {form}"

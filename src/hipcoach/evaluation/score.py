@@ -9,7 +9,7 @@ way but scores as "withheld", never as a count.
 - phantom reps: every rep of a found set that matches no true set, plus reps of a matched
   set lying entirely outside its true set.
 - direction: for a true circle set, the found circle set (either direction) that overlaps it
-  most has the true direction.
+  most has the true direction; a withheld direction is not right.
 - overlaps: pairs of found sets sharing time (an invariant: must be 0).
 - abduction error: per frame, |measured - true| abduction of the working leg over exercise
   frames.
@@ -104,12 +104,20 @@ def match_sets(truth: ClipTruth, found: Sequence[SetResult]) -> dict[int, int]:
         cands = [
             (overlap_s(fs.start_s, fs.end_s, ts.start_s, ts.end_s), k)
             for k, fs in enumerate(found)
-            if k not in used.values() and fs.exercise == ts.exercise and fs.side == ts.side
+            if k not in used.values() and _same_exercise(fs, ts) and fs.side == ts.side
         ]
         best = max((c for c in cands if c[0] > 0), default=None)
         if best is not None:
             used[i] = best[1]
     return used
+
+
+def _same_exercise(found: SetResult, true: TrueSet) -> bool:
+    """Same exercise; a circle set whose direction was withheld matches either direction
+    (its count is scored, its direction is not right)."""
+    if found.direction_withheld is not None and true.direction is not None:
+        return found.exercise.startswith("leg_circle")
+    return found.exercise == true.exercise
 
 
 def _direction_ok(ts: TrueSet, found: Sequence[SetResult]) -> bool | None:

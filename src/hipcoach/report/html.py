@@ -199,7 +199,11 @@ def set_rows(result: AnalysisResult, routine: Routine) -> list[SetRow]:
                 reps=s.reps,
                 target=s.target_reps,
                 peaks=_peaks(s.peak_angle_deg),
-                direction=plots.direction_text(s.direction),
+                direction=(
+                    "not measurable from this view"
+                    if s.direction_withheld
+                    else plots.direction_text(s.direction)
+                ),
                 start_s=s.start_s,
                 end_s=s.end_s,
                 faults=faults,

@@ -67,10 +67,9 @@ class ExcursionCircleConfig:
     #: The depth path must sweep at least this many turns about the excursion's centre for
     #: the excursion to be circling at all (its sign gives the direction).
     min_sweep_turns: float = 0.75
-    #: A single turn (one top, then the dip below the circle) needs only this roundness in
-    #: either cue: the abduction already shows the circle's shape, the loop confirms it.
-    #: The first cue's direction is trusted from this roundness on (0..1).
-    min_single_roundness: float = 0.4
+    #: A cue's loop gives a direction from this roundness on (with ``min_sweep_turns``):
+    #: a single turn's loop is smaller and noisier than a set's (0..1).
+    min_direction_roundness: float = 0.4
 
 
 @dataclass(frozen=True)
@@ -88,21 +87,31 @@ class Loop:
             and abs(self.sweep_turns) >= config.min_sweep_turns
         )
 
+    def direction(self, config: ExcursionCircleConfig) -> Direction | None:
+        """The loop's direction when it is clear enough to read (else None)."""
+        if self.roundness < config.min_direction_roundness:
+            return None
+        if abs(self.sweep_turns) < config.min_sweep_turns:
+            return None
+        return "ccw" if self.sweep_turns > 0 else "cw"
+
 
 NO_LOOP = Loop(0.0, 0.0, float("nan"))
 
 
 @dataclass(frozen=True)
 class Excursion:
-    """One lifted excursion judged as circles: its time span (s), both cues' loops and the
-    direction read (None: only the second cue circles, whose sign depends on the camera;
-    see ``events.resolve_directions``)."""
+    """One lifted excursion judged as circles: its time span (s), both cues' loops, the
+    direction read from the first cue (None: not readable there) and the second cue's loop
+    direction, whose relation to the true direction depends on the camera (see
+    ``events.resolve_directions``; None: not readable either)."""
 
     start_s: float
     end_s: float
     depth: Loop
     flat: Loop
     direction: Direction | None
+    flat_direction: Direction | None
 
 
 def loop(x: np.ndarray, y: np.ndarray, min_radius: float) -> Loop:
@@ -166,31 +175,39 @@ class ExcursionCircleCounter:
             return []
         if len(tops) == 1 and not self._dips(y[ok]):
             return []  # one hump: a raise (with some depth wobble), not a circle
-        single = len(tops) == 1 and max(depth.roundness, flat.roundness) >= cfg.min_single_roundness
+        single = len(tops) == 1 and self._dips(y[ok], 2.0 * min_r)
         if not (depth.circling(cfg) or flat.circling(cfg) or single):
             return []  # no circling in either cue: e.g. bicycle kicks or a wobbly raise
-        direction: Direction | None = None
-        if (
-            depth.roundness >= cfg.min_single_roundness
-            and abs(depth.sweep_turns) >= cfg.min_sweep_turns
-        ):
-            direction = "ccw" if depth.sweep_turns > 0 else "cw"
-        self.excursions.append(Excursion(float(t[0]), float(t[-1]), depth, flat, direction))
-        used = depth if direction is not None else flat
+        direction = depth.direction(cfg)
+        excursion = Excursion(
+            float(t[0]), float(t[-1]), depth, flat, direction, flat.direction(cfg)
+        )
+        self.excursions.append(excursion)
+        radius = depth.radius if direction is not None else self._y_radius(y[ok])
         starts = [float(t[ok][0]), *tops[:-1]]
         out: list[CircleRep] = []
         for a, b in zip(starts, tops, strict=True):
             c = self.config.circle
             if c.min_rep_s <= b - a <= c.max_rep_s:
                 n = len(self._reps) + len(out) + 1
-                out.append(CircleRep(n, a, b, b - a, used.radius, direction or "ccw"))
+                out.append(CircleRep(n, a, b, b - a, radius, direction or "ccw"))
         return out
 
-    def _dips(self, y: np.ndarray) -> bool:
+    def _dips(self, y: np.ndarray, depth: float | None = None) -> bool:
         """True when y, while lifted, falls into a valley and rises again by at least
-        ``min_radius`` (the lower half of a circle)."""
-        valleys, _ = find_peaks(-y, prominence=self.config.circle.min_radius)
+        ``depth`` (default ``min_radius``): the lower half of a circle."""
+        valleys, _ = find_peaks(-y, prominence=depth or self.config.circle.min_radius)
         return len(valleys) > 0
+
+    def _y_radius(self, y: np.ndarray) -> float:
+        """Circle radius (deg) from the abduction alone: half the drop from the tops to the
+        valleys between them."""
+        r = self.config.circle.min_radius
+        tops, _ = find_peaks(y, prominence=r)
+        valleys, _ = find_peaks(-y, prominence=r)
+        if len(tops) == 0 or len(valleys) == 0:
+            return float("nan")
+        return 0.5 * float(np.median(y[tops]) - np.median(y[valleys]))
 
     def _tops(self, t: np.ndarray, y: np.ndarray, cy: float) -> list[float]:
         """Times of the highest points of the turns: abduction peaks standing out by at least
