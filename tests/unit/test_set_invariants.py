@@ -91,3 +91,14 @@ def test_bicycle_reps_seen_only_in_the_2d_foreshortening_are_added_once() -> Non
     fold = [rep(1.1, 2.1, 60.0), rep(3.5, 4.5, 58.0)]  # the first is the same rep
     events = bicycle_events(depth, fold)
     assert [(e.start_s, e.peak_deg) for e in events] == [(1.0, 70.0), (3.5, 58.0)]
+
+
+def test_circles_of_unknown_direction_never_pad_a_measured_circle_set() -> None:
+    routine = load_routine()
+    ccw = [Event("circle_ccw", 10.0 + 1.5 * k, 11.5 + 1.5 * k, 25.0) for k in range(4)]
+    unknown = [Event("circle", 18.5, 20.0, 25.0)]
+    sets = label_groups(group_events(ccw + unknown, SEG.set_gap_s), routine, SEG)
+    assert [(s.exercise.id, len(s.events)) for s in sets] == [
+        ("leg_circle_ccw", 4),
+        ("leg_circle_cw", 1),
+    ]

@@ -97,13 +97,36 @@ def label_groups(
     for k in range(len(groups) - 1, 0, -1):
         labels.append(back[k][labels[-1]])
     labels.reverse()
+    labels = _circle_succession(labels, groups, routine)
     return _merge([LabelledSet(specs[c], tuple(g)) for c, g in zip(labels, groups, strict=True)])
+
+
+def _unknown(group: list[Event] | tuple[Event, ...]) -> bool:
+    return all(e.kind == "circle" for e in group)
+
+
+def _circle_succession(labels: list[int], groups: list[list[Event]], routine: Routine) -> list[int]:
+    """Circles of unknown direction after a circle set take the routine's NEXT circle
+    exercise (ccw, then cw), never the previous set's: a measured count is not padded with
+    circles of unknown direction."""
+    circles = [i for i, e in enumerate(routine.exercises) if e.signal == "circle"]
+    out = list(labels)
+    for k, group in enumerate(groups):
+        if not _unknown(group) or k == 0 or out[k - 1] not in circles:
+            continue
+        later = [c for c in circles if c > out[k - 1]]
+        out[k] = later[0] if later else out[k]
+    return out
 
 
 def _merge(sets: list[LabelledSet]) -> list[LabelledSet]:
     out: list[LabelledSet] = []
     for s in sets:
-        if out and out[-1].exercise.id == s.exercise.id:
+        if (
+            out
+            and out[-1].exercise.id == s.exercise.id
+            and _unknown(out[-1].events) == _unknown(s.events)
+        ):
             out[-1] = LabelledSet(s.exercise, out[-1].events + s.events)
         else:
             out.append(s)
