@@ -96,7 +96,8 @@ def test_stance_drop_and_lean_recovered(stance, drop, lean) -> None:
         s.truth["trunk_lean_toward_stance_deg"], abs=2.0
     )
     assert item["hold_s"] == pytest.approx(s.truth["hold_s"], abs=0.5)
-    assert r.finding == ("positive" if drop > 4.0 else "negative")
+    # a non-positive stance is never "negative": the real model misses upright-trunk drops
+    assert r.finding == ("positive" if drop > 4.0 else "cannot_rule_out")
 
 
 def test_stance_compensation_flagged_and_tilted_camera_cancelled() -> None:
@@ -116,7 +117,7 @@ def test_gait_steps_and_drop_per_side() -> None:
     assert r.per_side["left"]["pelvic_drop_mean_deg"] == pytest.approx(10.0, abs=2.0)
     assert r.per_side["right"]["pelvic_drop_mean_deg"] == pytest.approx(3.0, abs=2.0)
     assert r.finding == "positive"
-    assert screen_gait(walk_toward(10).sequence).finding == "negative"
+    assert screen_gait(walk_toward(10).sequence).finding == "cannot_rule_out"
 
 
 def test_gait_not_enough_steps() -> None:

@@ -3,8 +3,10 @@
 Each screen: pose (or load a saved ``.npz``) → screen → table on screen, optional
 ``--json``, ``--plot`` (PNG chart) and ``--overlay`` (video with the angles). An
 inconclusive screen writes its outputs, then exits with :class:`ScreenInconclusive` (exit
-9) and the reason and fix. ``screen report`` combines saved JSON files (and the latest
-``hipcoach check`` answers from the history) into one HTML page.
+9) and the reason and fix; a screen that cannot rule its sign out (the video was read, but
+the camera cannot see that sign reliably) exits with :class:`ScreenCannotRuleOut` (exit 10).
+``screen report`` combines saved JSON files (and the latest ``hipcoach check`` answers from
+the history) into one HTML page.
 """
 
 from __future__ import annotations
@@ -24,7 +26,13 @@ from hipcoach.cli.pose_cmd import PoseJob, run_pose
 from hipcoach.cli.ui import DISCLAIMER, console, frame_progress, print_warning
 from hipcoach.config import DEFAULTS, ModelName, Settings
 from hipcoach.screens.gait import screen_gait
-from hipcoach.screens.result import ScreenInconclusive, ScreenName, ScreenResult, load_result
+from hipcoach.screens.result import (
+    ScreenCannotRuleOut,
+    ScreenInconclusive,
+    ScreenName,
+    ScreenResult,
+    load_result,
+)
 from hipcoach.screens.squat import screen_squat
 from hipcoach.screens.stance import screen_stance
 from hipcoach.sequence.io import load
@@ -35,7 +43,12 @@ SCREENS: dict[str, Callable[[PoseSequence, Settings], ScreenResult]] = {
     "stance": screen_stance,
     "gait": screen_gait,
 }
-_STYLE = {"positive": "bold red", "negative": "bold green", "inconclusive": "bold yellow"}
+_STYLE = {
+    "positive": "bold red",
+    "negative": "bold green",
+    "cannot_rule_out": "bold yellow",
+    "inconclusive": "bold yellow",
+}
 
 
 @dataclass(frozen=True)
@@ -109,8 +122,12 @@ _COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
 
 
 def items_table(result: ScreenResult) -> Table:
-    """Per rep / hold / step: the main values (all values are in the JSON)."""
+    """Per rep / hold / step: the main values (all values are in the JSON); greyed, with a
+    caption saying so, when the finding is quiet (the numbers are no reading)."""
     table = Table(title=f"{result.screen} screen")
+    if not result.readings_trusted:
+        table.style = table.header_style = table.title_style = "dim"
+        table.caption = f"greyed: not readings ({result.label})"
     present = {k for item in result.items for k in item}
     columns = [c for c in _COLUMNS.get(result.screen, ()) if c[0] in present]
     if not columns:
@@ -118,7 +135,10 @@ def items_table(result: ScreenResult) -> Table:
     for _, header in columns:
         table.add_column(header, justify="right")
     for item in result.items:
-        table.add_row(*(_fmt(k, item.get(k)) for k, _ in columns))
+        table.add_row(
+            *(_fmt(k, item.get(k)) for k, _ in columns),
+            style=None if result.readings_trusted else "dim",
+        )
     return table
 
 
@@ -128,10 +148,11 @@ def result_view(result: ScreenResult) -> Group:
     if result.items:
         parts.append(items_table(result))
     style = _STYLE[result.finding]
-    parts.append(f"[{style}]{result.finding}[/]: {result.reason}")
+    parts.append(f"[{style}]{result.label}[/]: {result.reason}")
     if result.stance_leg:
         parts.append(f"standing leg: {result.stance_leg}")
     parts += [f"[yellow]note:[/] {w}" for w in result.warnings]
+    parts.append(f"[dim]{result.evidence.get('summary', '')}[/]")
     parts.append(f"[dim]{DISCLAIMER}[/]")
     return Group(*parts)
 
@@ -177,6 +198,8 @@ def run_screen(job: ScreenJob) -> ScreenResult:
         raise ScreenInconclusive(
             f"{job.screen} screen inconclusive: {result.reason}", fix=result.fix
         )
+    if result.finding == "cannot_rule_out":
+        raise ScreenCannotRuleOut(f"{job.screen} screen: cannot rule out", fix=result.fix)
     return result
 
 

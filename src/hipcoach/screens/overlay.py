@@ -26,7 +26,13 @@ from hipcoach.video import open_source
 from hipcoach.video.overlay import OverlayWriter, draw_pose
 
 ProgressFn = Callable[[int, int | None], None]
-_COLOURS = {"positive": (220, 80, 60), "negative": (60, 170, 90), "inconclusive": (150, 150, 150)}
+_COLOURS = {
+    "positive": (220, 80, 60),
+    "negative": (60, 170, 90),
+    "cannot_rule_out": (230, 170, 40),
+    "inconclusive": (150, 150, 150),
+}
+_QUIET_TEXT = (190, 190, 190)  # labels that are no reading (inconclusive, cannot rule out)
 
 
 def _value(result: ScreenResult, key: str, index: int | None) -> float:
@@ -36,8 +42,15 @@ def _value(result: ScreenResult, key: str, index: int | None) -> float:
     return float(values[index])
 
 
-def _label(rgb: NDArray[np.uint8], xy: NDArray[np.float64], text: str, outward: int = 1) -> None:
-    """Text next to a joint: to its right (``outward`` = 1) or ending at its left (-1)."""
+def _label(
+    rgb: NDArray[np.uint8],
+    xy: NDArray[np.float64],
+    text: str,
+    outward: int = 1,
+    colour: tuple[int, int, int] = (255, 255, 0),
+) -> None:
+    """Text next to a joint: to its right (``outward`` = 1) or ending at its left (-1), in
+    ``colour`` (RGB; grey for values that are no reading)."""
     if not np.isfinite(xy).all():
         return
     scale = max(0.5, min(rgb.shape[:2]) / 800)
@@ -45,7 +58,7 @@ def _label(rgb: NDArray[np.uint8], xy: NDArray[np.float64], text: str, outward: 
     x = int(xy[0]) + 10 if outward > 0 else int(xy[0]) - 10 - width
     pos = (x, int(xy[1]))
     cv2.putText(rgb, text, pos, cv2.FONT_HERSHEY_SIMPLEX, scale, (0, 0, 0), 4, cv2.LINE_AA)
-    cv2.putText(rgb, text, pos, cv2.FONT_HERSHEY_SIMPLEX, scale, (255, 255, 0), 2, cv2.LINE_AA)
+    cv2.putText(rgb, text, pos, cv2.FONT_HERSHEY_SIMPLEX, scale, colour, 2, cv2.LINE_AA)
 
 
 def _panel(result: ScreenResult, t: float) -> Panel:
@@ -56,7 +69,7 @@ def _panel(result: ScreenResult, t: float) -> Panel:
             current = item
     key = {"squat": "rep", "stance": "hold", "gait": "step"}[result.screen]
     line = f"{key} {current[key]}" if current else "-"
-    lines = (line, f"finding: {result.finding}", ascii_text(result.reason)[:160])
+    lines = (line, f"finding: {result.label}", ascii_text(result.reason)[:160])
     return Panel(f"{result.screen} screen", lines, _COLOURS[result.finding], current is None)
 
 
@@ -64,6 +77,8 @@ def _annotate(
     rgb: NDArray[np.uint8], seq: PoseSequence, i: int, result: ScreenResult, sx: float, sy: float
 ) -> None:
     xy = seq.image_xy[i].astype(np.float64) * np.array([sx, sy])
+    colour = (255, 255, 0) if result.readings_trusted else _QUIET_TEXT
+    mark = "" if result.readings_trusted else " (no reading)"
     if result.screen == "squat":
         knees = {"left": xy[L.LEFT_KNEE], "right": xy[L.RIGHT_KNEE]}
         for side, knee in knees.items():
@@ -71,11 +86,11 @@ def _annotate(
             other = knees["right" if side == "left" else "left"]
             outward = 1 if not knee[0] < other[0] else -1  # away from the other knee
             if math.isfinite(v):
-                _label(rgb, knee, f"FPPA {v:+.0f} deg", outward)
+                _label(rgb, knee, f"FPPA {v:+.0f} deg{mark}", outward, colour)
     else:
         v = _value(result, "hip_line_left_down_deg", i)
         if math.isfinite(v):
-            _label(rgb, xy[L.LEFT_HIP], f"hip line {v:+.1f} deg")
+            _label(rgb, xy[L.LEFT_HIP], f"hip line {v:+.1f} deg{mark}", colour=colour)
 
 
 def write_screen_overlay(

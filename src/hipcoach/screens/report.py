@@ -49,6 +49,10 @@ SUGGESTS: Final = {
         "reason to keep strengthening, and to ask a physiotherapist if it comes with pain."
     ),
     "negative": "The measured values were within the usual range for this test.",
+    "cannot_rule_out": (
+        "This camera check cannot tell you that you do not have this sign: it is known to "
+        "miss it (see how it was tested below). Do what the result says instead."
+    ),
     "inconclusive": "No finding: the video could not be read for this test (reason below).",
 }
 _UNITS: Final = (("_deg", "°"), ("_pct", " %"), ("_s", " s"))

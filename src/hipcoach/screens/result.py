@@ -3,17 +3,21 @@
 JSON schema (``ScreenResult.to_dict``)::
 
     {"screen": "squat" | "stance" | "gait",
-     "finding": "positive" | "negative" | "inconclusive",
+     "finding": "positive" | "negative" | "cannot_rule_out" | "inconclusive",
      "reason": str,                  # always set; for "inconclusive" it says why
-     "fix": str | null,              # what to change when filming again
+     "fix": str | null,              # what to do: film again, or (cannot_rule_out) ask whom
+     "readings_trusted": bool,       # false: the numbers below are no reading (greyed)
      "per_side": {"left": {...}, "right": {...}},   # the person's own sides
      "items": [{...}, ...],          # one per rep / hold / step, keys carry units (_deg, _s)
      "stance_leg": "left" | "right" | null,         # stance screen only
      "warnings": [str], "thresholds": {name: value}, "view": {...},
      "source": str, "duration_s": float, "not_a_diagnosis": str,
-     "series": {"t_s": [...], name: [...]}}          # per-frame signals for the charts
+     "series": {"t_s": [...], name: [...]},         # per-frame signals for the charts
+     "evidence": {...}}              # measured sensitivity/specificity with n (evidence.py)
 
-Non-finite numbers (no reading) are written as ``null``.
+"cannot_rule_out": the video could be read but the screen's measured sensitivity does not
+support a "negative" (:mod:`hipcoach.screens.evidence`). Non-finite numbers (no reading) are
+written as ``null``.
 """
 
 from __future__ import annotations
@@ -25,10 +29,20 @@ from pathlib import Path
 from typing import Any, Literal, cast, get_args
 
 from hipcoach.errors import ConfigError, HipcoachError, InputError
+from hipcoach.screens.evidence import EVIDENCE, judge
 
 ScreenName = Literal["squat", "stance", "gait"]
-Finding = Literal["positive", "negative", "inconclusive"]
+Finding = Literal["positive", "negative", "cannot_rule_out", "inconclusive"]
 SIDES = ("left", "right")
+#: How each finding is written for people (terminal, chart, report, overlay).
+FINDING_LABEL: dict[str, str] = {
+    "positive": "positive",
+    "negative": "negative",
+    "cannot_rule_out": "cannot rule out",
+    "inconclusive": "inconclusive",
+}
+#: Findings whose per-rep/hold/step numbers are no reading: shown greyed, never as values.
+QUIET: frozenset[str] = frozenset({"cannot_rule_out", "inconclusive"})
 
 NOT_A_DIAGNOSIS = (
     "hipcoach is not a medical device. This screen measures movement from a video; it is not "
@@ -42,6 +56,12 @@ class ScreenInconclusive(HipcoachError):
     exit_code = 9
 
 
+class ScreenCannotRuleOut(HipcoachError):
+    """The video was read, but the screen cannot rule the sign out (see evidence.py)."""
+
+    exit_code = 10
+
+
 def clean(value: Any) -> Any:
     """JSON-safe copy: non-finite floats become None, tuples become lists."""
     if isinstance(value, float):
@@ -53,9 +73,29 @@ def clean(value: Any) -> Any:
     return value
 
 
+#: The screens' yes/no calls per rep/hold/step or side, and counts of them: no reading
+#: when the finding is quiet (an oblique squat's "valgus: 2" is not a count of anything).
+FLAG_KEYS: frozenset[str] = frozenset(
+    {"valgus", "valgus_left", "valgus_right", "reps_valgus", "trendelenburg"}
+    | {"trunk_compensation", "drop_flagged"}
+)
+
+
+def _silence_flags(values: dict[str, Any]) -> None:
+    """The screens' flags and flag counts become None (no reading), in place."""
+    for key in FLAG_KEYS & values.keys():
+        values[key] = None
+
+
 @dataclass
 class ScreenResult:
-    """What one screen found (see the module docstring for the JSON form)."""
+    """What one screen found (see the module docstring for the JSON form).
+
+    Built through the evidence rule: a "negative" that the screen's measured sensitivity does
+    not support becomes "cannot_rule_out" (:func:`hipcoach.screens.evidence.judge`), and when
+    the finding is quiet (inconclusive or cannot rule out) the yes/no flags of the items and
+    sides become None: they are no reading.
+    """
 
     screen: ScreenName
     finding: Finding
@@ -70,6 +110,28 @@ class ScreenResult:
     source: str = ""
     duration_s: float = 0.0
     series: dict[str, list[float]] = field(default_factory=dict)
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        """Apply the evidence rule (a negative the screen cannot support becomes
+        "cannot_rule_out") and attach the screen's measured evidence."""
+        self.finding, self.reason, self.fix = judge(
+            self.screen, self.finding, self.reason, self.fix
+        )
+        self.evidence = EVIDENCE[self.screen].to_dict()
+        if not self.readings_trusted:
+            for values in [*self.items, *self.per_side.values()]:
+                _silence_flags(values)
+
+    @property
+    def readings_trusted(self) -> bool:
+        """False when the per-item numbers are no reading (inconclusive, cannot rule out)."""
+        return self.finding not in QUIET
+
+    @property
+    def label(self) -> str:
+        """The finding in words ("cannot rule out", ...)."""
+        return FINDING_LABEL[self.finding]
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-JSON form (NaN -> null)."""
@@ -78,6 +140,7 @@ class ScreenResult:
             "finding": self.finding,
             "reason": self.reason,
             "fix": self.fix,
+            "readings_trusted": self.readings_trusted,
             "per_side": {s: self.per_side.get(s, {}) for s in SIDES},
             "items": self.items,
         }
@@ -91,6 +154,7 @@ class ScreenResult:
             duration_s=self.duration_s,
             not_a_diagnosis=NOT_A_DIAGNOSIS,
             series=self.series,
+            evidence=self.evidence,
         )
         return dict(clean(out))
 
@@ -108,7 +172,9 @@ class ScreenResult:
         if screen not in get_args(ScreenName):
             raise ConfigError(f"{name}: 'screen' must be squat, stance or gait, not {screen!r}")
         if finding not in get_args(Finding):
-            raise ConfigError(f"{name}: 'finding' must be positive/negative/inconclusive")
+            raise ConfigError(
+                f"{name}: 'finding' must be positive/negative/cannot_rule_out/inconclusive"
+            )
         if not isinstance(data.get("reason"), str):
             raise ConfigError(f"{name}: 'reason' must be a text")
         per_side = data.get("per_side") or {}
