@@ -62,12 +62,36 @@ def test_report_renders_in_headless_chromium(tmp_path: Path) -> None:
     with open_in_chromium(report) as opened:
         images = opened.images()
         rows = opened.page.locator("tr.set-row").count()
+        summaries = opened.page.locator("li.form-summary").all_inner_texts()
         title = opened.page.title()
         shot = opened.screenshot(SCREENSHOT, tmp_path / "r.png")
     assert shot.stat().st_size > 10_000
     assert len(images) == 4  # summary, asymmetry, one angle chart per side
     assert all(i["done"] and i["w"] > 0 and i["h"] > 0 and i["alt"] for i in images), images
     assert rows == 10
+    assert len(summaries) == 10
+    assert all("rules checked" in t or "not checked" in t for t in summaries), summaries
+    assert not any(t.strip() == "no form faults seen" for t in summaries)
     assert "hip-series-session.mp4" in title
     assert opened.external_requests() == []
     assert SCREENSHOT.stat().st_size > 10_000
+
+
+def test_withheld_counts_and_directions_show_as_not_measured(tmp_path: Path) -> None:
+    """A set the view cannot count shows "not counted" with the reason, never a number."""
+    session = generate(
+        SideLyingScript(segments=SESSION[:9], side_lying_on="left", view="front", fps=30.0)
+    )
+    routine = load_routine()
+    result, blocks = analyze_sequence(session.sequence, routine)
+    reason = "the camera is turned too far toward your feet to count reps"
+    result.sets[0].count_withheld = reason
+    circles = [s for s in result.sets if s.direction is not None]
+    circles[0].direction, circles[0].direction_withheld = None, "circle direction not measurable"
+    path = write_report(result, blocks, session.sequence, routine, tmp_path / "r.html")
+    with open_in_chromium(path) as opened:
+        first = opened.page.locator("tr.set-row").first.inner_text()
+        page = opened.page.content()
+    assert "not counted" in first and reason in first
+    assert f">{result.sets[0].reps} / " not in first
+    assert "not measurable from this view" in page

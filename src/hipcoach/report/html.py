@@ -220,6 +220,8 @@ def compare_rows(result: AnalysisResult, routine: Routine) -> list[CompareRow]:
     comp = result.comparison()
     rows = []
     for e in plots.exercise_order(result, routine):
+        if e not in comp:  # only sets whose count was withheld
+            continue
         left, right = comp[e].get("left", {}), comp[e].get("right", {})
         lp = float(left.get("mean_peak_deg", math.nan))
         rp = float(right.get("mean_peak_deg", math.nan))
@@ -320,7 +322,7 @@ def _summary_chart(result: AnalysisResult, routine: Routine, png: bytes) -> Char
     comp = result.comparison()
     parts = []
     for e in plots.exercise_order(result, routine):
-        for side, values in comp[e].items():
+        for side, values in comp.get(e, {}).items():
             parts.append(
                 f"{plots.exercise_name(routine, e)}, {side} leg: {values['reps']} reps, "
                 f"mean peak {_deg(float(values['mean_peak_deg']))}"
