@@ -92,7 +92,7 @@ class Evidence:
 
 
 def _count(k: int, n: int) -> str:
-    return f"{k} of {n} clips ({k / n:.0%})" if n else "no clip (not measured)"
+    return f"{k} of {n} clip{'s' if n > 1 else ''} ({k / n:.0%})" if n else "no clip (not measured)"
 
 
 _MEASURED = "2026-12-04 with `python benchmarks/screens_pelvis_signals.py` (docs/screens.md)"
@@ -122,7 +122,7 @@ EVIDENCE: Final[dict[str, Evidence]] = {
         measured=_MEASURED,
     ),
     "stance": Evidence(
-        sign="a pelvic drop or trunk lean on one leg",
+        sign="pelvic drop or trunk lean on one leg",
         relevant=f"{RELEVANT_DROP_DEG:.0f}° or more",
         detected=1,
         with_sign=5,
@@ -140,7 +140,7 @@ EVIDENCE: Final[dict[str, Evidence]] = {
         ask=_ASK,
     ),
     "gait": Evidence(
-        sign="a pelvic drop while walking",
+        sign="pelvic drop while walking",
         relevant=f"{RELEVANT_DROP_DEG:.0f}° or more on a side",
         detected=0,
         with_sign=1,
@@ -162,12 +162,14 @@ def judge(
     screen: ScreenName, finding: Finding, reason: str, fix: str | None
 ) -> tuple[Finding, str, str | None]:
     """The honest finding: a "negative" the screen's evidence cannot support becomes
-    "cannot_rule_out", with the reason and what to do; anything else is unchanged."""
+    "cannot_rule_out", with the reason (in words: the numbers of the negative ``reason`` are
+    left to the greyed table) and what to do; anything else is unchanged."""
     ev = EVIDENCE[screen]
     if finding != "negative" or ev.rules_out:
         return finding, reason, fix
     why = (
-        f"{reason}. This does not rule out {ev.sign}: {ev.blind_spot}; in tests it found "
-        f"{_count(ev.detected, ev.with_sign)} with {ev.sign} ({ev.relevant})"
+        f"the camera saw no {ev.sign} above the screen's limits, but that does not rule it "
+        f"out: {ev.blind_spot}; in tests this screen found {_count(ev.detected, ev.with_sign)}"
+        f" with {ev.sign} ({ev.relevant})"
     )
     return "cannot_rule_out", why, ev.ask

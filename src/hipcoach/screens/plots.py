@@ -1,7 +1,9 @@
 """Charts of screen results as PNG bytes (matplotlib on its own Agg canvas, never pyplot).
 
 Each chart reads only the JSON form of a result (``series`` and ``items``), so the combined
-report can be drawn from saved files. Angles in degrees, times in seconds.
+report can be drawn from saved files. Angles in degrees, times in seconds. When the finding
+is quiet (inconclusive, cannot rule out) every line is grey, no threshold is drawn and the
+chart is stamped "not readings" with the finding.
 """
 
 from __future__ import annotations
@@ -21,8 +23,41 @@ def _values(series: dict[str, list[Any]], key: str) -> list[float]:
     return [math.nan if v is None else float(v) for v in series.get(key, [])]
 
 
-def _threshold(ax: Axes, value: float, label: str) -> None:
-    ax.axhline(value, color="#c0392b", linestyle="--", linewidth=1.2, label=label)
+QUIET_GREY = "#b5b9c0"
+
+
+def _colour(result: ScreenResult, colour: str) -> str:
+    """``colour`` for readings, grey when the numbers are no reading."""
+    return colour if result.readings_trusted else QUIET_GREY
+
+
+def _threshold(ax: Axes, result: ScreenResult, value: float, label: str) -> None:
+    """The flag threshold (dashed red), left out when the numbers are no reading."""
+    if result.readings_trusted:
+        ax.axhline(value, color="#c0392b", linestyle="--", linewidth=1.2, label=label)
+
+
+def _stamp(ax: Axes, result: ScreenResult) -> None:
+    """Mark a quiet chart: the finding and "not readings" across the plot."""
+    if result.readings_trusted:
+        return
+    ax.text(
+        0.5,
+        0.5,
+        f"{result.label}: not readings",
+        transform=ax.transAxes,
+        ha="center",
+        va="center",
+        fontsize=18,
+        color="#6b7280",
+        alpha=0.8,
+        bbox={"facecolor": "white", "edgecolor": "#9ca3af", "alpha": 0.85},
+    )
+    ax.set_title(
+        f"{result.screen} screen: {result.label} (greyed values are not readings)",
+        fontsize=10,
+        color="#4b5563",
+    )
 
 
 def squat_png(result: ScreenResult) -> bytes | None:
@@ -33,13 +68,18 @@ def squat_png(result: ScreenResult) -> bytes | None:
     with figure(8.0, 3.2) as fig:
         ax = fig.add_subplot()
         for side in ("left", "right"):
-            ax.plot(t, _values(result.series, f"fppa_{side}_deg"), color=SIDE_COLOURS[side],
-                    label=f"{side} knee FPPA")  # fmt: skip
+            ax.plot(
+                t,
+                _values(result.series, f"fppa_{side}_deg"),
+                color=_colour(result, SIDE_COLOURS[side]),
+                label=f"{side} knee angle",
+            )
         for item in result.items:
             ax.axvline(item["bottom_s"], color="#999999", linewidth=0.8)
-        _threshold(ax, result.thresholds.get("fppa_valgus_deg", 13.0), "valgus threshold")
+        _threshold(ax, result, result.thresholds.get("fppa_valgus_deg", 13.0), "valgus threshold")
+        _stamp(ax, result)
         ax.set_xlabel("time (s)")
-        ax.set_ylabel("FPPA (°, + = knee inward)")
+        ax.set_ylabel("knee angle from the front (°, + = inward)")
         ax.legend(fontsize=8, loc="best")
         style_axes(ax)
         return png_bytes(fig)
@@ -52,13 +92,23 @@ def stance_png(result: ScreenResult) -> bytes | None:
         return None
     with figure(8.0, 3.2) as fig:
         ax = fig.add_subplot()
-        ax.plot(t, _values(result.series, "hip_line_left_down_deg"), color="#264653",
-                label="hip line (+ = left hip lower)")  # fmt: skip
-        ax.plot(t, _values(result.series, "trunk_lean_left_deg"), color="#e9c46a",
-                label="trunk lean (+ = toward the left)")  # fmt: skip
+        ax.plot(
+            t,
+            _values(result.series, "hip_line_left_down_deg"),
+            color=_colour(result, "#264653"),
+            label="hip line (+ = left hip lower)",
+        )
+        ax.plot(
+            t,
+            _values(result.series, "trunk_lean_left_deg"),
+            color=_colour(result, "#e9c46a"),
+            label="trunk lean (+ = toward the left)",
+            linestyle="-" if result.readings_trusted else ":",
+        )
         for item in result.items:
             ax.axvspan(item["start_s"], item["end_s"], color="#dddddd", alpha=0.5)
         ax.axhline(0.0, color="#777777", linewidth=0.8)
+        _stamp(ax, result)
         ax.set_xlabel("time (s)")
         ax.set_ylabel("angle (°)")
         ax.legend(fontsize=8, loc="best")
@@ -74,12 +124,21 @@ def gait_png(result: ScreenResult) -> bytes | None:
         ax = fig.add_subplot()
         for item in result.items:
             value = item.get("pelvic_drop_deg")
-            ax.bar(item["step"], math.nan if value is None else value,
-                   color=SIDE_COLOURS[item["stance_leg"]])  # fmt: skip
-        _threshold(ax, result.thresholds.get("gait_drop_deg", 7.0), "flag threshold")
-        ax.set_xlabel("step (colour: stance leg, orange left, blue right)")
+            ax.bar(
+                item["step"],
+                math.nan if value is None else value,
+                color=_colour(result, SIDE_COLOURS[item["stance_leg"]]),
+            )
+        _threshold(ax, result, result.thresholds.get("gait_drop_deg", 7.0), "flag threshold")
+        _stamp(ax, result)
+        ax.set_xlabel(
+            "step (colour: stance leg, orange left, blue right)"
+            if result.readings_trusted
+            else "step"
+        )
         ax.set_ylabel("free-side pelvic drop (°)")
-        ax.legend(fontsize=8)
+        if result.readings_trusted:
+            ax.legend(fontsize=8)
         style_axes(ax)
         return png_bytes(fig)
 

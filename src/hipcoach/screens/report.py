@@ -56,6 +56,35 @@ SUGGESTS: Final = {
     "inconclusive": "No finding: the video could not be read for this test (reason below).",
 }
 _UNITS: Final = (("_deg", "°"), ("_pct", " %"), ("_s", " s"))
+#: Plain words for the JSON keys (no units: the values carry them).
+LABELS: Final = {
+    "rep": "rep", "complete": "full rep", "start_s": "start", "bottom_s": "bottom",
+    "end_s": "end", "depth_pct": "depth", "kasr": "knee-to-ankle ratio",
+    "fppa_left_deg": "left knee angle (front)", "fppa_right_deg": "right knee angle (front)",
+    "fppa_3d_left_deg": "left knee angle (depth check)",
+    "fppa_3d_right_deg": "right knee angle (depth check)",
+    "valgus_left": "left knee inward", "valgus_right": "right knee inward",
+    "fppa_median_deg": "median knee angle", "fppa_max_deg": "largest knee angle",
+    "fppa_3d_median_deg": "median knee angle (depth check)", "reps_measured": "reps measured",
+    "reps_valgus": "reps with the knee inward", "kasr_median": "median knee-to-ankle ratio",
+    "valgus": "knee inward", "hold": "hold", "stance_leg": "standing leg",
+    "free_side": "free side", "hold_s": "held for", "pelvic_drop_median_deg": "pelvic drop",
+    "pelvic_drop_p90_deg": "pelvic drop (90th percentile)",
+    "trunk_lean_toward_stance_deg": "trunk lean over the standing leg",
+    "trendelenburg": "Trendelenburg sign", "trunk_compensation": "trunk compensation",
+    "tested": "tested", "note": "note", "step": "step", "duration_s": "step time",
+    "pelvic_drop_deg": "pelvic drop", "stance_knee_fppa_deg": "standing knee angle",
+    "steps": "steps", "pelvic_drop_mean_deg": "mean pelvic drop",
+    "pelvic_drop_sd_deg": "spread of the pelvic drop (SD)",
+    "stance_knee_fppa_median_deg": "median standing knee angle", "drop_flagged": "drop flagged",
+}  # fmt: skip
+QUIET_NOTE: Final = {
+    "inconclusive": "Greyed values are not readings: this video could not be read for this test.",
+    "cannot_rule_out": (
+        "Greyed values are not readings of the sign: the camera is known to miss it (see how "
+        "this screen was tested)."
+    ),
+}
 
 TEMPLATE = "template.html.j2"
 """The Jinja2 template of the combined screening report, next to this module."""
@@ -67,6 +96,7 @@ class Section:
 
     title: str
     finding: str
+    label: str
     reason: str
     measured: str
     suggests: str
@@ -78,6 +108,9 @@ class Section:
     chart: str | None
     source: str
     stance_leg: str | None
+    quiet_note: str | None
+    fix_label: str
+    evidence: str
 
 
 def _cell(key: str, value: Any) -> str:
@@ -94,9 +127,12 @@ def _cell(key: str, value: Any) -> str:
 
 
 def _heading(key: str) -> str:
-    for suffix, unit in _UNITS:
+    """Plain words for a JSON key (the values carry the units, so none here)."""
+    if key in LABELS:
+        return LABELS[key]
+    for suffix, _ in _UNITS:
         if key.endswith(suffix):
-            return key[: -len(suffix)].replace("_", " ") + f" ({unit.strip()})"
+            key = key[: -len(suffix)]
     return key.replace("_", " ")
 
 
@@ -104,8 +140,8 @@ def _sides(result: ScreenResult) -> list[tuple[str, str]]:
     out = []
     for side in ("left", "right"):
         values = result.per_side.get(side) or {}
-        text = ", ".join(f"{_heading(k)}: {_cell(k, v)}" for k, v in values.items())
-        out.append((side, text or "no reading"))
+        text = "; ".join(f"{_heading(k)}: {_cell(k, v)}" for k, v in values.items())
+        out.append((f"{side} leg", text or "no reading"))
     return out
 
 
@@ -117,6 +153,7 @@ def section(result: ScreenResult) -> Section:
     return Section(
         title=TITLES[result.screen],
         finding=result.finding,
+        label=result.label,
         reason=result.reason,
         measured=MEASURED[result.screen],
         suggests=SUGGESTS[result.finding],
@@ -128,6 +165,9 @@ def section(result: ScreenResult) -> Section:
         chart=chart,
         source=result.source,
         stance_leg=result.stance_leg,
+        quiet_note=QUIET_NOTE.get(result.finding),
+        fix_label="What to do" if result.finding == "cannot_rule_out" else "To film it again",
+        evidence=str(result.evidence.get("summary", "")),
     )
 
 
