@@ -164,3 +164,30 @@ def test_a_single_circle_is_counted_from_the_abduction_even_without_a_loop() -> 
     assert len(counter.reps) == 1
     (excursion,) = counter.excursions
     assert excursion.direction is None and excursion.flat_direction is None
+
+
+@pytest.mark.parametrize("direction", [1, -1])
+def test_big_circles_dipping_below_the_lift_release_stay_one_lift(direction: int) -> None:
+    """Circles of 15 deg about 20 deg reach down to 5 deg, below the lift's release (5):
+    the leg never rests, so the lift goes on and every turn is a circle, not a raise."""
+    fps, n, period = 10.0, 4, 1.5
+    t = np.arange(0.0, 2.0 + 1.2 + n * period + 1.0, 1 / fps)
+    env = np.interp(t, [1.0, 1.6, 1.6 + n * period, 2.2 + n * period], [0, 1, 1, 0])
+    u = np.clip((t - 1.6) / (n * period), 0, 1)
+    phase = direction * 2 * np.pi * n * u
+    y = -2.0 + env * 22.0 + 16.0 * np.sin(phase) * (env >= 1.0)
+    x = 12.0 * np.cos(phase) * (env >= 1.0)
+    rng = np.random.default_rng(0)
+    counter = feed(t, x + rng.normal(0, 0.4, t.size), y + rng.normal(0, 0.4, t.size))
+    counter.finish()
+    assert len(counter.reps) == n
+    assert {r.direction for r in counter.reps} == {"ccw" if direction > 0 else "cw"}
+
+
+def test_raises_that_rest_between_are_never_merged_into_one_lift() -> None:
+    t = np.arange(0.0, 8.0, 0.1)
+    y = -2.0 + 30.0 * np.clip(np.sin(np.pi * t / 1.0), 0, None) ** 2  # down to rest each time
+    counter = feed(t, np.zeros_like(t), y)
+    counter.finish()
+    assert counter.reps == ()
+    assert counter.excursions == []

@@ -157,6 +157,11 @@ def resolve_directions(
     return direction
 
 
+def _lift_end(excursions: list[Excursion], t_s: float) -> float:
+    """When the leg came down after the circle turn ending at ``t_s`` (s)."""
+    return next((e.end_s for e in excursions if e.start_s <= t_s <= e.end_s), t_s)
+
+
 def _peak_between(t: np.ndarray, v: np.ndarray, a: float, b: float) -> float:
     sel = (t >= a) & (t <= b) & np.isfinite(v)
     return float(v[sel].max()) if sel.any() else float("nan")
@@ -190,6 +195,7 @@ def detect_events(
         bike.update(float(t[i]), float(th[i]))
         fold.update(float(t[i]), float(sig.thigh_fold_2d_deg[i]))
         circ.update(float(t[i]), float(mirror * fd[i]), float(a2[i]), float(mirror * along[i]))
+    circ.finish()
     events = [Event("abduction", r.start_s, r.end_s, r.peak_value) for r in abd.reps]
     events += bicycle_events(bike.reps, fold.reps)
     directions = resolve_directions(circ.excursions, seg, turned_to_feet)
@@ -199,7 +205,7 @@ def detect_events(
             r.start_s,
             r.end_s,
             _peak_between(t, a2, r.start_s, r.end_s),
-            (("radius_deg", r.mean_radius),),
+            (("radius_deg", r.mean_radius), ("lift_end_s", _lift_end(circ.excursions, r.end_s))),
         )
         for r in circ.reps
     ]
@@ -221,9 +227,12 @@ PRIORITY: dict[EventKind, int] = {
 
 def _span(e: Event, seg: SegmentSettings) -> tuple[float, float]:
     """The seconds an event claims: a bicycle rep also owns the lift into its hover before
-    it and the leg coming down after it."""
+    it and the leg coming down after it; a circle turn, the rest of its lift (the return
+    to the centre and the lowering after the last top)."""
     if e.kind == "bicycle":
         return e.start_s - seg.bicycle_lead_s, e.end_s + seg.bicycle_tail_s
+    if e.kind.startswith("circle"):
+        return e.start_s, max(e.end_s, e.get("lift_end_s") if e.extra else e.end_s)
     return e.start_s, e.end_s
 
 

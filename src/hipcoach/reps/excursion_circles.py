@@ -67,6 +67,10 @@ class ExcursionCircleConfig:
     #: The depth path must sweep at least this many turns about the excursion's centre for
     #: the excursion to be circling at all (its sign gives the direction).
     min_sweep_turns: float = 0.75
+    #: A lift that starts again within this long after the leg dipped below the release
+    #: level, while staying above its rest level, continues the same lift (s): a big
+    #: circle's lowest point, not a new raise.
+    merge_gap_s: float = 0.5
     #: A cue's loop gives a direction from this roundness on (with ``min_sweep_turns``):
     #: a single turn's loop is smaller and noisier than a set's (0..1).
     min_direction_roundness: float = 0.4
@@ -142,6 +146,9 @@ class ExcursionCircleCounter:
         self._buf: list[tuple[float, float, float, float]] = []
         self._reps: list[CircleRep] = []
         self.excursions: list[Excursion] = []
+        self._floor = math.inf  # lowest y of the rest before the current chain (deg)
+        self._chain: tuple[float, float] | None = None  # start, end (s) of closed excursions
+        self._gap_min = math.inf  # lowest y since the chain's last excursion closed
 
     @property
     def reps(self) -> tuple[CircleRep, ...]:
@@ -150,16 +157,52 @@ class ExcursionCircleCounter:
         return tuple(self._reps)
 
     def update(self, t_s: float, x: float, y: float, x2: float = math.nan) -> list[CircleRep]:
-        """One sample; returns the turns confirmed by this sample (when the leg came down)."""
+        """One sample; returns the turns confirmed by this sample (when the leg came down).
+
+        Big circles dip below the lift's release level at their lowest point; an excursion
+        that starts again within ``merge_gap_s`` of the last one, without the leg having
+        come back down to its rest level (+ ``min_radius``), continues the same lift.
+        """
+        was_rest = self._lift.state == "rest"
         self._buf.append((t_s, x, y, x2))
         closed = self._lift.update(t_s, y)
-        if self._lift.state == "rest" and closed is None:
+        started = was_rest and self._lift.state == "active"
+        if closed is not None:
+            start = closed.start_s if self._chain is None else self._chain[0]
+            self._chain, self._gap_min = (start, closed.end_s), math.inf
+            return []
+        if self._chain is not None and (started or self._lift.state == "rest"):
+            return self._follow_chain(t_s, y, started)
+        if self._chain is None and self._lift.state == "rest":
+            if math.isfinite(y):
+                self._floor = min(self._floor, y)
             del self._buf[:-2]  # keep only what the next excursion's start can need
-            return []
-        if closed is None:
-            return []
-        samples = np.array([s for s in self._buf if closed.start_s <= s[0] <= closed.end_s])
-        self._buf = self._buf[-2:]
+        return []
+
+    def finish(self) -> list[CircleRep]:
+        """Judge the lift still waiting for a possible continuation (end of the stretch)."""
+        return self._close_chain() if self._chain is not None else []
+
+    def _follow_chain(self, t_s: float, y: float, started: bool) -> list[CircleRep]:
+        assert self._chain is not None
+        floor = self._floor + self.config.circle.min_radius
+        if started and t_s - self._chain[1] <= self.config.merge_gap_s and self._gap_min > floor:
+            self._gap_min = math.inf
+            return []  # the same lift goes on (while active, not followed): judged when it closes
+        if math.isfinite(y):
+            self._gap_min = min(self._gap_min, y)
+        if started or t_s - self._chain[1] > self.config.merge_gap_s or self._gap_min <= floor:
+            keep = self._buf[-1:] if started else []
+            turns = self._close_chain()
+            self._buf = keep or self._buf[-2:]
+            return turns
+        return []
+
+    def _close_chain(self) -> list[CircleRep]:
+        assert self._chain is not None
+        a, b = self._chain
+        samples = np.array([s for s in self._buf if a <= s[0] <= b])
+        self._chain, self._floor = None, math.inf
         turns = self._turns(samples) if len(samples) >= 6 else []
         self._reps.extend(turns)
         return turns
