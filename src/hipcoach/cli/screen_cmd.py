@@ -20,6 +20,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Group
 from rich.table import Table
+from rich.text import Text
 
 from hipcoach.cli.options import ModelOpt, settings_for
 from hipcoach.cli.pose_cmd import PoseJob, run_pose
@@ -152,7 +153,8 @@ def result_view(result: ScreenResult) -> Group:
     if result.stance_leg:
         parts.append(f"standing leg: {result.stance_leg}")
     parts += [f"[yellow]note:[/] {w}" for w in result.warnings]
-    parts.append(f"[dim]{result.evidence.get('summary', '')}[/]")
+    tested = str(result.evidence.get("headline", ""))
+    parts.append(Text(f"{tested} Details: docs/screens.md.", style="dim"))
     parts.append(f"[dim]{DISCLAIMER}[/]")
     return Group(*parts)
 

@@ -64,14 +64,17 @@ class Evidence:
         """True when the measured sensitivity supports calling a result negative."""
         return self.with_sign > 0 and self.sensitivity >= MIN_SENSITIVITY
 
-    def summary(self) -> str:
-        """One plain sentence with the counts (n) behind the screen."""
+    def headline(self) -> str:
+        """The counts (n) behind the screen, in one plain sentence."""
         return (
             f"Tested on clips with known truth: found {_count(self.detected, self.with_sign)} "
             f"with {self.sign} ({self.relevant}) (sensitivity), and stayed negative on "
-            f"{_count(self.cleared, self.without_sign)} without it (specificity). "
-            f"Basis: {self.basis}; measured {self.measured}."
+            f"{_count(self.cleared, self.without_sign)} without it (specificity)."
         )
+
+    def summary(self) -> str:
+        """:meth:`headline` with the clips it rests on and when it was measured."""
+        return f"{self.headline()} Basis: {self.basis}; measured {self.measured}."
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-JSON form (shares 0..1, NaN -> null by the result's writer)."""
@@ -87,6 +90,7 @@ class Evidence:
             "can_rule_out": self.rules_out,
             "basis": self.basis,
             "measured": self.measured,
+            "headline": self.headline(),
             "summary": self.summary(),
         }
 
