@@ -30,6 +30,7 @@ from hipcoach.screens.evidence import (
     judge,
 )
 from hipcoach.screens.gait import screen_gait
+from hipcoach.screens.overlay import _annotate
 from hipcoach.screens.plots import screen_png
 from hipcoach.screens.report import render_screening
 from hipcoach.screens.result import (
@@ -198,3 +199,16 @@ def test_report_plain_words_and_greyed_values() -> None:
     for raw in ("fppa 3d", "fppa_", "_deg", "kasr", "(°)", "(s)", "(%)"):
         assert raw not in html.split("<body>")[1], raw
     assert "left knee angle (depth check)" in html and "of 5 clips" in html
+
+
+def test_overlay_labels_of_quiet_findings_are_grey_words() -> None:
+    seq = one_leg_stance("left", drop_deg=8.0).sequence
+    loud = screen_stance(seq)
+    quiet = screen_stance(one_leg_stance("left").sequence)
+    yellow = {}
+    for name, result in (("loud", loud), ("quiet", quiet)):
+        rgb = np.zeros((seq.height, seq.width, 3), np.uint8)
+        _annotate(rgb, seq, len(seq) // 2, result, 1.0, 1.0)
+        yellow[name] = int(((rgb[..., 0] > 200) & (rgb[..., 1] > 200) & (rgb[..., 2] < 50)).sum())
+        assert rgb.any(), name  # a label is drawn either way
+    assert yellow["loud"] > 50 and yellow["quiet"] == 0

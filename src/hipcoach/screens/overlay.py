@@ -77,8 +77,8 @@ def _annotate(
     rgb: NDArray[np.uint8], seq: PoseSequence, i: int, result: ScreenResult, sx: float, sy: float
 ) -> None:
     xy = seq.image_xy[i].astype(np.float64) * np.array([sx, sy])
-    colour = (255, 255, 0) if result.readings_trusted else _QUIET_TEXT
-    mark = "" if result.readings_trusted else " (no reading)"
+    trusted = result.readings_trusted
+    colour = (255, 255, 0) if trusted else _QUIET_TEXT
     if result.screen == "squat":
         knees = {"left": xy[L.LEFT_KNEE], "right": xy[L.RIGHT_KNEE]}
         for side, knee in knees.items():
@@ -86,11 +86,13 @@ def _annotate(
             other = knees["right" if side == "left" else "left"]
             outward = 1 if not knee[0] < other[0] else -1  # away from the other knee
             if math.isfinite(v):
-                _label(rgb, knee, f"FPPA {v:+.0f} deg{mark}", outward, colour)
+                text = f"FPPA {v:+.0f} deg" if trusted else "FPPA: no reading"
+                _label(rgb, knee, text, outward, colour)
     else:
         v = _value(result, "hip_line_left_down_deg", i)
         if math.isfinite(v):
-            _label(rgb, xy[L.LEFT_HIP], f"hip line {v:+.1f} deg{mark}", colour=colour)
+            text = f"hip line {v:+.1f} deg" if trusted else "hip line: no reading"
+            _label(rgb, xy[L.LEFT_HIP], text, colour=colour)
 
 
 def write_screen_overlay(
