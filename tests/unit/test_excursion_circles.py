@@ -150,6 +150,10 @@ def test_resolve_directions_calibrates_the_second_cue_on_the_block() -> None:
     assert resolve_directions([same, flat_only], seg)(11.0, "cw") == "ccw"
     assert resolve_directions([flat_only], seg)(11.0, "x") == "ccw"  # square-on: same sign
     assert resolve_directions([flat_only], seg, turned_to_feet=True)(11.0, "x") == "cw"
+    # turned toward the feet the 2-D cue leads, even against a (wrong) depth loop
+    disagree = Excursion(30.0, 35.0, loop(3.0), loop(3.0), "ccw", "ccw")
+    assert resolve_directions([disagree], seg, turned_to_feet=True)(31.0, "x") == "cw"
+    assert resolve_directions([disagree], seg)(31.0, "x") == "ccw"
     assert resolve_directions([both, flat_only], seg)(2.0, "cw") == "cw"  # depth read: kept
     neither = Excursion(20.0, 22.0, Loop(0.3, 0.1, 3.0), Loop(0.3, 0.0, 3.0), None, None)
     assert resolve_directions([both, neither], seg)(21.0, "ccw") is None  # not measurable

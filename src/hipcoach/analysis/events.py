@@ -126,15 +126,17 @@ def bicycle_events(depth_reps: Sequence[Rep], fold_reps: Sequence[Rep]) -> list[
 def resolve_directions(
     excursions: list[Excursion], seg: SegmentSettings, turned_to_feet: bool = False
 ) -> Callable[[float, str], str | None]:
-    """Directions of circle excursions seen only in the 2-D cue.
+    """The direction of each circle excursion from its two loop cues.
 
-    The depth cue's loop gives the direction wherever it circles. The 2-D cue's loop has the
-    same sign as the depth cue's for a square-on camera (perspective) and the opposite
-    sign for a camera turned toward the feet: its relation is read from the excursions of
-    the block where both cues circle (majority), else from the camera placement: opposite
-    when the view is turned toward the feet (``turned_to_feet``), the same otherwise.
-    When neither cue loops clearly (a single circle near the placement where the 2-D cue
-    changes sign), the direction is None: not measurable from this view.
+    Square-on, the depth cue's loop gives the direction and the 2-D cue (ankle along the
+    body line) backs it up: the 2-D cue then moves by perspective, with the depth cue's
+    sign (its relation is read from the block's excursions where both loop, else +1).
+    Turned toward the feet (``turned_to_feet``), the forward/back motion shows in the
+    picture and the model's depth is the weak channel (development body B04: the depth loop
+    was unreadable in one of two circle sets, the 2-D loop right in both), so the 2-D cue
+    leads, with the sign the camera's turn gives it (opposite to perspective), and depth
+    backs it up. When neither cue loops clearly (a single circle near the placement where
+    the 2-D cue changes sign), the direction is None: not measurable from this view.
     Returns a function (turn start (s), counter's direction) -> direction or None.
     """
     votes = [
@@ -142,16 +144,18 @@ def resolve_directions(
         for e in excursions
         if e.direction is not None and e.flat_direction is not None
     ]
-    relation = float(np.sign(sum(votes))) if votes and sum(votes) != 0 else None
-    relation = relation if relation is not None else (-1.0 if turned_to_feet else 1.0)
+    relation = 1.0 if not votes or sum(votes) >= 0 else -1.0
+    if turned_to_feet:
+        relation = -1.0
 
     def direction(start_s: float, counted: str) -> str | None:
         for e in excursions:
-            if e.start_s <= start_s <= e.end_s and e.direction is None:
-                if e.flat_direction is None:
-                    return None
-                same = (e.flat_direction == "ccw") == (relation > 0)
-                return "ccw" if same else "cw"
+            if e.start_s <= start_s <= e.end_s:
+                flat = None
+                if e.flat_direction is not None:
+                    flat = "ccw" if (e.flat_direction == "ccw") == (relation > 0) else "cw"
+                first, second = (flat, e.direction) if turned_to_feet else (e.direction, flat)
+                return first or second
         return counted
 
     return direction
