@@ -252,6 +252,21 @@ CLIPS: list[Clip] = [
          [rest(1.0), raise_(S, 3, 22), rest(), raise_(B, 3, 42), rest(), circles("cw", 3),
           rest(1.0)],
          tags=["too oblique"]),
+    # ---- added after the circle-direction rule changed (B11 had been scored): fresh
+    # ---- validation bodies at 30 and 15 deg ------------------------------------------
+    Clip("B15_R_diagonal30", "B15", "val", "right", "diagonal30",
+         body(0.85, 0.65, 0.55, 0.35, 0.38),
+         dress("tan", "pink", "black", "white", "blonde", "red"),
+         light(1.1, 0.9, 1.0, 0.2),
+         [rest(1.0), raise_(S, 2, 20), rest(), circles("ccw", 3, 9), rest(),
+          circles("cw", 3, 9), rest(1.0)],
+         cam_dist=2.8),
+    Clip("B16_L_diagonal15", "B16", "val", "left", "diagonal15",
+         body(0.15, 0.3, 0.45, 0.7, 0.56),
+         dress("dark", "white", "grey", "black", "dark", "teal"),
+         light(0.8, 1.2, 0.9, -0.1),
+         [rest(1.0), raise_(B, 2, 45), rest(), circles("ccw", 3, 10), rest(),
+          circles("cw", 3, 10), rest(1.0)]),
 ]
 # fmt: on
 
