@@ -134,7 +134,7 @@ def test_circles_seen_only_in_the_second_cue_are_counted_without_a_direction() -
     assert excursion.flat.sweep_turns > 3.0
 
 
-def test_resolve_directions_calibrates_the_second_cue_on_the_block() -> None:
+def test_resolve_directions_reads_the_second_cue_by_the_placement() -> None:
     from hipcoach.analysis.events import resolve_directions
     from hipcoach.config import DEFAULTS
     from hipcoach.reps.excursion_circles import Excursion, Loop
@@ -142,10 +142,10 @@ def test_resolve_directions_calibrates_the_second_cue_on_the_block() -> None:
     def loop(sweep: float) -> Loop:
         return Loop(2.0, sweep, 8.0)
 
-    both = Excursion(0.0, 5.0, loop(-3.0), loop(3.0), "cw", "ccw")  # opposite signs
+    both = Excursion(0.0, 5.0, loop(-3.0), loop(3.0), "cw", "ccw")  # a bicycle's wrong loop
     flat_only = Excursion(10.0, 15.0, Loop(0.1, 0.2, 3.0), loop(4.0), None, "ccw")
     seg = DEFAULTS.segment
-    assert resolve_directions([both, flat_only], seg)(11.0, "ccw") == "cw"
+    assert resolve_directions([both, flat_only], seg)(11.0, "cw") == "ccw"  # no calibration
     same = Excursion(0.0, 5.0, loop(3.0), loop(3.0), "ccw", "ccw")
     assert resolve_directions([same, flat_only], seg)(11.0, "cw") == "ccw"
     assert resolve_directions([flat_only], seg)(11.0, "x") == "ccw"  # square-on: same sign

@@ -130,7 +130,7 @@ def resolve_directions(
 
     Square-on, the depth cue's loop gives the direction and the 2-D cue (ankle along the
     body line) backs it up: the 2-D cue then moves by perspective, with the depth cue's
-    sign (its relation is read from the block's excursions where both loop, else +1).
+    sign (so on every square-on development body where both looped).
     Turned toward the feet (``turned_to_feet``), the forward/back motion shows in the
     picture and the model's depth is the weak channel (development body B04: the depth loop
     was unreadable in one of two circle sets, the 2-D loop right in both), so the 2-D cue
@@ -139,14 +139,7 @@ def resolve_directions(
     the 2-D cue changes sign), the direction is None: not measurable from this view.
     Returns a function (turn start (s), counter's direction) -> direction or None.
     """
-    votes = [
-        1.0 if e.direction == e.flat_direction else -1.0
-        for e in excursions
-        if e.direction is not None and e.flat_direction is not None
-    ]
-    relation = 1.0 if not votes or sum(votes) >= 0 else -1.0
-    if turned_to_feet:
-        relation = -1.0
+    relation = -1.0 if turned_to_feet else 1.0
 
     def direction(start_s: float, counted: str) -> str | None:
         for e in excursions:
