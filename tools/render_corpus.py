@@ -252,8 +252,8 @@ CLIPS: list[Clip] = [
          [rest(1.0), raise_(S, 3, 22), rest(), raise_(B, 3, 42), rest(), circles("cw", 3),
           rest(1.0)],
          tags=["too oblique"]),
-    # ---- added after the circle-direction rule changed (B11 had been scored): fresh
-    # ---- validation bodies at 30 and 15 deg ------------------------------------------
+    # ---- added after the circle-direction rules changed on seeing B11 and B12: fresh
+    # ---- validation bodies at 30 and 15 deg and square-on -------------------------------
     Clip("B15_R_diagonal30", "B15", "val", "right", "diagonal30",
          body(0.85, 0.65, 0.55, 0.35, 0.38),
          dress("tan", "pink", "black", "white", "blonde", "red"),
@@ -267,6 +267,13 @@ CLIPS: list[Clip] = [
          light(0.8, 1.2, 0.9, -0.1),
          [rest(1.0), raise_(B, 2, 45), rest(), circles("ccw", 3, 10), rest(),
           circles("cw", 3, 10), rest(1.0)]),
+    Clip("B17_R_front", "B17", "val", "right", "front",
+         body(0.45, 0.5, 0.65, 0.45, 0.52),
+         dress("medium", "red", "grey", "white", "brown", "purple"),
+         light(1.0, 1.0, 1.1),
+         [rest(1.0), bike(2, 12), rest(), circles("ccw", 4, 8, 0.8), rest(),
+          circles("cw", 4, 8, 0.8), rest(1.0)],
+         cam_dist=3.2),
 ]
 # fmt: on
 
