@@ -75,6 +75,7 @@ def score_corpus(
             "view": clip.view,
             "body": clip.body,
             "side": clip.side,
+            "seen": "seen" in clip.tags,
         }
         truth = load_clip_truth(folder / f"{clip.name}.truth.json", clip.name, tags)
         seq = load_npz(folder / f"{clip.name}.npz")
@@ -195,11 +196,14 @@ def split_tables(scores: Sequence[ClipScore]) -> str:
     rows = []
     for split in ("dev", "val"):
         sel = [c for c in scores if c.tags["split"] == split]
-        rows.append(summary_row(f"{split} (all placements)", summarize(sel)))
-        for view in SUPPORTED:
+        supported = [c for c in sel if c.tags["view"] in SUPPORTED]
+        rows.append(summary_row(f"{split}, supported placements", summarize(supported)))
+        if split == "val":
+            fresh = [c for c in supported if not c.tags.get("seen")]
+            rows.append(summary_row("val, first scored with the final rules", summarize(fresh)))
+        for view in sorted({str(c.tags["view"]) for c in sel}):
             part = [c for c in sel if c.tags["view"] == view]
-            if part:
-                rows.append(summary_row(f"{split} {view}", summarize(part)))
+            rows.append(summary_row(f"{split} {view}", summarize(part)))
     parts.append(markdown_table(SUMMARY_HEAD, rows))
     ex_rows = []
     for split in ("dev", "val"):
