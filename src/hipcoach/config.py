@@ -103,11 +103,13 @@ class ViewSettings(_Frozen):
     max_yaw_deg: float = Field(55.0, gt=0.0, lt=90.0)
     #: A camera turned toward the feet (or head) shows the lower legs bigger (smaller) than
     #: the trunk: beyond this picture-scale ratio (``ViewReport.feet_scale_ratio``, or its
-    #: inverse) the view is "diagonal". Set on the development bodies of the rendered corpus
-    #: (docs/accuracy.md): square-on cameras read 0.90-1.04.
+    #: inverse) the view is "diagonal". Development bodies of the rendered corpus
+    #: (docs/accuracy.md): square-on cameras read 0.89-1.04, turned 15-30 deg 1.29-1.34.
     diagonal_feet_ratio: float = Field(1.15, gt=1.0)
     #: Beyond this ratio reps are not shown as counts and the user is told to square the
-    #: camera. Set on the development bodies of the rendered corpus (docs/accuracy.md).
+    #: camera. Development bodies of the rendered corpus: cameras turned up to 30 deg read
+    #: up to 1.34 (counts supported), 45 deg read 1.70 (abduction 11 deg off; counts not
+    #: established), so 1.6 (docs/accuracy.md).
     max_count_feet_ratio: float = Field(1.6, gt=1.0)
     #: Body spanning more than this share of the picture width = camera too close (0..1).
     max_body_span: float = Field(0.97, gt=0.0, le=1.0)
