@@ -26,6 +26,13 @@ class PoseSettings(_Frozen):
     #: MediaPipe's 0.5: a person lying 3.6 m from the camera (development body B05 of the
     #: rendered corpus) was first found 1.3 s into the clip at 0.5 and in every frame at 0.4.
     min_detection_confidence: float = Field(0.4, ge=0.0, le=1.0)
+    #: When a video file shows a person in fewer than this share of its frames (0..1), the
+    #: pose step runs again with ``retry_detection_confidence`` and keeps the pass that
+    #: found more: a lying body far away or seen at an angle is detected with low
+    #: confidence (a 3 m, 15 deg rendered body: 0% of frames at 0.4, 95% at 0.1).
+    retry_below_detected_share: float = Field(0.5, ge=0.0, le=1.0)
+    #: Detector confidence of that second pass (0..1).
+    retry_detection_confidence: float = Field(0.1, ge=0.0, le=1.0)
     #: MediaPipe pose presence confidence needed to keep a detection (0..1).
     min_presence_confidence: float = Field(0.5, ge=0.0, le=1.0)
     #: MediaPipe tracking confidence below which the detector re-runs (0..1).

@@ -111,3 +111,49 @@ def test_a_circle_set_without_a_measurable_direction_says_so() -> None:
     text = console.export_text()
     assert "direction not measurable" in text
     assert "(ccw)" not in text
+
+
+def test_a_person_found_only_by_the_sensitive_second_pass_gets_no_counts() -> None:
+    from dataclasses import replace as dc_replace
+
+    from hipcoach.analysis.analyze import WEAK_DETECTION, analyze_sequence
+    from hipcoach.sequence.io import load_npz
+    from hipcoach.sequence.schema import WEAK_DETECTION_NOTE
+
+    corpus = Path(__file__).resolve().parents[1] / "data" / "corpus"
+    seq = load_npz(corpus / "B01_L_front.npz")
+    assert all(s.counted for s in analyze_sequence(seq)[0].sets)
+    weak = dc_replace(seq, provenance=dc_replace(seq.provenance, notes=(WEAK_DETECTION_NOTE,)))
+    result, _ = analyze_sequence(weak)
+    assert result.sets and all(s.count_withheld == WEAK_DETECTION for s in result.sets)
+
+
+def test_the_second_detector_pass_only_for_files_that_missed_most_frames() -> None:
+    from dataclasses import replace as dc_replace
+
+    import numpy as np
+
+    from hipcoach.cli.pose_cmd import PoseJob, _retry_settings
+    from hipcoach.config import DEFAULTS
+    from hipcoach.extract import ExtractionResult
+    from hipcoach.sequence.io import load_npz
+    from hipcoach.video.base import SourceInfo
+
+    corpus = Path(__file__).resolve().parents[1] / "data" / "corpus"
+    seq = load_npz(corpus / "B01_L_front.npz")
+    keep = np.arange(len(seq)) < 0.4 * len(seq)
+    nan = {
+        name: np.where(
+            keep.reshape(-1, *[1] * (getattr(seq, name).ndim - 1)), getattr(seq, name), np.nan
+        )
+        for name in ("image_xy", "image_z", "visibility", "presence", "world")
+    }
+    missed = dc_replace(seq, detected=keep, **nan)
+    info = SourceInfo("clip.mp4", "file", seq.width, seq.height, nominal_fps=10.0)
+    job = PoseJob(source="clip.mp4", out=None, overlay=None, settings=DEFAULTS)
+    retry = _retry_settings(job, ExtractionResult(missed, info))
+    assert retry is not None
+    assert retry.pose.min_detection_confidence == DEFAULTS.pose.retry_detection_confidence
+    assert _retry_settings(job, ExtractionResult(seq, info)) is None  # found everywhere
+    camera = dc_replace(job, source="0")
+    assert _retry_settings(camera, ExtractionResult(missed, info)) is None  # a live camera

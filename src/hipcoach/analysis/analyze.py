@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -22,9 +22,13 @@ from hipcoach.analysis.signals import LegSignals, leg_signals
 from hipcoach.analysis.view import ViewReport, assess_view, frame_geometry
 from hipcoach.config import DEFAULTS, SegmentSettings, Settings
 from hipcoach.exercises.routine import Routine, load_routine
-from hipcoach.sequence.schema import PoseSequence
+from hipcoach.sequence.schema import WEAK_DETECTION_NOTE, PoseSequence
 
 NO_EXERCISE = "no hip-series exercise found"
+WEAK_DETECTION = (
+    "the camera barely found you (far away, small or dimly lit), so the landmarks are too "
+    "uncertain to count reps"
+)
 DIRECTION_NOT_MEASURABLE = (
     "circle direction not measurable from this view (the leg's forward and back motion "
     "does not show); turn the camera square-on to your body"
@@ -79,6 +83,9 @@ def analyse_block(
     """View, signals, events and sets of one block."""
     sub = seq.select(np.arange(block.start, block.stop))
     view, _ = assess_view(sub, settings.view, settings.signal)
+    if WEAK_DETECTION_NOTE in seq.provenance.notes and view.count_problem is None:
+        view = replace(view, count_problem=WEAK_DETECTION)
+        view.problems.append(f"{WEAK_DETECTION}: counts are not shown")
     if not view.readable or view.working_leg is None:
         return BlockAnalysis(block, view, None, [], [])
     sig = leg_signals(sub, view, settings.signal)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +18,7 @@ from hipcoach.errors import Interrupted, NoPersonError
 from hipcoach.extract import ExtractionResult, extract_poses
 from hipcoach.sequence.io import save
 from hipcoach.sequence.quality import FIX_FRAMING, framing_problems, require_person
+from hipcoach.sequence.schema import WEAK_DETECTION_NOTE
 from hipcoach.video import Frame, open_source
 from hipcoach.video.base import SourceInfo, scaled_size
 from hipcoach.video.overlay import OverlayWriter, draw_pose
@@ -69,9 +70,8 @@ def _frame_callback(
     return on_frame
 
 
-def run_pose(job: PoseJob) -> ExtractionResult:
-    """Run the pose pipeline; save outputs (partial ones too, on Ctrl-C)."""
-    s = job.settings
+def _extract(job: PoseJob, s: Settings) -> ExtractionResult:
+    """One pass of the pose model over the whole source."""
     with ExitStack() as stack:
         source = stack.enter_context(open_source(job.source, s.pose, s.video))
         backend = stack.enter_context(create_backend(s.pose.model, settings=s.pose))
@@ -84,13 +84,47 @@ def run_pose(job: PoseJob) -> ExtractionResult:
         progress = stack.enter_context(
             frame_progress(_total_frames(source.info), "pose", job.show_progress)
         )
-        result = extract_poses(
+        return extract_poses(
             source,
             backend,
             s,
             on_frame=_frame_callback(progress, overlay, s.signal.min_visibility),
             max_duration_s=job.max_duration_s,
         )
+
+
+def _retry_settings(job: PoseJob, result: ExtractionResult) -> Settings | None:
+    """Settings for a second pass when the person detector missed most frames of a file
+    (a lying body far away is found with low confidence), else None."""
+    pose = job.settings.pose
+    seq = result.sequence
+    if result.interrupted or not len(seq) or str(job.source).isdigit():
+        return None
+    if seq.detected.mean() >= pose.retry_below_detected_share:
+        return None
+    if pose.min_detection_confidence <= pose.retry_detection_confidence:
+        return None
+    update = {"min_detection_confidence": pose.retry_detection_confidence}
+    return job.settings.model_copy(update={"pose": pose.model_copy(update=update)})
+
+
+def run_pose(job: PoseJob) -> ExtractionResult:
+    """Run the pose pipeline; save outputs (partial ones too, on Ctrl-C)."""
+    s = job.settings
+    result = _extract(job, s)
+    retry = _retry_settings(job, result)
+    if retry is not None:
+        second = _extract(job, retry)
+        if second.sequence.detected.mean() > result.sequence.detected.mean():
+            note = (
+                f"the person was found in only {result.sequence.detected.mean():.0%} of the "
+                f"frames; a second pass with a more sensitive person detector found them in "
+                f"{second.sequence.detected.mean():.0%}"
+            )
+            seq = second.sequence
+            notes = (*seq.provenance.notes, WEAK_DETECTION_NOTE)
+            seq = replace(seq, provenance=replace(seq.provenance, notes=notes))
+            result = replace(second, sequence=seq, warnings=[note, *second.warnings])
     for message in result.warnings:
         print_warning(message)
     if job.out is not None and len(result.sequence):

@@ -26,6 +26,11 @@ FloatArray = NDArray[np.floating[Any]]
 BoolArray = NDArray[np.bool_]
 
 
+#: Provenance note of a sequence whose person was only found by the pose step's second, more
+#: sensitive detector pass: its landmarks are too uncertain to count reps from.
+WEAK_DETECTION_NOTE = "person found only by a second, more sensitive detector pass"
+
+
 @dataclass(frozen=True)
 class Provenance:
     """Where a sequence came from (kept with saved files)."""
