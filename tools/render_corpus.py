@@ -227,7 +227,7 @@ CLIPS: list[Clip] = [
          light(0.7, 1.3, 0.8, 0.3),
          [rest(1.0), raise_(S, 3, 25, 0.6), rest(), bike(2, 8, 1.5), rest(), circles("ccw", 6, 8),
           rest(), circles("cw", 1, 10), rest(1.0)],
-         cam_dist=3.0, tags=["fast raises", "slow bicycles", "one circle per lift"]),
+         cam_dist=3.0, tags=["fast raises", "slow bicycles", "one circle per lift", "seen"]),
     Clip("B11_L_diagonal30", "B11", "val", "left", "diagonal30",
          body(0.05, 0.35, 0.35, 0.9, 0.62),
          dress("medium", "black", "white", "white", "brown", "grey"),
