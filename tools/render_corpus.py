@@ -255,7 +255,7 @@ CLIPS: list[Clip] = [
          light(0.9, 1.1, 1.1, 0.1),
          [rest(1.0), raise_(S, 3, 22), rest(), raise_(B, 3, 42), rest(), circles("cw", 3),
           rest(1.0)],
-         tags=["too oblique"]),
+         tags=["too oblique", "seen"]),
     # ---- added after the circle-direction rules changed on seeing B11 and B12: fresh
     # ---- validation bodies at 30 and 15 deg and square-on -------------------------------
     Clip("B15_R_diagonal30", "B15", "val", "right", "diagonal30",

@@ -7,7 +7,7 @@ way but scores as "withheld", never as a count.
 
 - exact: the matched set's count equals the true count (withheld is not exact).
 - phantom reps: every rep of a found set that matches no true set, plus reps of a matched
-  set lying entirely outside its true set.
+  set lying entirely outside its true set (sets whose count was withheld print no reps).
 - direction: for a true circle set, the found circle set (either direction) that overlaps it
   most has the true direction; a withheld direction is not right.
 - overlaps: pairs of found sets sharing time (an invariant: must be 0).
@@ -171,7 +171,7 @@ def score_clip(
             score.phantom_reps += 0 if fs.count_withheld else fs.reps
             score.notes.append(f"unmatched {score.found[k]}")
             continue
-        for a, b in fs.rep_times:
+        for a, b in fs.rep_times if fs.counted else ():  # a withheld count prints no rep
             if overlap_s(a, b, matched_set.start_s, matched_set.end_s) <= 0:
                 score.phantom_reps += 1
                 score.notes.append(f"stray {fs.exercise} rep [{a:.1f}-{b:.1f}]")
