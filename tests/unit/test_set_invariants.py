@@ -102,3 +102,15 @@ def test_circles_of_unknown_direction_never_pad_a_measured_circle_set() -> None:
         ("leg_circle_ccw", 4),
         ("leg_circle_cw", 1),
     ]
+
+
+def test_a_camera_turned_toward_the_head_does_not_double_count_bicycles() -> None:
+    """One camera 35 deg toward the feet for the first side is 35 deg toward the head after
+    the side switch; there the kick-back foreshortens the thigh like the knee drive."""
+    from hipcoach.analysis.analyze import analyze_sequence
+    from hipcoach.synth.sidelying import SideLyingScript, full_series_script, generate
+
+    script = SideLyingScript(full_series_script("left"), side_lying_on="left", view="diagonal")
+    result, _ = analyze_sequence(generate(script, transitions=True).sequence)
+    bikes = [s.reps for s in result.sets if s.exercise == "bicycle_sidekick"]
+    assert bikes == [5, 5]

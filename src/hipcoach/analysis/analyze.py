@@ -90,8 +90,10 @@ def analyse_block(
         return BlockAnalysis(block, view, None, [], [])
     sig = leg_signals(sub, view, settings.signal)
     ratio = view.feet_scale_ratio
-    turned = bool(np.isfinite(ratio) and ratio > settings.view.diagonal_feet_ratio)
-    events = detect_events(sig, routine, view.working_leg, settings.segment, turned)
+    limit = settings.view.diagonal_feet_ratio
+    turned = bool(np.isfinite(ratio) and ratio > limit)
+    square = bool(not np.isfinite(ratio) or abs(np.log(ratio)) <= np.log(limit))
+    events = detect_events(sig, routine, view.working_leg, settings.segment, turned, square)
     groups = group_events(events, settings.segment.set_gap_s, settings.segment.peak_jump_deg)
     return BlockAnalysis(block, view, sig, events, label_groups(groups, routine, settings.segment))
 

@@ -170,11 +170,16 @@ def detect_events(
     working_leg: Side,
     seg: SegmentSettings = DEFAULTS.segment,
     turned_to_feet: bool = False,
+    square_on: bool = True,
 ) -> list[Event]:
     """All abduction, bicycle and circle events of one side block, in time order.
 
     The counters bridge gaps of up to ``seg.count_max_gap_s`` without a reading.
     ``turned_to_feet``: the camera is turned toward the feet (see ``resolve_directions``).
+    ``square_on``: the camera faces the body square-on; only then are bicycle reps also
+    counted on the thigh's 2-D foreshortening (from a camera turned toward the head, the
+    kick-back foreshortens the thigh as much as the knee drive: synthetic sessions counted
+    each bicycle rep twice).
     """
     gap = seg.count_max_gap_s
     abd = HysteresisCounter(abduction_config(routine, gap))
@@ -194,7 +199,7 @@ def detect_events(
         circ.update(float(t[i]), float(mirror * fd[i]), float(a2[i]), float(mirror * along[i]))
     circ.finish()
     events = [Event("abduction", r.start_s, r.end_s, r.peak_value) for r in abd.reps]
-    events += bicycle_events(bike.reps, fold.reps)
+    events += bicycle_events(bike.reps, fold.reps if square_on else ())
     directions = resolve_directions(circ.excursions, seg, turned_to_feet)
     events += [
         Event(
