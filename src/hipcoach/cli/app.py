@@ -18,6 +18,7 @@ from hipcoach.cli.analyze_cmd import AnalyzeJob, render_result, run_analyze, wri
 from hipcoach.cli.check_cmd import run_check, show_latest
 from hipcoach.cli.history_cmd import import_file, print_history, write_history_report
 from hipcoach.cli.options import ModelOpt, settings_for
+from hipcoach.cli.outputs import check_outputs
 from hipcoach.cli.pose_cmd import PoseJob, run_pose
 from hipcoach.cli.screen_cmd import screen_app
 from hipcoach.cli.session_cmd import (
@@ -84,6 +85,7 @@ def pose(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Find the exerciser's 33 body landmarks in every frame of a video."""
+    check_outputs([source], {"--out": out, "--overlay": overlay})
     job = PoseJob(
         source=source,
         out=out,
@@ -135,6 +137,8 @@ def analyze(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Count reps per side and exercise of the side-lying hip series, and check form."""
+    outputs = {"--json": json_out, "--report": report, "--overlay": overlay}
+    check_outputs([source, *([routine] if routine else [])], {**outputs, "--landmarks": landmarks})
     job = AnalyzeJob(
         source=source,
         settings=settings_for(model),
@@ -231,7 +235,7 @@ def check(
 def session(
     camera: Annotated[
         int | None,
-        typer.Option(help="Webcam index: count reps and check form live (default: timer)."),
+        typer.Option(min=0, help="Webcam index: count reps and check form live (default: timer)."),
     ] = None,
     start_side: Annotated[
         str | None,
@@ -309,6 +313,8 @@ def demo(
 ) -> None:
     """Analyse the bundled sample: a rendered person doing a short hip series on both sides."""
     clip = Path(str(files("hipcoach") / "data" / "demo_hip_series.mp4"))
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ConfigError(f"--out-dir {out_dir} is a file", fix="give a folder name")
     out_dir.mkdir(parents=True, exist_ok=True)
     console.print(f"[dim]{DISCLAIMER}[/]")
     job = AnalyzeJob(

@@ -1,0 +1,53 @@
+"""Output paths checked before any work: never onto an input, another output or a folder.
+
+A command that would write its overlay over the video it reads (``hipcoach pose clip.mp4
+--overlay clip.mp4``) would destroy the user's recording; a missing folder would only fail
+after minutes of work. Both are refused up front with one line naming the option and the fix.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from hipcoach.errors import ConfigError
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        if a.exists() and b.exists():
+            return os.path.samefile(a, b)
+    except OSError:
+        return False
+    return a.resolve() == b.resolve()
+
+
+def check_outputs(inputs: Iterable[str | Path], outputs: dict[str, Path | None]) -> None:
+    """Raise :class:`ConfigError` (exit 5) when an output (option name -> path) is an input,
+    the same file as another output, an existing folder, or in a folder that does not exist.
+    Inputs that are not paths (a webcam index) are ignored."""
+    given = {name: path for name, path in outputs.items() if path is not None}
+    sources = [Path(str(p)) for p in inputs if not str(p).isdigit()]
+    seen: list[tuple[str, Path]] = []
+    for name, path in given.items():
+        for source in sources:
+            if _same(path, source):
+                raise ConfigError(
+                    f"{name} {path} is the input file: writing it would destroy it",
+                    fix=f"choose another file name for {name}",
+                )
+        for other_name, other in seen:
+            if _same(path, other):
+                raise ConfigError(
+                    f"{name} and {other_name} are the same file ({path})",
+                    fix="give each output its own file name",
+                )
+        if path.is_dir():
+            raise ConfigError(f"{name} {path} is a folder", fix="give a file name")
+        if not path.parent.is_dir():
+            raise ConfigError(
+                f"the folder of {name} does not exist: {path.parent}",
+                fix="create the folder first or choose another path",
+            )
+        seen.append((name, path))

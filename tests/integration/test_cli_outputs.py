@@ -1,0 +1,68 @@
+"""Outputs are checked before any work: a user's recording is never overwritten."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.integration.test_cli import _assert_clean_error, run
+
+pytestmark = pytest.mark.integration
+
+CORPUS = Path(__file__).resolve().parents[1] / "data" / "corpus"
+DEMO = Path(__file__).resolve().parents[2] / "src" / "hipcoach" / "data" / "demo_hip_series.mp4"
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("pose", "{clip}", "--overlay", "{clip}"),
+        ("pose", "{clip}", "--out", "{clip}"),
+        ("analyze", "{clip}", "--overlay", "{clip}"),
+        ("analyze", "{clip}", "--json", "{clip}"),
+        ("analyze", "{clip}", "--report", "{clip}"),
+        ("analyze", "{clip}", "--landmarks", "{clip}"),
+        ("analyze", "{npz}", "--json", "{npz}"),
+    ],
+)
+def test_an_output_onto_the_input_is_refused_and_the_input_kept(
+    tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    clip = tmp_path / "my clip.mp4"
+    shutil.copyfile(DEMO, clip)
+    npz = tmp_path / "landmarks.npz"
+    shutil.copyfile(CORPUS / "B01_L_front.npz", npz)
+    before = {p: _digest(p) for p in (clip, npz)}
+    res = run(*(a.format(clip=clip, npz=npz) for a in args), "-q")
+    _assert_clean_error(res, 5, "is the input file")
+    assert {p: _digest(p) for p in (clip, npz)} == before
+
+
+def test_outputs_into_a_missing_folder_or_onto_a_folder_fail_before_the_work(
+    tmp_path: Path,
+) -> None:
+    npz = CORPUS / "B01_L_front.npz"
+    res = run("analyze", npz, "--json", tmp_path / "missing" / "a.json", "-q")
+    _assert_clean_error(res, 5, "does not exist")
+    res = run("analyze", npz, "--report", tmp_path, "-q")
+    _assert_clean_error(res, 5, "is a folder")
+    same = tmp_path / "a.json"
+    res = run("analyze", npz, "--json", same, "--report", same, "-q")
+    _assert_clean_error(res, 5, "are the same file")
+    assert not same.exists()
+
+
+def test_demo_out_dir_onto_a_file_and_a_negative_camera_are_refused(tmp_path: Path) -> None:
+    target = tmp_path / "notes.txt"
+    target.write_text("keep me\n")
+    _assert_clean_error(run("demo", "--out-dir", target), 5, "is a file")
+    assert target.read_text() == "keep me\n"
+    res = run("session", "--mute", "--camera", "-1")
+    assert res.returncode == 2 and "Traceback" not in res.stderr + res.stdout  # usage error
