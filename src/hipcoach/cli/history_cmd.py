@@ -18,7 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from hipcoach.analysis.result import AnalysisResult
-from hipcoach.cli.ui import err_console
+from hipcoach.cli.ui import err_console, plain
 from hipcoach.config import HistorySettings
 from hipcoach.errors import InputError
 from hipcoach.history.export import (
@@ -100,7 +100,8 @@ def streak_text(overview: Overview) -> Text:
     s = overview.streak
     text = Text("Streak: ", style="bold")
     text.append(f"{s.current} day{'s' if s.current != 1 else ''}", style="bold green")
-    text.append(f" (longest {s.longest}) · {len(overview.sessions)} sessions")
+    n = len(overview.sessions)
+    text.append(f" (longest {s.longest}) · {n} session{'s' if n != 1 else ''}")
     if s.last_day is not None:
         text.append(f" · last on {s.last_day:{_DAY}}")
     return text
@@ -151,8 +152,8 @@ def sessions_table(overview: Overview, limit: int) -> Table:
             _pain_cell(s),
             s.form.text(),
             reps,
-            ", ".join(s.counted_by) or "-",
-            note or "",
+            plain(", ".join(s.counted_by) or "-"),
+            plain(note or ""),
         )
     return table
 
@@ -173,7 +174,7 @@ def asymmetry_table(overview: Overview) -> Table:
         table.add_column(col)
     for a in overview.asymmetry:
         table.add_row(
-            a.exercise.replace("_", " "),
+            plain(a.exercise.replace("_", " ")),
             _peak(a, "left"),
             _peak(a, "right"),
             "-" if a.reps_diff_pct is None else f"{a.reps_diff_pct:+.0f}%",

@@ -56,14 +56,25 @@ def frame_progress(
         yield progress
 
 
+_CONTROL = dict.fromkeys(i for i in range(32) if i not in (9, 10)) | {127: None}
+
+
+def plain(text: str, style: str = "") -> Text:
+    """Text from files or users shown as it is: no Rich markup, no terminal control
+    characters (escape sequences are dropped, never sent to the terminal)."""
+    return Text(str(text).translate(_CONTROL), style=style)
+
+
 def print_error(exc: HipcoachError) -> None:
-    """One line: the cause, then the fix."""
-    line = f"[bold red]error:[/] {exc.message}"
+    """One line: the cause, then the fix (file names and messages shown literally)."""
+    line = Text("error: ", style="bold red") + plain(exc.message)
     if exc.fix:
-        line += f" [dim]—[/] {exc.fix}"
+        line += Text(" — ", style="dim") + plain(exc.fix)
     err_console.print(line, highlight=False, soft_wrap=True)
 
 
 def print_warning(message: str) -> None:
-    """One warning line on stderr."""
-    err_console.print(f"[yellow]warning:[/] {message}", highlight=False, soft_wrap=True)
+    """One warning line on stderr (shown literally)."""
+    err_console.print(
+        Text("warning: ", style="yellow") + plain(message), highlight=False, soft_wrap=True
+    )

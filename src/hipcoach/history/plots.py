@@ -19,7 +19,7 @@ from hipcoach.config import HistorySettings
 from hipcoach.exercises.routine import Routine
 from hipcoach.history.stats import Asymmetry, SessionSummary
 from hipcoach.report.figures import figure, png_bytes, style_axes
-from hipcoach.report.plots import SIDE_COLOURS, SIDES, exercise_name
+from hipcoach.report.plots import SIDE_COLOURS, SIDES, exercise_name, plot_label
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -187,7 +187,7 @@ def asymmetry_png(rows: Sequence[Asymmetry], routine: Routine) -> bytes | None:
                 ax.bar_label(
                     bars, labels=[_bar_label(v, unit) for v in vals], padding=3, fontsize=8
                 )
-        reps_ax.set_yticks(y, [exercise_name(routine, a.exercise) for a in rows])
+        reps_ax.set_yticks(y, [plot_label(exercise_name(routine, a.exercise)) for a in rows])
         reps_ax.set_xlabel("reps (total)")
         peak_ax.set_xlabel("median peak angle (deg)")
         for ax in (reps_ax, peak_ax):

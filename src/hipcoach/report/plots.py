@@ -58,6 +58,11 @@ def exercise_name(routine: Routine, exercise_id: str) -> str:
     return exercise_id
 
 
+def plot_label(text: str) -> str:
+    """Text safe for a matplotlib label: a ``$`` from a file never starts mathtext."""
+    return text.replace("$", r"\$")
+
+
 def direction_text(direction: str | None) -> str | None:
     """Circle direction as the user reads it, seen from the feet looking toward the head."""
     return DIRECTION_TEXT.get(direction) if direction else None
@@ -132,7 +137,7 @@ def _block_legend(ax: Axes, exercises: list[str], routine: Routine) -> None:
         Line2D([], [], color="#7b8794", linewidth=0.8, label="thigh depth cue (forward +)"),
     ]
     handles += [
-        Patch(color=exercise_colour(e), alpha=0.5, label=exercise_name(routine, e))
+        Patch(color=exercise_colour(e), alpha=0.5, label=plot_label(exercise_name(routine, e)))
         for e in exercises
     ]
     ax.legend(
@@ -183,7 +188,7 @@ def summary_png(result: AnalysisResult, routine: Routine) -> bytes | None:
             if target:
                 reps_ax.plot([target, target], [yi - 0.45, yi + 0.45], color="#1f2933", lw=1.5)
         reps_ax.plot([], [], color="#1f2933", lw=1.5, label="target")
-        reps_ax.set_yticks(y, [exercise_name(routine, e) for e in exercises])
+        reps_ax.set_yticks(y, [plot_label(exercise_name(routine, e)) for e in exercises])
         reps_ax.set_xlabel("reps")
         peak_ax.set_xlabel("mean peak angle (deg)")
         for ax in (reps_ax, peak_ax):
@@ -237,7 +242,7 @@ def asymmetry_png(result: AnalysisResult, routine: Routine) -> bytes | None:
         ax.axvline(0.0, color="#1f2933", linewidth=1.0)
         limit = max(5.0, float(np.abs(diffs).max()) * 1.35)
         ax.set_xlim(-limit, limit)
-        ax.set_yticks(y, [exercise_name(routine, e) for e, _ in rows])
+        ax.set_yticks(y, [plot_label(exercise_name(routine, e)) for e, _ in rows])
         ax.grid(False, axis="y")
         ax.set_xlabel("left minus right mean peak angle (deg)")
         ax.text(0.01, 1.02, "◀ right leg higher", transform=ax.transAxes, fontsize=8, ha="left")
