@@ -59,8 +59,10 @@ def exercise_name(routine: Routine, exercise_id: str) -> str:
 
 
 def plot_label(text: str) -> str:
-    """Text safe for a matplotlib label: a ``$`` from a file never starts mathtext."""
-    return text.replace("$", r"\$")
+    """Text safe for a matplotlib label: a ``$`` from a file never starts mathtext, and
+    control characters are dropped."""
+    clean = "".join(c for c in text if c >= " " and c != "\x7f")
+    return clean.replace("$", r"\$")
 
 
 def direction_text(direction: str | None) -> str | None:
