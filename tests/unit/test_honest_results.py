@@ -157,3 +157,29 @@ def test_the_second_detector_pass_only_for_files_that_missed_most_frames() -> No
     assert _retry_settings(job, ExtractionResult(seq, info)) is None  # found everywhere
     camera = dc_replace(job, source="0")
     assert _retry_settings(camera, ExtractionResult(missed, info)) is None  # a live camera
+
+
+def test_impossible_values_in_an_analysis_file_are_refused() -> None:
+    import pytest
+
+    good = _set().to_json()
+    for key, value in [
+        ("reps", 1_099_511_627_776),
+        ("reps", -1),
+        ("start_s", float("inf")),
+        ("end_s", 1e12),
+        ("exercise", "x" * 500),
+        ("exercise", "bad\x1bname"),
+        ("peak_angle_deg", [1e9]),
+    ]:
+        doc = {
+            "view": "front",
+            "lying_on": "left",
+            "duration_s": 10.0,
+            "sets": [good | {key: value}],
+        }
+        with pytest.raises(ValueError):
+            AnalysisResult.from_json(doc)
+    AnalysisResult.from_json(
+        {"view": "front", "lying_on": "left", "duration_s": 10.0, "sets": [good]}
+    )

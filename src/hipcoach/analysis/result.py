@@ -202,6 +202,8 @@ class AnalysisResult:
             )
             for s in data["sets"]
         ]
+        for s in sets:
+            _check_bounds(s)
         return cls(
             view=str(data["view"]),
             lying_on=data.get("lying_on"),
@@ -218,6 +220,30 @@ class AnalysisResult:
 
 def _float(v: Any) -> float:
     return float("nan") if v is None else float(v)
+
+
+#: Bounds of an analysis read from a file (one home: import, the database and the reports
+#: all receive values that passed here).
+MAX_REPS = 1000
+MAX_TIME_S = 24 * 3600.0
+MAX_TEXT = 200
+
+
+def _check_bounds(s: SetResult) -> None:
+    """Raise ValueError for values no recording can have (a crafted or damaged file)."""
+    if not 0 <= s.reps <= MAX_REPS:
+        raise ValueError(f"reps must be 0-{MAX_REPS}, got {s.reps}")
+    if s.target_reps is not None and not 0 <= s.target_reps <= MAX_REPS:
+        raise ValueError(f"target_reps must be 0-{MAX_REPS}, got {s.target_reps}")
+    times = [s.start_s, s.end_s, *(t for pair in s.rep_times for t in pair)]
+    if not all(math.isfinite(t) and 0.0 <= t <= MAX_TIME_S for t in times):
+        raise ValueError(f"times must be finite seconds within 0-{MAX_TIME_S:.0f}")
+    if len(s.rep_times) > MAX_REPS or len(s.peak_angle_deg) > MAX_REPS:
+        raise ValueError(f"at most {MAX_REPS} reps per set")
+    if not all(-360.0 <= v <= 360.0 for v in s.peak_angle_deg if math.isfinite(v)):
+        raise ValueError("peak angles must be degrees within -360..360")
+    if len(s.exercise) > MAX_TEXT or not s.exercise.isprintable():
+        raise ValueError("exercise must be printable text of at most 200 characters")
 
 
 def _withheld(s: dict[str, Any]) -> str | None:
