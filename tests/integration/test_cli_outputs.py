@@ -66,3 +66,11 @@ def test_demo_out_dir_onto_a_file_and_a_negative_camera_are_refused(tmp_path: Pa
     assert target.read_text() == "keep me\n"
     res = run("session", "--mute", "--camera", "-1")
     assert res.returncode == 2 and "Traceback" not in res.stderr + res.stdout  # usage error
+
+
+@pytest.mark.parametrize("value", ["0", "nan", "-3", "inf"])
+def test_max_seconds_must_be_a_positive_finite_number(value: str) -> None:
+    res = run("pose", CORPUS / "B01_L_front.npz", "--max-seconds", value)
+    assert res.returncode == 2
+    assert "positive number of seconds" in res.stderr
+    assert "Traceback" not in res.stderr + res.stdout

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 from datetime import datetime
 from importlib.resources import files
@@ -61,6 +62,13 @@ def _summary(result: ExtractionResult, title: str) -> Table:
     return table
 
 
+def _positive(value: float | None) -> float | None:
+    """A positive, finite number of seconds (else a usage error, exit 2)."""
+    if value is not None and not (math.isfinite(value) and value > 0):
+        raise typer.BadParameter(f"must be a positive number of seconds, got {value}")
+    return value
+
+
 @app.command()
 def pose(
     source: Annotated[
@@ -77,7 +85,8 @@ def pose(
         int | None, typer.Option(help="People the model looks for (1-8).")
     ] = None,
     max_seconds: Annotated[
-        float | None, typer.Option(help="Stop after this many seconds of video.")
+        float | None,
+        typer.Option(help="Stop after this many seconds of video (> 0).", callback=_positive),
     ] = None,
     allow_partial_body: Annotated[
         bool, typer.Option(help="Warn instead of failing when the body is partly out of frame.")
