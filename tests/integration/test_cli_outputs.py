@@ -74,3 +74,13 @@ def test_max_seconds_must_be_a_positive_finite_number(value: str) -> None:
     assert res.returncode == 2
     assert "positive number of seconds" in res.stderr
     assert "Traceback" not in res.stderr + res.stdout
+
+
+def test_a_routine_path_that_is_a_fifo_or_folder_fails_at_once(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "routine.toml"
+    os.mkfifo(fifo)
+    for routine in (fifo, tmp_path):
+        res = run("analyze", CORPUS / "B01_L_front.npz", "--routine", routine, "-q")
+        _assert_clean_error(res, 5, "not a regular file")

@@ -108,6 +108,16 @@ def read_data_file(path: Path | None, bundled: str, what: str) -> tuple[str, str
         resource = resources.files("hipcoach.exercises").joinpath(bundled)
     else:
         source, resource = str(path), Path(path)
+        if resource.exists() and not resource.is_file():  # a folder, a FIFO (would hang), ...
+            raise ConfigError(
+                f"{source}: the {what} file is not a regular file",
+                fix=f"give the path of a .toml file, or omit it to use the bundled {what} file",
+            )
+        if resource.exists() and resource.stat().st_size > 1_000_000:
+            raise ConfigError(
+                f"{source}: the {what} file is over 1 MB, not a {what}",
+                fix=f"give the path of a .toml file, or omit it to use the bundled {what} file",
+            )
     try:
         return resource.read_text(encoding="utf-8"), source
     except (OSError, UnicodeDecodeError) as exc:
