@@ -84,3 +84,14 @@ def test_a_routine_path_that_is_a_fifo_or_folder_fails_at_once(tmp_path: Path) -
     for routine in (fifo, tmp_path):
         res = run("analyze", CORPUS / "B01_L_front.npz", "--routine", routine, "-q")
         _assert_clean_error(res, 5, "not a regular file")
+
+
+def test_odd_file_names_and_non_videos_get_plain_one_line_errors(tmp_path: Path) -> None:
+    res = run("pose", tmp_path / "nope[/x].mp4")
+    _assert_clean_error(res, 2, "nope[/x].mp4")
+    text = tmp_path / "t.mp4"
+    text.write_text("hello")
+    res = run("pose", text)
+    _assert_clean_error(res, 2, "cannot read t.mp4 as a video")
+    assert "Errno" not in res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1

@@ -8,6 +8,7 @@ variable-frame-rate phone clips keep their real timing. Rotation metadata
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -46,7 +47,10 @@ def _check_format(container: av.container.InputContainer, path: Path) -> None:
 
 
 def _short(exc: BaseException) -> str:
+    """The library's reason in plain words: no "[Errno N]" codes, no repeated path."""
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    text = re.sub(r"^\[Errno -?\d+\]\s*", "", text)
+    text = re.sub(r":\s*'[^']*'$", "", text)
     return text[:160]
 
 
