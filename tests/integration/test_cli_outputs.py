@@ -95,3 +95,19 @@ def test_odd_file_names_and_non_videos_get_plain_one_line_errors(tmp_path: Path)
     _assert_clean_error(res, 2, "cannot read t.mp4 as a video")
     assert "Errno" not in res.stderr
     assert len(res.stderr.strip().splitlines()) == 1
+
+
+def test_a_landmarks_file_with_no_frames_is_no_person_and_landmarks_option_warns(
+    tmp_path: Path,
+) -> None:
+    import numpy as np
+
+    from hipcoach.sequence.io import load_npz, save_npz
+
+    seq = load_npz(CORPUS / "B01_L_front.npz")
+    empty = tmp_path / "empty.npz"
+    save_npz(seq.select(np.zeros(len(seq), bool)), empty)
+    _assert_clean_error(run("analyze", empty), 4, "no frames")
+    res = run("analyze", CORPUS / "B01_L_front.npz", "--landmarks", tmp_path / "l.csv", "-q")
+    assert res.returncode == 0
+    assert "--landmarks is ignored" in res.stderr

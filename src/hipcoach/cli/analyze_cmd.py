@@ -14,10 +14,11 @@ from hipcoach.analysis.analyze import BlockAnalysis, analyze_sequence
 from hipcoach.analysis.result import AnalysisResult
 from hipcoach.analysis.view import FIX_PLACEMENT
 from hipcoach.cli.pose_cmd import PoseJob, run_pose
-from hipcoach.cli.ui import frame_progress
+from hipcoach.cli.ui import frame_progress, print_warning
 from hipcoach.config import Settings
 from hipcoach.exercises.routine import Routine, load_routine
 from hipcoach.sequence.io import load
+from hipcoach.sequence.quality import require_person
 from hipcoach.sequence.schema import PoseSequence
 
 
@@ -35,7 +36,11 @@ class AnalyzeJob:
 def _sequence(job: AnalyzeJob) -> PoseSequence:
     """Landmarks of the source: a saved ``.npz`` is reused, a video goes through the model."""
     if job.source.lower().endswith(".npz"):
-        return load(Path(job.source))
+        if job.landmarks_out is not None:
+            print_warning("--landmarks is ignored: the input already is a landmarks file")
+        seq = load(Path(job.source))
+        require_person(seq)  # no frames or nobody in them: exit 4, as for a video
+        return seq
     pose = PoseJob(
         source=job.source,
         out=job.landmarks_out,
