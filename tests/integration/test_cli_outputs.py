@@ -45,12 +45,16 @@ def test_an_output_onto_the_input_is_refused_and_the_input_kept(
     assert {p: _digest(p) for p in (clip, npz)} == before
 
 
-def test_outputs_into_a_missing_folder_or_onto_a_folder_fail_before_the_work(
+def test_outputs_onto_a_folder_or_where_no_folder_can_be_made_fail_before_the_work(
     tmp_path: Path,
 ) -> None:
     npz = CORPUS / "B01_L_front.npz"
-    res = run("analyze", npz, "--json", tmp_path / "missing" / "a.json", "-q")
-    _assert_clean_error(res, 5, "does not exist")
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file where a folder should be")
+    res = run("analyze", npz, "--json", blocker / "sub" / "a.json", "-q")
+    _assert_clean_error(res, 5, "cannot be made")
+    res = run("analyze", npz, "--json", tmp_path / "new" / "a.json", "-q")
+    assert res.returncode == 0 and (tmp_path / "new" / "a.json").exists()
     res = run("analyze", npz, "--report", tmp_path, "-q")
     _assert_clean_error(res, 5, "is a folder")
     same = tmp_path / "a.json"

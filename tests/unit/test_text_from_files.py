@@ -38,7 +38,7 @@ def test_plain_drops_markup_meaning_and_control_characters() -> None:
 def test_history_tables_and_chart_survive_nasty_exercise_names(tmp_path: Path) -> None:
     history = open_db(tmp_path / "h.db")
     when = datetime(2026, 12, 1, 9, tzinfo=UTC)
-    for k, name in enumerate(NASTY):
+    for k, name in enumerate(n for n in NASTY if n.isprintable()):  # others: refused on import
         for side in ("left", "right"):
             result = AnalysisResult.from_json(
                 json.loads(json.dumps(_analysis(name, side).to_json()))
@@ -49,7 +49,7 @@ def test_history_tables_and_chart_survive_nasty_exercise_names(tmp_path: Path) -
     console.print(sessions_table(overview, 10))
     console.print(asymmetry_table(overview))
     text = console.export_text()
-    assert "[link=http://x]click[/link]" in text and "\x1b" not in text
+    assert "[link=http://x]click[/link]" in text and "$\\foo{$" in text
     png = asymmetry_png(overview.asymmetry, load_routine())
     assert png is None or png[:4] == b"\x89PNG"
     assert plot_label("$\\foo{$") == "\\$\\foo{\\$"

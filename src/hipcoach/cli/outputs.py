@@ -2,7 +2,7 @@
 
 A command that would write its overlay over the video it reads (``hipcoach pose clip.mp4
 --overlay clip.mp4``) would destroy the user's recording; a missing folder would only fail
-after minutes of work. Both are refused up front with one line naming the option and the fix.
+after minutes of work (it is made up front instead). Both are refused up front with one line naming the option and the fix.
 """
 
 from __future__ import annotations
@@ -25,8 +25,9 @@ def _same(a: Path, b: Path) -> bool:
 
 def check_outputs(inputs: Iterable[str | Path], outputs: dict[str, Path | None]) -> None:
     """Raise :class:`ConfigError` (exit 5) when an output (option name -> path) is an input,
-    the same file as another output, an existing folder, or in a folder that does not exist.
-    Inputs that are not paths (a webcam index) are ignored."""
+    the same file as another output, an existing folder, or in a folder that cannot be made
+    (a missing folder is made now, before the work). Inputs that are not paths (a webcam
+    index) are ignored."""
     given = {name: path for name, path in outputs.items() if path is not None}
     sources = [Path(str(p)) for p in inputs if not str(p).isdigit()]
     seen: list[tuple[str, Path]] = []
@@ -46,8 +47,11 @@ def check_outputs(inputs: Iterable[str | Path], outputs: dict[str, Path | None])
         if path.is_dir():
             raise ConfigError(f"{name} {path} is a folder", fix="give a file name")
         if not path.parent.is_dir():
-            raise ConfigError(
-                f"the folder of {name} does not exist: {path.parent}",
-                fix="create the folder first or choose another path",
-            )
+            try:  # made now, before the work, so nothing is lost after it
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise ConfigError(
+                    f"the folder of {name} cannot be made: {path.parent} ({exc.strerror})",
+                    fix="choose another path",
+                ) from exc
         seen.append((name, path))
