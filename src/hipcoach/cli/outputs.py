@@ -1,8 +1,9 @@
 """Output paths checked before any work: never onto an input, another output or a folder.
 
 A command that would write its overlay over the video it reads (``hipcoach pose clip.mp4
---overlay clip.mp4``) would destroy the user's recording; a missing folder would only fail
-after minutes of work (it is made up front instead). Both are refused up front with one line naming the option and the fix.
+--overlay clip.mp4``) would destroy the user's recording: it is refused up front with one
+line naming the option and the fix. A missing folder would only fail after minutes of work:
+it is made up front instead.
 """
 
 from __future__ import annotations
