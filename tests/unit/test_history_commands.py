@@ -4,6 +4,7 @@ on seeded databases; bad input through the real entry point (exit codes, one-lin
 from __future__ import annotations
 
 import csv
+import stat
 import json
 import os
 import re
@@ -112,6 +113,8 @@ def test_history_csv_one_row_per_set_and_rep(seeded: Path, tmp_path: Path) -> No
     assert tuple(reps[0]) == REP_COLUMNS
     assert len(reps) == sum(int(r["reps"]) for r in rows)
     assert reps[0]["fault"] == "1" and reps[-1]["fault"] == "0"
+    for path in (sets_csv, reps_csv):  # pain scores: readable by the owner only
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
 
 
 def test_report_is_self_contained(seeded: Path, tmp_path: Path) -> None:
@@ -129,6 +132,7 @@ def test_report_is_self_contained(seeded: Path, tmp_path: Path) -> None:
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)
     assert "<script" not in html
     assert html.count('class="session-row') == 18
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600  # pain scores: owner only
 
 
 def test_report_of_an_empty_history_says_so(tmp_path: Path) -> None:

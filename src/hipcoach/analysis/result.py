@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from hipcoach import __version__
+from hipcoach.files import write_text
 
 Side = Literal["left", "right"]
 
@@ -215,7 +216,7 @@ class AnalysisResult:
 
     def write_json(self, path: Path) -> None:
         """Write :meth:`to_json` to ``path`` (UTF-8, indented)."""
-        path.write_text(json.dumps(self.to_json(), indent=2) + "\n", encoding="utf-8")
+        write_text(path, json.dumps(self.to_json(), indent=2) + "\n")
 
 
 def _float(v: Any) -> float:

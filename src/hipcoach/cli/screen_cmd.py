@@ -26,6 +26,7 @@ from hipcoach.cli.options import ModelOpt, settings_for
 from hipcoach.cli.pose_cmd import PoseJob, run_pose
 from hipcoach.cli.ui import DISCLAIMER, console, frame_progress, print_warning
 from hipcoach.config import DEFAULTS, ModelName, Settings
+from hipcoach.files import write_bytes
 from hipcoach.screens.gait import screen_gait
 from hipcoach.screens.result import (
     ScreenCannotRuleOut,
@@ -172,7 +173,7 @@ def write_outputs(
         png = screen_png(result)
         if png is not None:
             job.plot.parent.mkdir(parents=True, exist_ok=True)
-            job.plot.write_bytes(png)
+            write_bytes(job.plot, png)
             written.append(("chart", job.plot))
     if job.overlay is not None:
         from hipcoach.screens.overlay import write_screen_overlay  # noqa: PLC0415

@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any, Final
 
 from hipcoach.errors import InputError
+from hipcoach.files import atomic_output
 from hipcoach.history.overview import Overview
 from hipcoach.history.stats import HistoryData, PainReading, faulty_reps, session_pain
-from hipcoach.sequence.export import atomic_output
 
 SET_COLUMNS: Final = (
     "session_id",
@@ -144,7 +144,10 @@ def rep_rows(data: HistoryData, tz: tzinfo | None = None) -> Iterator[dict[str, 
 def _write_csv(path: Path, columns: tuple[str, ...], rows: Iterator[dict[str, str]]) -> int:
     path = check_output_path(path, "history.csv")
     n = 0
-    with atomic_output(path) as tmp, tmp.open("x", encoding="utf-8", newline="") as fh:
+    with (
+        atomic_output(path, private=True) as tmp,
+        tmp.open("x", encoding="utf-8", newline="") as fh,
+    ):
         writer = csv.DictWriter(fh, fieldnames=columns)
         writer.writeheader()
         for r in rows:

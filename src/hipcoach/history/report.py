@@ -19,6 +19,7 @@ from hipcoach.config import HistorySettings
 from hipcoach.errors import ConfigError
 from hipcoach.exercises.questionnaires import load_questionnaires, summarise
 from hipcoach.exercises.routine import Routine, load_routine
+from hipcoach.files import atomic_output
 from hipcoach.history import plots
 from hipcoach.history.overview import Overview
 from hipcoach.history.progression import band_text, pain_reasons
@@ -26,7 +27,6 @@ from hipcoach.history.stats import HistoryData, SessionSummary
 from hipcoach.report.figures import html_environment
 from hipcoach.report.html import Chart, data_uri
 from hipcoach.report.plots import exercise_name
-from hipcoach.sequence.export import atomic_output
 from hipcoach.storage import AnswerRow
 
 TEMPLATE: Final = "template.html.j2"
@@ -274,6 +274,6 @@ def write_history_report(
     html = render_history_report(
         overview, data, settings, latest_check=latest_check, generated=generated, tz=tz
     )
-    with atomic_output(path) as tmp:
+    with atomic_output(path, private=True) as tmp:
         tmp.write_text(html, encoding="utf-8")
     return Path(path)

@@ -22,6 +22,7 @@ from hipcoach.analysis.result import AnalysisResult, Flag
 from hipcoach.analysis.rules import NOT_MEASURABLE
 from hipcoach.analysis.view import FIX_PLACEMENT
 from hipcoach.exercises.routine import Routine
+from hipcoach.files import write_text
 from hipcoach.report import plots
 from hipcoach.report.figures import html_environment
 from hipcoach.sequence.schema import PoseSequence
@@ -390,5 +391,5 @@ def write_report(
     """Write the self-contained HTML report to ``path`` (UTF-8); returns ``path``."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_report(result, blocks, seq, routine, generated), encoding="utf-8")
+    write_text(path, render_report(result, blocks, seq, routine, generated))
     return path

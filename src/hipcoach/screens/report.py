@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from hipcoach import __version__
+from hipcoach.files import write_text
 from hipcoach.history.report import CheckView, check_view
 from hipcoach.report.figures import html_environment
 from hipcoach.screens.plots import screen_png
@@ -200,5 +201,5 @@ def write_screening(
     """Write the combined report to ``path`` (UTF-8); returns ``path``."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_screening(results, latest_check, generated), encoding="utf-8")
+    write_text(path, render_screening(results, latest_check, generated), private=True)
     return path

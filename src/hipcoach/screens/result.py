@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, Literal, cast, get_args
 
 from hipcoach.errors import ConfigError, HipcoachError, InputError
+from hipcoach.files import write_text
 from hipcoach.screens.evidence import EVIDENCE, judge
 
 ScreenName = Literal["squat", "stance", "gait"]
@@ -162,7 +163,7 @@ class ScreenResult:
         """Write :meth:`to_dict` as indented UTF-8 JSON; returns ``path``."""
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(self.to_dict(), indent=2) + "\n", encoding="utf-8")
+        write_text(path, json.dumps(self.to_dict(), indent=2) + "\n")
         return path
 
     @classmethod

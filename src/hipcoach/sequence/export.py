@@ -24,21 +24,18 @@ from __future__ import annotations
 
 import csv
 import math
-import os
-import uuid
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
-from typing import IO, Any, Final, Literal
+from typing import Final, Literal
 
 import numpy as np
 from numpy.typing import NDArray
 
 from hipcoach.errors import InputError
+from hipcoach.files import PathLike, atomic_output, sync
 from hipcoach.landmarks import N_LANDMARKS, NAMES
 from hipcoach.sequence.schema import PoseSequence
 
-PathLike = str | os.PathLike[str]
 Space = Literal["world", "image"]
 
 #: Decimal places written for each quantity.
@@ -90,35 +87,6 @@ TRC_HEADER_KEYS: Final[tuple[str, ...]] = (
 
 
 # ---------------------------------------------------------------------- helpers
-@contextmanager
-def atomic_output(path: PathLike) -> Iterator[Path]:
-    """Yield a fresh temporary path next to ``path``; move it onto ``path`` on success.
-
-    The caller writes the temporary file (open it with mode ``"x"``/``"xb"``). If the body
-    raises, the temporary file is deleted and any existing ``path`` is left untouched.
-    Operating-system failures become :class:`InputError`.
-    """
-    target = Path(path)
-    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:12]}.tmp")
-    try:
-        yield tmp
-        os.replace(tmp, target)
-    except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-        raise InputError(
-            f"cannot write '{target}': {reason}",
-            fix="check that the folder exists and is writable",
-        ) from exc
-    finally:
-        tmp.unlink(missing_ok=True)  # no-op after a successful replace
-
-
-def sync(fh: IO[Any]) -> None:
-    """Flush ``fh`` and ask the OS to put it on disk (before an atomic rename)."""
-    fh.flush()
-    os.fsync(fh.fileno())
-
-
 def _fmt(value: float, decimals: int) -> str:
     """Fixed-point text for ``value``; empty for NaN/inf; never ``-0.000``."""
     if not math.isfinite(value):

@@ -20,8 +20,9 @@ from typing import Any, Final
 import numpy as np
 
 from hipcoach.errors import InputError
+from hipcoach.files import PathLike, atomic_output, sync
 from hipcoach.landmarks import N_LANDMARKS
-from hipcoach.sequence.export import PathLike, atomic_output, csv_header, sync, to_csv, to_trc
+from hipcoach.sequence.export import csv_header, to_csv, to_trc
 from hipcoach.sequence.schema import PoseSequence, Provenance
 
 #: Version of the ``.npz`` layout written by :func:`save_npz`; newer files are refused.

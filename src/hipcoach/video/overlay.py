@@ -5,6 +5,7 @@ Frames keep their source timestamps, so a variable-frame-rate clip stays in sync
 
 from __future__ import annotations
 
+import os
 from fractions import Fraction
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from hipcoach.errors import InputError
+from hipcoach.files import temp_path, write_failed
 from hipcoach.landmarks import EDGES, Landmark
 
 _LEFT_COLOUR = (255, 140, 0)
@@ -75,7 +77,11 @@ class OverlayWriter:
                 f"overlay must be an .mp4 file, got {path.name}", fix="use --overlay OUT.mp4"
             )
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._out = av.open(str(path), mode="w")
+        self._path, self._tmp = path, temp_path(path)
+        try:
+            self._out = av.open(str(self._tmp), mode="w")
+        except OSError as exc:
+            raise write_failed(path, exc) from exc
         rate = Fraction(fps_hint or 30.0).limit_denominator(1000)
         self._stream = self._out.add_stream("libx264", rate=rate)
         self._stream.width = width - width % 2
@@ -96,14 +102,27 @@ class OverlayWriter:
         for packet in self._stream.encode(frame):
             self._out.mux(packet)
 
-    def close(self) -> None:
-        """Flush and close the file."""
-        for packet in self._stream.encode():
-            self._out.mux(packet)
-        self._out.close()
+    def close(self, *, keep: bool = True) -> None:
+        """Flush and close; move the file into place (``keep``) or delete it.
+
+        The overlay is written to a temporary file beside ``path`` and replaces ``path`` only
+        here, so a failed run never leaves a broken file where a good one was.
+        """
+        try:
+            if keep:
+                for packet in self._stream.encode():
+                    self._out.mux(packet)
+            self._out.close()
+            if keep:
+                os.replace(self._tmp, self._path)
+        except OSError as exc:
+            raise write_failed(self._path, exc) from exc
+        finally:
+            self._tmp.unlink(missing_ok=True)
 
     def __enter__(self) -> OverlayWriter:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        # Ctrl-C keeps the frames written so far; any other failure leaves no file.
+        self.close(keep=kind is None or issubclass(kind, KeyboardInterrupt))
