@@ -1,5 +1,5 @@
 """``python -m hipcoach`` runs the command line."""
 
-from hipcoach.cli.app import main
+from hipcoach.cli.entry import main
 
 main()

@@ -129,25 +129,6 @@ def test_bad_option_is_a_usage_error(tmp_path: Path) -> None:
     _assert_clean_error(res, 2, "unknown output format")
 
 
-def test_ctrl_c_keeps_partial_results(tmp_path: Path) -> None:
-    clip = shared_file("rohan_barbell_squat_side/squat.mp4")
-    out = tmp_path / "partial.npz"
-    proc = subprocess.Popen(
-        [*HIPCOACH, "pose", str(clip), "--out", str(out), "--model", "lite"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    time.sleep(4.0)
-    proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 130, err
-    assert "Traceback" not in err
-    seq = load(out)
-    assert 0 < len(seq) < 614
-    assert np.all(np.diff(seq.times_s) > 0)
-
-
 def test_models_lists_bundled_models() -> None:
     res = run("models")
     assert res.returncode == 0

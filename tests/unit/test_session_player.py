@@ -10,7 +10,7 @@ import pytest
 
 from hipcoach.analysis.result import Flag, SetResult
 from hipcoach.config import DEFAULTS
-from hipcoach.errors import Interrupted
+from hipcoach.errors import InputError
 from hipcoach.exercises.routine import ExerciseSpec, Routine, load_routine
 from hipcoach.session.clock import FakeClock
 from hipcoach.session.display import RecordingDisplay, render
@@ -174,10 +174,11 @@ def test_quit_ends_the_session_with_a_reason(tmp_path: Path) -> None:
     assert pains[-1] == ("after", 2) and row.stop_reason == "ended by you."
 
 
-def test_running_out_of_input_interrupts_instead_of_hanging(tmp_path: Path) -> None:
+def test_running_out_of_input_stops_instead_of_hanging(tmp_path: Path) -> None:
     rig = Rig(tmp_path, [])
-    with pytest.raises(Interrupted):
+    with pytest.raises(InputError, match="input ended") as info:
         rig.run()
+    assert info.value.exit_code == 2  # not 130: nobody pressed Ctrl-C
 
 
 class CameraLike:

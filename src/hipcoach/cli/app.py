@@ -360,6 +360,11 @@ def _root(
     """Offline camera coach for the side-lying hip series (not a medical device)."""
 
 
+INTERRUPTED = (
+    "interrupted (Ctrl-C); unfinished outputs were not written, existing files are unchanged"
+)
+
+
 def main() -> None:
     """Console entry point: run the app, turning expected errors into one line + exit code.
 
@@ -372,5 +377,9 @@ def main() -> None:
         print_error(exc)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        print_error(HipcoachError("interrupted"))
+        print_error(HipcoachError(INTERRUPTED))
         sys.exit(130)
+    except SystemExit as exc:
+        if exc.code == 130:  # Typer turns a Ctrl-C it catches into a silent exit 130
+            print_error(HipcoachError(INTERRUPTED))
+        raise

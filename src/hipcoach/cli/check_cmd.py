@@ -17,7 +17,7 @@ from rich.prompt import Confirm, IntPrompt
 from rich.table import Table
 from rich.text import Text
 
-from hipcoach.errors import InputError
+from hipcoach.errors import InputError, Interrupted
 from hipcoach.exercises.questionnaires import (
     SCALE_MAX,
     Answer,
@@ -61,7 +61,12 @@ def ask_all(questionnaire: Questionnaire, ask: Ask) -> dict[str, Answer]:
     for question in questionnaire.questions:
         try:
             answers[question.id] = question.check_answer(ask(question))
-        except (EOFError, KeyboardInterrupt) as exc:
+        except KeyboardInterrupt as exc:
+            raise Interrupted(
+                f"the check was interrupted after {len(answers)} of "
+                f"{len(questionnaire.questions)} answers; nothing was saved"
+            ) from exc
+        except EOFError as exc:
             raise InputError(
                 f"the check ended after {len(answers)} of {len(questionnaire.questions)} "
                 "answers; nothing was saved",

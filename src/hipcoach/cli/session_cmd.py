@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from hipcoach.config import Settings
-from hipcoach.errors import Interrupted, SafetyStop
+from hipcoach.errors import InputError, Interrupted, SafetyStop
 from hipcoach.exercises.questionnaires import load_questionnaires
 from hipcoach.exercises.routine import Routine, load_routine
 from hipcoach.session.camera import CameraRepSource
@@ -119,6 +119,10 @@ def run_session(job: SessionJob, dev: Devices, source: RepSource) -> SessionOutc
             raise Interrupted(
                 "session interrupted", fix="every finished set is saved in the history"
             ) from exc
+        except InputError:
+            if player.outcome is not None:
+                history.finish_session(player.outcome.session_id, dev.clock.wall(), "no input")
+            raise
 
 
 @contextmanager

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from rich.console import Console
 from rich.progress import (
@@ -12,6 +14,7 @@ from rich.progress import (
     Progress,
     ProgressColumn,
     Task,
+    TaskID,
     TextColumn,
     TimeElapsedColumn,
     TimeRemainingColumn,
@@ -37,6 +40,38 @@ class RateColumn(ProgressColumn):
         return Text("-- fps" if speed is None else f"{speed:5.1f} fps", style="cyan")
 
 
+class LoggedProgress(Progress):
+    """Progress for a log (stderr is not a terminal): plain lines instead of a live bar.
+
+    One line after the first frame (a readiness signal for scripts and tests), then one
+    every ``every_s`` seconds: ``pose: 120/614 frames``.
+    """
+
+    def __init__(self, *columns: ProgressColumn, every_s: float = 10.0) -> None:
+        super().__init__(*columns, console=err_console, disable=True)
+        self.every_s = every_s
+        self._last: float | None = None
+
+    def advance(self, task_id: TaskID, advance: float = 1) -> None:
+        super().advance(task_id, advance)
+        self._log(task_id)
+
+    def update(self, task_id: TaskID, **fields: Any) -> None:
+        super().update(task_id, **fields)
+        self._log(task_id)
+
+    def _log(self, task_id: TaskID) -> None:
+        now = time.monotonic()
+        if self._last is not None and now - self._last < self.every_s:
+            return
+        self._last = now
+        task = self._tasks[task_id]
+        total = f"/{int(task.total)}" if task.total else ""
+        err_console.print(
+            plain(f"{task.description}: {int(task.completed)}{total} frames"), highlight=False
+        )
+
+
 @contextmanager
 def frame_progress(
     total: float | None, description: str, enabled: bool = True
@@ -51,6 +86,11 @@ def frame_progress(
         TextColumn("ETA"),
         TimeRemainingColumn(),
     )
+    if enabled and not err_console.is_terminal:
+        logged = LoggedProgress(*columns)
+        logged.add_task(description, total=total)
+        yield logged
+        return
     with Progress(*columns, console=err_console, disable=not enabled, transient=False) as progress:
         progress.add_task(description, total=total)
         yield progress

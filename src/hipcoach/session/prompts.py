@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hipcoach.errors import Interrupted
+from hipcoach.errors import InputError
 from hipcoach.session.display import Display, PlayerView
 from hipcoach.session.keys import BACKSPACE, ENTER, KeySource, ScriptedKeys
 
@@ -27,10 +27,13 @@ class Asker:
     tick_s: float
 
     def key(self) -> str | None:
-        """One key (None after ``tick_s`` without one); the end of scripted input stops."""
+        """One key (None after ``tick_s`` without one); the end of input stops (exit 2)."""
         key = self.keys.read(self.tick_s)
         if key == ScriptedKeys.END_OF_SCRIPT:
-            raise Interrupted("no more input; the session was stopped")
+            raise InputError(
+                "the keyboard input ended (standard input is closed); the session was stopped",
+                fix="run `hipcoach session` in a terminal, or pipe in every answer it asks for",
+            )
         return key
 
     def number(self, view: PlayerView, prompt: str, lo: int = 0, hi: int = 10) -> int:
