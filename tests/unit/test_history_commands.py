@@ -251,3 +251,18 @@ def test_environment_selects_the_database(seeded: Path, monkeypatch: pytest.Monk
     monkeypatch.setenv("HIPCOACH_DB", str(seeded))
     code, result = invoke("history", "--json")
     assert code == 0 and len(json.loads(result.stdout)["sessions"]) == 18
+
+
+@pytest.mark.parametrize("command", [[], ["pose"], ["session"], ["import"], ["screen", "report"]])
+def test_help_speaks_plain_words(command: list[str]) -> None:
+    code, result = invoke(*command, "--help")
+    assert code == 0
+    text = result.output
+    assert "<bool>" not in text and "{source}" not in text
+    if command == ["session"]:
+        assert "--start-side <left|right>" in text
+
+
+def test_start_side_accepts_only_left_or_right() -> None:
+    code, result = invoke("session", "--start-side", "up", "--mute")
+    assert code == 2 and "left" in result.output and "right" in result.output

@@ -7,7 +7,7 @@ import sys
 from datetime import datetime
 from importlib.resources import files
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 from rich.table import Table
@@ -42,6 +42,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: wraps, and no "<bool>" next to flags
 )
 
 app.add_typer(screen_app, name="screen")
@@ -72,7 +73,10 @@ def _positive(value: float | None) -> float | None:
 @app.command()
 def pose(
     source: Annotated[
-        str, typer.Argument(help="Video file, folder of frames, or webcam index (e.g. 0).")
+        str,
+        typer.Argument(
+            help="Video file, folder of frames, or webcam index (e.g. 0).", metavar="SOURCE"
+        ),
     ],
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Save landmarks: .npz, .csv or .trc.")
@@ -175,7 +179,8 @@ DbOpt = Annotated[
 @app.command("import")
 def import_(
     analysis: Annotated[
-        list[Path], typer.Argument(help="JSON files from `hipcoach analyze --json`.")
+        list[Path],
+        typer.Argument(help="JSON files from `hipcoach analyze --json`.", metavar="FILE"),
     ],
     db: DbOpt = None,
     started_at: Annotated[
@@ -247,8 +252,8 @@ def session(
         typer.Option(min=0, help="Webcam index: count reps and check form live (default: timer)."),
     ] = None,
     start_side: Annotated[
-        str | None,
-        typer.Option(help="Working leg to start with: left or right (default: routine order)."),
+        Literal["left", "right"] | None,
+        typer.Option(help="Working leg to start with (default: routine order)."),
     ] = None,
     band: Annotated[
         int | None,
@@ -268,8 +273,6 @@ def session(
 ) -> None:
     """Run the guided hip series: both sides, count-in, paced or camera-counted reps,
     voice cues, breaks and pain check-ins. Keys: space pause, p pain, s skip, n next, q quit."""
-    if start_side not in (None, "left", "right"):
-        raise ConfigError(f"--start-side must be left or right, not {start_side!r}")
     job = SessionJob(
         settings=settings_for(model),
         routine_path=routine,

@@ -210,9 +210,13 @@ def run_screen(job: ScreenJob) -> ScreenResult:
 screen_app = typer.Typer(
     help="Weak-glute-med screens from a video: squat, one-leg stance, gait. Not a diagnosis.",
     no_args_is_help=True,
+    rich_markup_mode=None,
 )
 SourceArg = Annotated[
-    str, typer.Argument(help="Video file (or landmarks .npz saved by `hipcoach pose`).")
+    str,
+    typer.Argument(
+        help="Video file (or landmarks .npz saved by `hipcoach pose`).", metavar="SOURCE"
+    ),
 ]
 JsonOpt = Annotated[Path | None, typer.Option("--json", help="Write the result as JSON.")]
 PlotOpt = Annotated[Path | None, typer.Option("--plot", help="Write the chart (FILE.png).")]
@@ -270,7 +274,8 @@ def gait(
 @screen_app.command("report")
 def report(
     results: Annotated[
-        list[Path], typer.Argument(help="JSON files from `hipcoach screen ... --json`.")
+        list[Path],
+        typer.Argument(help="JSON files from `hipcoach screen ... --json`.", metavar="FILE"),
     ],
     out: Annotated[Path, typer.Option("--out", "-o", help="The HTML file to write.")],
     db: Annotated[

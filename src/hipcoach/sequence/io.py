@@ -22,6 +22,7 @@ import numpy as np
 from hipcoach.errors import InputError
 from hipcoach.files import PathLike, atomic_output, sync
 from hipcoach.landmarks import N_LANDMARKS
+from hipcoach.sequence.bounds import Implausible, check_headers, check_values, parse_provenance
 from hipcoach.sequence.export import csv_header, to_csv, to_trc
 from hipcoach.sequence.schema import PoseSequence, Provenance
 
@@ -47,6 +48,7 @@ _READ_ERRORS: Final = (
     KeyError,
     zipfile.BadZipFile,
     zlib.error,
+    OverflowError,
 )
 _REGENERATE: Final = "re-run the analysis to create the file again"
 
@@ -75,6 +77,11 @@ def load_npz(path: PathLike) -> PoseSequence:
             )
         with data:
             fields = _read_npz_fields(data, source.name)
+            check_values(fields)
+    except Implausible as exc:
+        raise InputError(
+            f"'{source.name}' is not a plausible pose file: {exc}", fix=_REGENERATE
+        ) from exc
     except _READ_ERRORS as exc:
         raise InputError(
             f"'{source.name}' is damaged or not a hipcoach .npz file", fix=_REGENERATE
@@ -87,6 +94,9 @@ def _read_npz_fields(data: np.lib.npyio.NpzFile, name: str) -> dict[str, Any]:
     missing = sorted(_REQUIRED_KEYS - set(data.files))
     if missing:
         raise InputError(f"'{name}' is missing {', '.join(missing)}", fix=_REGENERATE)
+    if data.zip is None:
+        raise ValueError("not an archive")
+    check_headers(data.zip)
     version = _scalar_int(data["format_version"])
     if version > FORMAT_VERSION:
         raise InputError(
@@ -98,9 +108,7 @@ def _read_npz_fields(data: np.lib.npyio.NpzFile, name: str) -> dict[str, Any]:
     prov = data["provenance"]
     if prov.shape != () or prov.dtype.kind != "U":
         raise ValueError("provenance is not a JSON string")
-    prov_dict = json.loads(str(prov.item()))
-    if not isinstance(prov_dict, dict):
-        raise ValueError("provenance is not a JSON object")
+    prov_dict = parse_provenance(str(prov.item()))
     fields: dict[str, Any] = {key: data[key] for key in _ARRAY_KEYS}
     fields["width"] = _scalar_int(data["width"])
     fields["height"] = _scalar_int(data["height"])
