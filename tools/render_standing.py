@@ -304,6 +304,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--cam-dist", type=float, default=3.0)
     ap.add_argument("--lens-mm", type=float, default=48.0)
     ap.add_argument("--clothing", default="bottoms=navy")
+    ap.add_argument(
+        "--phenotype",
+        default="",
+        help="anny phenotype, e.g. gender=1,age=0.6,weight=0.7,muscle=0.3,height=0.45",
+    )
     ap.add_argument("--start-s", type=float, default=1.0, help="standing before the first rep/lift")
     ap.add_argument("--end-pause-s", type=float, default=0.8)
     ap.add_argument("--toe-out-deg", type=float, default=8.0)
@@ -401,7 +406,8 @@ def main(argv: list[str] | None = None) -> None:
     a = parse_args(argv)
     import bpy  # noqa: PLC0415
 
-    body = shared.Body()
+    phen = {k: float(v) for k, v in (kv.split("=") for kv in a.phenotype.split(",") if kv)}
+    body = shared.Body(phen or None)
     st = Standing(body)
     clothing = dict(shared.DEFAULT_CLOTHING)
     clothing.update(dict(kv.split("=") for kv in a.clothing.split(",") if kv))

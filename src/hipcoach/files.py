@@ -9,7 +9,10 @@ no temporary file behind. ``private=True`` makes the file readable by its owner 
 
 from __future__ import annotations
 
+import errno
+import json
 import os
+import stat
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -75,3 +78,71 @@ def write_bytes(path: PathLike, data: bytes, *, private: bool = False) -> None:
     with atomic_output(path, private=private) as tmp, tmp.open("xb") as fh:
         fh.write(data)
         sync(fh)
+
+
+# ---------------------------------------------------------------------- reading user files
+MAX_JSON_BYTES = 20_000_000  # an analysis or screen result is a few hundred kB at most
+
+
+def path_problem(path: Path) -> str | None:
+    """Why ``path`` cannot be read as a file, in words (None: a readable regular file).
+
+    Checked without opening it: a missing path, a symbolic link that loops or points
+    nowhere, a folder, a pipe or device (reading one could wait forever).
+    """
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        if path.is_symlink():
+            return f"{path} is a symbolic link to nothing"
+        return f"file not found: {path}"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return f"{path} is a symbolic link that loops"
+        return f"cannot read {path}: {exc.strerror or type(exc).__name__}"
+    if stat.S_ISDIR(info.st_mode):
+        return f"{path} is a folder, not a file"
+    if not stat.S_ISREG(info.st_mode):
+        return f"{path} is not a regular file (a pipe, socket or device)"
+    return None
+
+
+def read_limited(path: PathLike, *, what: str, fix: str, max_bytes: int) -> bytes:
+    """The bytes of the user's file ``path``, or one clear :class:`InputError`."""
+    source = Path(path)
+    problem = path_problem(source)
+    if problem is not None:
+        raise InputError(problem, fix=fix)
+    if source.stat().st_size > max_bytes:
+        raise InputError(
+            f"{source.name} is over {max_bytes / 1e6:.0f} MB, too large for {what}", fix=fix
+        )
+    try:
+        return source.read_bytes()
+    except OSError as exc:
+        raise InputError(
+            f"cannot read {source.name}: {exc.strerror or type(exc).__name__}", fix=fix
+        ) from exc
+
+
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"{name} is not a number")
+
+
+def read_json(path: PathLike, *, what: str, fix: str, max_bytes: int = MAX_JSON_BYTES) -> Any:
+    """The JSON document in ``path`` (strict: no NaN/Infinity, nesting within Python's
+    limit), or one clear :class:`InputError` naming ``what`` the file should be."""
+    raw = read_limited(path, what=what, fix=fix, max_bytes=max_bytes)
+    return parse_json(raw, name=Path(path).name, what=what, fix=fix)
+
+
+def parse_json(raw: bytes, *, name: str, what: str, fix: str) -> Any:
+    """Strict JSON from the bytes of the user's file ``name`` (see :func:`read_json`)."""
+    try:
+        return json.loads(raw.decode("utf-8"), parse_constant=_no_constants)
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{name} is not {what}: not UTF-8 text", fix=fix) from exc
+    except RecursionError as exc:
+        raise InputError(f"{name} is not {what}: nested too deeply", fix=fix) from exc
+    except ValueError as exc:  # JSONDecodeError is a ValueError
+        raise InputError(f"{name} is not {what}: not valid JSON ({exc})", fix=fix) from exc

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import csv
 import shutil
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from hipcoach.landmarks import NAMES

@@ -63,7 +63,8 @@ def test_database_from_environment(analysis_file: Path, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("content", "words"), [(b"not json", "not JSON"), (b'{"sets": 3}', "not a hipcoach analysis")]
+    ("content", "words"),
+    [(b"not json", "not valid JSON"), (b'{"sets": 3}', "not a hipcoach analysis")],
 )
 def test_bad_analysis_file_is_a_clear_error(tmp_path: Path, content: bytes, words: str) -> None:
     bad = tmp_path / "bad.json"

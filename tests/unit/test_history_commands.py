@@ -4,10 +4,10 @@ on seeded databases; bad input through the real entry point (exit codes, one-lin
 from __future__ import annotations
 
 import csv
-import stat
 import json
 import os
 import re
+import stat
 import subprocess
 import sys
 from datetime import datetime
@@ -253,7 +253,9 @@ def test_environment_selects_the_database(seeded: Path, monkeypatch: pytest.Monk
     assert code == 0 and len(json.loads(result.stdout)["sessions"]) == 18
 
 
-@pytest.mark.parametrize("command", [[], ["pose"], ["session"], ["import"], ["screen", "report"]])
+@pytest.mark.parametrize(
+    "command", [[], ["pose"], ["analyze"], ["session"], ["import"], ["screen", "report"]]
+)
 def test_help_speaks_plain_words(command: list[str]) -> None:
     code, result = invoke(*command, "--help")
     assert code == 0

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from hipcoach import __version__
+from hipcoach.exercises.routine import EXERCISE_IDS, RULE_IDS
 from hipcoach.files import write_text
 
 Side = Literal["left", "right"]
@@ -177,18 +178,20 @@ class AnalysisResult:
             SetResult(
                 side=_side(s["side"]),
                 exercise=str(s["exercise"]),
-                reps=0 if s["reps"] is None else int(s["reps"]),
+                reps=0 if s["reps"] is None else _int(s["reps"], "reps"),
                 start_s=_float(s["start_s"]),
                 end_s=_float(s["end_s"]),
                 rep_times=[(_float(a), _float(b)) for a, b in s["rep_times"]],
                 peak_angle_deg=[_float(v) for v in s["peak_angle_deg"]],
-                target_reps=None if s.get("target_reps") is None else int(s["target_reps"]),
+                target_reps=(
+                    None if s.get("target_reps") is None else _int(s["target_reps"], "target_reps")
+                ),
                 direction=_direction(s.get("direction")),
                 flags=[
                     Flag(
                         str(f["rule"]),
-                        None if f["rep"] is None else int(f["rep"]),
-                        None if f["value"] is None else float(f["value"]),
+                        None if f["rep"] is None else _int(f["rep"], "flag rep"),
+                        None if f["value"] is None else _float(f["value"]),
                         str(f["unit"]),
                         bool(f["measurable"]),
                         str(f.get("message", "")),
@@ -205,6 +208,9 @@ class AnalysisResult:
         ]
         for s in sets:
             _check_bounds(s)
+        check_duration(_float(data["duration_s"]))
+        if len(str(data.get("source", ""))) > 4096 or len(data.get("problems", [])) > 100:
+            raise ValueError("source or problems too long")
         return cls(
             view=str(data["view"]),
             lying_on=data.get("lying_on"),
@@ -220,7 +226,17 @@ class AnalysisResult:
 
 
 def _float(v: Any) -> float:
-    return float("nan") if v is None else float(v)
+    if v is None:
+        return float("nan")
+    if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
+        raise ValueError(f"expected a finite number or null, got {str(v)[:20]!r}")
+    return float(v)
+
+
+def _int(v: Any, name: str) -> int:
+    if isinstance(v, bool) or not isinstance(v, int):
+        raise ValueError(f"{name} must be a whole number, got {str(v)[:20]!r}")
+    return v
 
 
 #: Bounds of an analysis read from a file (one home: import, the database and the reports
@@ -243,8 +259,30 @@ def _check_bounds(s: SetResult) -> None:
         raise ValueError(f"at most {MAX_REPS} reps per set")
     if not all(-360.0 <= v <= 360.0 for v in s.peak_angle_deg if math.isfinite(v)):
         raise ValueError("peak angles must be degrees within -360..360")
-    if len(s.exercise) > MAX_TEXT or not s.exercise.isprintable():
-        raise ValueError("exercise must be printable text of at most 200 characters")
+    if s.exercise not in EXERCISE_IDS:
+        raise ValueError(f"unknown exercise {s.exercise[:MAX_TEXT]!r}")
+    if s.end_s < s.start_s:
+        raise ValueError("a set ends before it starts")
+    _check_flags(s)
+    texts = [*s.rules_checked, s.count_withheld or "", s.direction_withheld or ""]
+    if any(len(t) > MAX_TEXT * 5 or not t.isprintable() for t in texts):
+        raise ValueError("notes must be printable text of at most 1000 characters")
+
+
+def _check_flags(s: SetResult) -> None:
+    for f in s.flags:
+        if f.rule not in RULE_IDS or f.unit not in ("deg", "s"):
+            raise ValueError(f"unknown rule or unit {f.rule[:MAX_TEXT]!r} {f.unit[:10]!r}")
+        if f.rep is not None and not 1 <= f.rep <= max(1, len(s.rep_times)):
+            raise ValueError(f"flag of rep {f.rep} in a set of {len(s.rep_times)} reps")
+        if f.value is not None and math.isfinite(f.value) and abs(f.value) > 1e4:
+            raise ValueError("flag values must be within +-10000 deg or s")
+
+
+def check_duration(duration_s: float) -> None:
+    """Raise ValueError for a recording length (s) no file can have."""
+    if not (math.isnan(duration_s) or 0.0 <= duration_s <= MAX_TIME_S):
+        raise ValueError(f"duration must be seconds within 0-{MAX_TIME_S:.0f}")
 
 
 def _withheld(s: dict[str, Any]) -> str | None:

@@ -17,9 +17,14 @@ from hipcoach.analysis.analyze import NO_EXERCISE
 from hipcoach.analysis.view import FIX_PLACEMENT
 from hipcoach.cli.analyze_cmd import AnalyzeJob, render_result, run_analyze, write_outputs
 from hipcoach.cli.check_cmd import run_check, show_latest
-from hipcoach.cli.history_cmd import import_file, print_history, write_history_report
+from hipcoach.cli.history_cmd import (
+    ImportExtras,
+    import_files,
+    print_history,
+    write_history_report,
+)
 from hipcoach.cli.options import ModelOpt, settings_for
-from hipcoach.cli.outputs import check_outputs
+from hipcoach.cli.outputs import check_outputs, database_files
 from hipcoach.cli.pose_cmd import PoseJob, run_pose
 from hipcoach.cli.screen_cmd import screen_app
 from hipcoach.cli.session_cmd import (
@@ -29,7 +34,7 @@ from hipcoach.cli.session_cmd import (
     run_session,
     terminal_devices,
 )
-from hipcoach.cli.ui import DISCLAIMER, console, print_error, print_warning
+from hipcoach.cli.ui import DISCLAIMER, console, plain, print_error, print_warning
 from hipcoach.config import DEFAULTS
 from hipcoach.errors import ConfigError, HipcoachError, NoExerciseError
 from hipcoach.extract import ExtractionResult
@@ -121,7 +126,8 @@ def analyze(
     source: Annotated[
         str,
         typer.Argument(
-            help="Video of the hip series, or landmarks (.npz) saved by `hipcoach pose`."
+            help="Video of the hip series, or landmarks (.npz) saved by `hipcoach pose`.",
+            metavar="SOURCE",
         ),
     ],
     json_out: Annotated[
@@ -187,13 +193,22 @@ def import_(
         datetime | None,
         typer.Option(help="When the session took place (default: the file's time)."),
     ] = None,
+    pain_before: Annotated[
+        int | None, typer.Option(min=0, max=10, help="Pain before the session, 0-10.")
+    ] = None,
+    pain_after: Annotated[
+        int | None, typer.Option(min=0, max=10, help="Pain after the session, 0-10.")
+    ] = None,
+    band: Annotated[
+        int, typer.Option(min=0, max=10, help="Resistance band level used (0 = none).")
+    ] = 0,
 ) -> None:
-    """Add sessions analysed offline to the private history (a file is counted once)."""
-    with open_db(db) as history:
-        for path in analysis:
-            session = import_file(history, path, started_at)
-            note = f"as session {session}" if session else "already in the history, skipped"
-            console.print(f"{path.name}: {note}")
+    """Add sessions analysed offline to the private history (a file is counted once).
+    Give the pain before/after and the band so that the pain trend and the next step work."""
+    extras = ImportExtras(pain_before, pain_after, band)
+    for path, session in import_files(db, analysis, started_at, extras):
+        note = f"as session {session}" if session else "already in the history, skipped"
+        console.print(plain(f"{path.name}: {note}"))
 
 
 @app.command()
@@ -210,6 +225,7 @@ def history(
     ] = None,
 ) -> None:
     """Streak, calendar, pain and form trends, left vs right, and the next step."""
+    check_outputs(database_files(db), {"--csv": csv_out, "--reps-csv": reps_csv})
     with open_db(db) as store:
         print_history(
             store, DEFAULTS.history, console, as_json=json_out, csv_out=csv_out, reps_csv=reps_csv
@@ -222,6 +238,7 @@ def report(
     db: DbOpt = None,
 ) -> None:
     """Write a self-contained HTML report of the history, with charts."""
+    check_outputs(database_files(db), {"--out": out})
     with open_db(db) as store:
         path, overview = write_history_report(store, DEFAULTS.history, out)
     if overview.empty:
@@ -375,14 +392,33 @@ def main() -> None:
     print one line with the cause and the fix and exit with the error's code.
     """
     try:
-        app()
+        code = app(standalone_mode=False)
+    except typer.TyperException as exc:  # usage errors: one line, like every other error
+        sys.exit(_usage_error(exc))
+    except typer.Abort:
+        print_error(HipcoachError(INTERRUPTED))
+        sys.exit(130)
     except HipcoachError as exc:
         print_error(exc)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         print_error(HipcoachError(INTERRUPTED))
         sys.exit(130)
-    except SystemExit as exc:
-        if exc.code == 130:  # Typer turns a Ctrl-C it catches into a silent exit 130
-            print_error(HipcoachError(INTERRUPTED))
-        raise
+    if code == 130:  # Typer turns a Ctrl-C it catches into a silent exit 130
+        print_error(HipcoachError(INTERRUPTED))
+    if isinstance(code, int) and code:
+        sys.exit(code)
+
+
+def _usage_error(exc: typer.TyperException) -> int:
+    """Print a command-line usage error as one ``error:`` line; its exit code (2)."""
+    if type(exc).__name__ == "NoArgsIsHelpError":  # `hipcoach` alone: the help
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show()
+        return int(getattr(exc, "exit_code", 2))
+    message = getattr(exc, "format_message", lambda: str(exc))()
+    ctx = getattr(exc, "ctx", None)
+    where = f"`{ctx.command_path} --help`" if ctx is not None else "`hipcoach --help`"
+    print_error(HipcoachError(str(message), fix=f"see {where}"))
+    return int(getattr(exc, "exit_code", 2))

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC, date, datetime, tzinfo
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
 
 from rich.console import Console, Group, RenderableType
@@ -21,6 +22,7 @@ from hipcoach.analysis.result import AnalysisResult
 from hipcoach.cli.ui import err_console, plain
 from hipcoach.config import HistorySettings
 from hipcoach.errors import InputError
+from hipcoach.files import MAX_JSON_BYTES, parse_json, read_limited
 from hipcoach.history.export import (
     check_output_path,
     overview_json,
@@ -30,7 +32,8 @@ from hipcoach.history.export import (
 from hipcoach.history.overview import Overview, build_overview
 from hipcoach.history.progression import band_text
 from hipcoach.history.stats import Asymmetry, HistoryData, SessionSummary, load_history
-from hipcoach.storage import History
+from hipcoach.storage import History, open_db
+from hipcoach.storage.db import Moment
 
 FIX_ANALYSIS = "give a file written by `hipcoach analyze --json FILE`"
 _DAY = "%a %d %b"
@@ -47,28 +50,81 @@ _KIND_STYLE = {
 
 def read_analysis(path: Path) -> tuple[AnalysisResult, str]:
     """The analysis in ``path`` and its import key (sha256 of the file's bytes)."""
-    if not path.is_file():
-        raise InputError(f"file not found: {path}", fix=FIX_ANALYSIS)
-    raw = path.read_bytes()
+    what = "a hipcoach analysis"
+    raw = read_limited(path, what=what, fix=FIX_ANALYSIS, max_bytes=MAX_JSON_BYTES)
+    data = parse_json(raw, name=path.name, what=what, fix=FIX_ANALYSIS)
     try:
-        result = AnalysisResult.from_json(json.loads(raw.decode("utf-8")))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"{path.name} is not JSON ({exc})", fix=FIX_ANALYSIS) from exc
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise InputError(
-            f"{path.name} is not a hipcoach analysis ({exc!r})", fix=FIX_ANALYSIS
-        ) from exc
+        if not isinstance(data, dict):
+            raise TypeError("the file holds no JSON object")
+        result = AnalysisResult.from_json(data)
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
+        raise InputError(f"{path.name} is not {what}: {why(exc)}", fix=FIX_ANALYSIS) from exc
     return result, hashlib.sha256(raw).hexdigest()
 
 
-def import_file(history: History, path: Path, started_at: datetime | None) -> int | None:
-    """Store an analysis file as a session (None if this exact file was imported before).
+def why(exc: BaseException) -> str:
+    """A malformed document's reason in words (a missing key is named as a field)."""
+    if isinstance(exc, KeyError):
+        return f"the field {exc} is missing"
+    return str(exc) or type(exc).__name__
 
-    The session starts at ``started_at``, else at the file's modification time.
-    """
-    result, key = read_analysis(path)
+
+#: Imported sessions are dated from this day to tomorrow (a file's time or --started-at).
+EARLIEST_SESSION = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def session_time(path: Path, started_at: datetime | None) -> datetime:
+    """When the session in ``path`` took place: ``started_at`` (naive = local time) or the
+    file's modification time; InputError for a date no session can have."""
     when = started_at or datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
-    return history.import_analysis(result, key, when)
+    try:
+        if when.tzinfo is None:
+            when = when.astimezone()
+        plausible = EARLIEST_SESSION <= when <= datetime.now(UTC) + timedelta(days=1)
+    except (ValueError, OverflowError, OSError):  # beyond what the clock can convert
+        plausible = False
+    if not plausible:
+        raise InputError(
+            f"{path.name}: the session date {when:%Y-%m-%d} is not plausible",
+            fix="pass --started-at with the real date and time, e.g. 2026-03-01T18:30",
+        )
+    return when
+
+
+@dataclass(frozen=True)
+class ImportExtras:
+    """What the analysis file cannot know: pain told before/after (0..10) and the band."""
+
+    pain_before: int | None = None
+    pain_after: int | None = None
+    band_level: int = 0
+
+    def pain(self) -> list[tuple[Moment, int]]:
+        """The pain scores given, with their moment."""
+        told: list[tuple[Moment, int | None]] = [
+            ("before", self.pain_before),
+            ("after", self.pain_after),
+        ]
+        return [(m, v) for m, v in told if v is not None]
+
+
+def import_files(
+    history_path: Path | None,
+    paths: list[Path],
+    started_at: datetime | None,
+    extras: ImportExtras = ImportExtras(),
+) -> list[tuple[Path, int | None]]:
+    """Read and check every file first (nothing is stored if one is bad), then store each as
+    a session; (path, new session id or None when this exact file was imported before)."""
+    read = [(p, *read_analysis(p), session_time(p, started_at)) for p in paths]
+    stored: list[tuple[Path, int | None]] = []
+    with open_db(history_path) as history:
+        for path, result, key, when in read:
+            session = history.import_analysis(
+                result, key, when, band_level=extras.band_level, pain=extras.pain()
+            )
+            stored.append((path, session))
+    return stored
 
 
 def read_overview(

@@ -19,9 +19,20 @@ def _same(a: Path, b: Path) -> bool:
     try:
         if a.exists() and b.exists():
             return os.path.samefile(a, b)
-    except OSError:
+        return a.resolve() == b.resolve()
+    except (OSError, RuntimeError):  # a symbolic link that loops: not the same as anything
         return False
-    return a.resolve() == b.resolve()
+
+
+def database_files(db: Path | None) -> list[Path]:
+    """The history database (``db`` or the default) and its journal files: inputs that no
+    output may overwrite."""
+    from hipcoach.storage.db import default_db_path  # noqa: PLC0415
+
+    path = db if db is not None else default_db_path()
+    if not path.name:  # "/" and the like: open_db says what is wrong with it
+        return [path]
+    return [path, *(path.with_name(path.name + tail) for tail in ("-wal", "-shm", "-journal"))]
 
 
 def check_outputs(inputs: Iterable[str | Path], outputs: dict[str, Path | None]) -> None:

@@ -23,6 +23,7 @@ from rich.table import Table
 from rich.text import Text
 
 from hipcoach.cli.options import ModelOpt, settings_for
+from hipcoach.cli.outputs import check_outputs, database_files
 from hipcoach.cli.pose_cmd import PoseJob, run_pose
 from hipcoach.cli.ui import DISCLAIMER, console, frame_progress, print_warning
 from hipcoach.config import DEFAULTS, ModelName, Settings
@@ -228,6 +229,7 @@ QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar."
 
 def _run(screen: ScreenName, source: str, json_out: Path | None, plot: Path | None,
          overlay: Path | None, model: ModelName, quiet: bool) -> None:  # fmt: skip
+    check_outputs([source], {"--json": json_out, "--plot": plot, "--overlay": overlay})
     job = ScreenJob(screen, source, settings_for(model), json_out, plot, overlay, not quiet)
     run_screen(job)
 
@@ -289,6 +291,7 @@ def report(
     from hipcoach.screens.report import write_screening  # noqa: PLC0415 - Jinja2, matplotlib
     from hipcoach.storage import open_db  # noqa: PLC0415
 
+    check_outputs([*results, *database_files(db)], {"--out": out})
     loaded = [load_result(p) for p in results]
     latest = None
     if not no_check:

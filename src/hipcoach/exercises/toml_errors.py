@@ -15,6 +15,7 @@ from pydantic_core import ErrorDetails
 
 from hipcoach.errors import ConfigError
 from hipcoach.exercises.toml_lines import Loc, TomlLineIndex
+from hipcoach.files import path_problem
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 _TOML_AT = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)")
@@ -108,12 +109,13 @@ def read_data_file(path: Path | None, bundled: str, what: str) -> tuple[str, str
         resource = resources.files("hipcoach.exercises").joinpath(bundled)
     else:
         source, resource = str(path), Path(path)
-        if resource.exists() and not resource.is_file():  # a folder, a FIFO (would hang), ...
+        problem = path_problem(resource)  # a folder, a FIFO (would hang), a link loop...
+        if problem is not None:
             raise ConfigError(
-                f"{source}: the {what} file is not a regular file",
+                f"the {what} file: {problem}",
                 fix=f"give the path of a .toml file, or omit it to use the bundled {what} file",
             )
-        if resource.exists() and resource.stat().st_size > 1_000_000:
+        if resource.stat().st_size > 1_000_000:
             raise ConfigError(
                 f"{source}: the {what} file is over 1 MB, not a {what}",
                 fix=f"give the path of a .toml file, or omit it to use the bundled {what} file",
@@ -121,7 +123,8 @@ def read_data_file(path: Path | None, bundled: str, what: str) -> tuple[str, str
     try:
         return resource.read_text(encoding="utf-8"), source
     except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.reason if isinstance(exc, UnicodeDecodeError) else exc.strerror
         raise ConfigError(
-            f"{source}: cannot read the {what} file ({exc})",
+            f"{source}: cannot read the {what} file ({reason or type(exc).__name__})",
             fix=f"check the path, or omit it to use the bundled {what} file",
         ) from exc

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, Literal, cast, get_args
 
 from hipcoach.errors import ConfigError, HipcoachError, InputError
-from hipcoach.files import write_text
+from hipcoach.files import read_json, write_text
 from hipcoach.screens.evidence import EVIDENCE, judge
 
 ScreenName = Literal["squat", "stance", "gait"]
@@ -200,16 +200,15 @@ class ScreenResult:
 
 
 def load_result(path: Path) -> ScreenResult:
-    """Read a file written by :meth:`ScreenResult.write_json`."""
+    """Read a file written by :meth:`ScreenResult.write_json` (InputError if it is not one)."""
     path = Path(path)
-    if not path.is_file():
-        raise InputError(
-            f"{path} not found", fix="pass files written by `hipcoach screen ... --json`"
-        )
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"{path.name} is not a screen JSON file: {exc}") from exc
+    fix = "pass files written by `hipcoach screen ... --json`"
+    data = read_json(path, what="a screen result", fix=fix)
     if not isinstance(data, dict):
-        raise ConfigError(f"{path.name}: a screen JSON file holds one object")
-    return ScreenResult.from_dict(data, path.name)
+        raise InputError(f"{path.name}: a screen JSON file holds one object", fix=fix)
+    try:
+        return ScreenResult.from_dict(data, path.name)
+    except ConfigError as exc:
+        raise InputError(exc.message, fix=fix) from exc
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
+        raise InputError(f"{path.name} is not a screen result ({exc})", fix=fix) from exc

@@ -15,12 +15,12 @@ import zipfile
 import zlib
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, BinaryIO, Final
 
 import numpy as np
 
 from hipcoach.errors import InputError
-from hipcoach.files import PathLike, atomic_output, sync
+from hipcoach.files import PathLike, atomic_output, path_problem, sync
 from hipcoach.landmarks import N_LANDMARKS
 from hipcoach.sequence.bounds import Implausible, check_headers, check_values, parse_provenance
 from hipcoach.sequence.export import csv_header, to_csv, to_trc
@@ -70,14 +70,8 @@ def load_npz(path: PathLike) -> PoseSequence:
     """Read a file written by :func:`save_npz`, validating its layout and contents."""
     source = _existing_file(path)
     try:
-        data = np.load(source, allow_pickle=False)
-        if not isinstance(data, np.lib.npyio.NpzFile):
-            raise InputError(
-                f"'{source.name}' is a single NumPy array, not a pose .npz", fix=_REGENERATE
-            )
-        with data:
-            fields = _read_npz_fields(data, source.name)
-            check_values(fields)
+        with source.open("rb") as fh:
+            fields = _read_npz(fh, source.name)
     except Implausible as exc:
         raise InputError(
             f"'{source.name}' is not a plausible pose file: {exc}", fix=_REGENERATE
@@ -87,6 +81,17 @@ def load_npz(path: PathLike) -> PoseSequence:
             f"'{source.name}' is damaged or not a hipcoach .npz file", fix=_REGENERATE
         ) from exc
     return _build(fields, source.name)
+
+
+def _read_npz(fh: BinaryIO, name: str) -> dict[str, Any]:
+    """The checked fields of an open ``.npz`` file."""
+    data = np.load(fh, allow_pickle=False)
+    if not isinstance(data, np.lib.npyio.NpzFile):
+        raise InputError(f"'{name}' is a single NumPy array, not a pose .npz", fix=_REGENERATE)
+    with data:
+        fields = _read_npz_fields(data, name)
+    check_values(fields)
+    return fields
 
 
 def _read_npz_fields(data: np.lib.npyio.NpzFile, name: str) -> dict[str, Any]:
@@ -216,10 +221,11 @@ def load(path: PathLike, *, width: int | None = None, height: int | None = None)
 # ---------------------------------------------------------------------- shared
 def _existing_file(path: PathLike) -> Path:
     source = Path(path)
-    if not source.exists():
-        raise InputError(f"file not found: {source}", fix="check the path")
-    if not source.is_file():
-        raise InputError(f"'{source}' is not a file", fix="give the path of a file")
+    problem = path_problem(source)
+    if problem is not None:
+        raise InputError(problem, fix="give the path of a landmarks file saved by hipcoach")
+    if source.stat().st_size == 0:
+        raise InputError(f"the file is empty (0 bytes): {source}", fix=_REGENERATE)
     return source
 
 

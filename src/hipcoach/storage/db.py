@@ -15,7 +15,7 @@ import math
 import os
 import shutil
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -159,8 +159,9 @@ def _check_integrity(conn: sqlite3.Connection, path: Path) -> None:
 
 def _unusable(path: Path, exc: BaseException) -> StorageError:
     """A database that cannot be opened or written for a reason other than damage."""
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
     return StorageError(
-        f"cannot use history database {path}: {exc}",
+        f"cannot use history database {path}: {reason}",
         fix="check the folder exists and is writable, the disk has space, and no other "
         "program holds the file locked (set HIPCOACH_DB to use another file)",
     )
@@ -336,18 +337,31 @@ class History:
             )
         return int(cast(int, cur.lastrowid))
 
-    def import_analysis(self, result: AnalysisResult, key: str, started_at: datetime) -> int | None:
+    def import_analysis(
+        self,
+        result: AnalysisResult,
+        key: str,
+        started_at: datetime,
+        *,
+        band_level: int = 0,
+        pain: Sequence[tuple[Moment, int]] = (),
+    ) -> int | None:
         """Store an analysed recording as a finished session, once per ``key``.
 
         Returns the new session id, or None if ``key`` was imported before. All-or-nothing:
-        a failure part-way stores nothing. ``ended_at`` = ``started_at`` + ``duration_s``.
+        a failure part-way stores nothing. ``ended_at`` = ``started_at`` + ``duration_s``;
+        ``pain``: scores 0..10 told for the session ("before" at its start, "after" at
+        its end); ``band_level``: the resistance band used (0 = none).
         """
         ended = started_at + timedelta(seconds=max(0.0, _opt_float(result.duration_s) or 0.0))
+        for moment, score in pain:
+            if isinstance(score, bool) or not 0 <= score <= 10 or moment not in _MOMENTS:
+                raise ValueError(f"pain must be 0..10 before/during/after, got {score!r}")
         with self._tx() as conn:
             cur = conn.execute(
-                "INSERT INTO sessions (started_at, ended_at, source, import_key)"
-                " VALUES (?, ?, ?, ?) ON CONFLICT (import_key) DO NOTHING",
-                (_utc_text(started_at), _utc_text(ended), result.source, key),
+                "INSERT INTO sessions (started_at, ended_at, source, import_key, band_level)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (import_key) DO NOTHING",
+                (_utc_text(started_at), _utc_text(ended), result.source, key, int(band_level)),
             )
             if cur.rowcount == 0:
                 return None
@@ -355,6 +369,12 @@ class History:
             for s in result.sets:
                 if s.counted:  # a withheld count is no count: never stored as one
                     _insert_set(conn, session_id, s)
+            for moment, score in pain:
+                at = started_at if moment == "before" else ended
+                conn.execute(
+                    "INSERT INTO pain (session_id, at, score, moment) VALUES (?, ?, ?, ?)",
+                    (session_id, _utc_text(at), int(score), moment),
+                )
         return session_id
 
     def sessions(self) -> list[SessionRow]:

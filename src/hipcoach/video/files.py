@@ -17,6 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from hipcoach.errors import InputError
+from hipcoach.files import path_problem
 from hipcoach.video.base import Frame, SourceInfo, scaled_size
 
 _NOT_VIDEO_FORMATS = frozenset({"tty", "image2", "lavfi"})
@@ -24,10 +25,10 @@ _FIX_VIDEO = "give a video file (mp4, mov, webm or avi) that plays in a media pl
 
 
 def _open_container(path: Path) -> av.container.InputContainer:
-    if not path.exists():
-        raise InputError(f"file not found: {path}", fix="check the path")
-    if not path.is_file():
-        raise InputError(f"not a file: {path}", fix=_FIX_VIDEO)
+    problem = path_problem(path)
+    if problem is not None:
+        fix = "check the path" if problem.startswith("file not found") else _FIX_VIDEO
+        raise InputError(problem, fix=fix)
     if path.stat().st_size == 0:
         raise InputError(f"the file is empty (0 bytes): {path}", fix=_FIX_VIDEO)
     try:
