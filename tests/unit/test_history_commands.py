@@ -226,17 +226,17 @@ def test_damaged_database_exit_7_and_backup(tmp_path: Path, command: list[str]) 
     assert not (tmp_path / "r.html").exists()
 
 
-def test_wrong_output_folder_is_a_clear_error(seeded: Path, tmp_path: Path) -> None:
+def test_output_folders_are_made_or_refused_before_the_work(seeded: Path, tmp_path: Path) -> None:
     missing = tmp_path / "no" / "such" / "folder" / "r.html"
-    res = run("report", "--db", seeded, "--out", missing)
-    assert res.returncode == 2 and "Traceback" not in res.stderr
-    assert "the folder" in res.stderr and "does not exist" in res.stderr
-    assert not missing.parent.exists()
+    res = run("report", "--db", seeded, "--out", missing)  # a missing folder is made
+    assert res.returncode == 0 and missing.exists(), res.stderr
     code, result = invoke("report", "--db", seeded, "--out", tmp_path)
-    assert code == 2 and isinstance(result.exception, HipcoachError)
-    assert "is a folder, not a file" in result.exception.message
-    code, result = invoke("history", "--db", seeded, "--csv", missing.with_suffix(".csv"))
-    assert code == 2
+    assert code == 5 and isinstance(result.exception, HipcoachError)
+    assert "is a folder" in result.exception.message
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file where a folder should be")
+    code, result = invoke("history", "--db", seeded, "--csv", blocker / "h.csv")
+    assert code == 5 and blocker.read_text() == "a file where a folder should be"
 
 
 def test_history_of_an_empty_database(tmp_path: Path) -> None:

@@ -161,5 +161,5 @@ def test_load_from_a_path_and_unreadable_file(tmp_path: Path) -> None:
     path = tmp_path / "q.toml"
     path.write_text(MINIMAL, encoding="utf-8")
     assert set(load_questionnaires(path)) == {"check", "red_flags"}
-    with pytest.raises(ConfigError, match="cannot read the questionnaire file"):
+    with pytest.raises(ConfigError, match="questionnaire file: file not found"):
         load_questionnaires(tmp_path / "missing.toml")

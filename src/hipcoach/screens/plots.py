@@ -20,7 +20,12 @@ if TYPE_CHECKING:
 
 
 def _values(series: dict[str, list[Any]], key: str) -> list[float]:
-    return [math.nan if v is None else float(v) for v in series.get(key, [])]
+    """The series ``key`` as floats; all NaN (one per time) when it is missing."""
+    n = len(series.get("t_s", []))
+    values = series.get(key)
+    if values is None or len(values) != n:
+        return [math.nan] * n
+    return [math.nan if v is None else float(v) for v in values]
 
 
 QUIET_GREY = "#b5b9c0"
@@ -75,7 +80,9 @@ def squat_png(result: ScreenResult) -> bytes | None:
                 label=f"{side} knee angle",
             )
         for item in result.items:
-            ax.axvline(item["bottom_s"], color="#999999", linewidth=0.8)
+            bottom = _num(item, "bottom_s")
+            if bottom is not None:
+                ax.axvline(bottom, color="#999999", linewidth=0.8)
         _threshold(ax, result, result.thresholds.get("fppa_valgus_deg", 13.0), "valgus threshold")
         _stamp(ax, result)
         ax.set_xlabel("time (s)")
@@ -83,6 +90,14 @@ def squat_png(result: ScreenResult) -> bytes | None:
         ax.legend(fontsize=8, loc="best")
         style_axes(ax)
         return png_bytes(fig)
+
+
+def _num(item: dict[str, Any], key: str) -> float | None:
+    """A finite number of an item, or None (missing, null or not a number)."""
+    value = item.get(key)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value) if math.isfinite(value) else None
 
 
 def stance_png(result: ScreenResult) -> bytes | None:
@@ -106,7 +121,9 @@ def stance_png(result: ScreenResult) -> bytes | None:
             linestyle="-" if result.readings_trusted else ":",
         )
         for item in result.items:
-            ax.axvspan(item["start_s"], item["end_s"], color="#dddddd", alpha=0.5)
+            start, end = _num(item, "start_s"), _num(item, "end_s")
+            if start is not None and end is not None:
+                ax.axvspan(start, end, color="#dddddd", alpha=0.5)
         ax.axhline(0.0, color="#777777", linewidth=0.8)
         _stamp(ax, result)
         ax.set_xlabel("time (s)")
@@ -123,11 +140,14 @@ def gait_png(result: ScreenResult) -> bytes | None:
     with figure(8.0, 3.0) as fig:
         ax = fig.add_subplot()
         for item in result.items:
-            value = item.get("pelvic_drop_deg")
+            value, step = _num(item, "pelvic_drop_deg"), _num(item, "step")
+            leg = item.get("stance_leg")
+            if step is None or leg not in SIDE_COLOURS:
+                continue  # not a step this version writes
             ax.bar(
-                item["step"],
+                step,
                 math.nan if value is None else value,
-                color=_colour(result, SIDE_COLOURS[item["stance_leg"]]),
+                color=_colour(result, SIDE_COLOURS[str(leg)]),
             )
         _threshold(ax, result, result.thresholds.get("gait_drop_deg", 7.0), "flag threshold")
         _stamp(ax, result)

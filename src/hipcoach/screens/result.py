@@ -30,6 +30,7 @@ from typing import Any, Literal, cast, get_args
 
 from hipcoach.errors import ConfigError, HipcoachError, InputError
 from hipcoach.files import read_json, write_text
+from hipcoach.screens import result_checks as checks
 from hipcoach.screens.evidence import EVIDENCE, judge
 
 ScreenName = Literal["squat", "stance", "gait"]
@@ -176,27 +177,30 @@ class ScreenResult:
             raise ConfigError(
                 f"{name}: 'finding' must be positive/negative/cannot_rule_out/inconclusive"
             )
-        if not isinstance(data.get("reason"), str):
-            raise ConfigError(f"{name}: 'reason' must be a text")
-        per_side = data.get("per_side") or {}
-        items = data.get("items") or []
-        if not isinstance(per_side, dict) or not isinstance(items, list):
-            raise ConfigError(f"{name}: 'per_side' must be an object and 'items' a list")
-        return cls(
-            screen=cast(ScreenName, screen),
-            finding=cast(Finding, finding),
-            reason=data["reason"],
-            per_side={s: dict(per_side.get(s) or {}) for s in SIDES},
-            items=[dict(i) for i in items],
-            stance_leg=data.get("stance_leg"),
-            fix=data.get("fix"),
-            warnings=[str(w) for w in data.get("warnings", [])],
-            thresholds=dict(data.get("thresholds", {})),
-            view=dict(data.get("view", {})),
-            source=str(data.get("source", "")),
-            duration_s=float(data.get("duration_s") or 0.0),
-            series={k: list(v) for k, v in dict(data.get("series", {})).items()},
-        )
+        try:
+            return cls(
+                screen=cast(ScreenName, screen),
+                finding=cast(Finding, finding),
+                reason=checks.text(data.get("reason"), "reason"),
+                per_side=checks.per_side(data.get("per_side")),
+                items=checks.items(data.get("items")),
+                stance_leg=_stance_leg(data.get("stance_leg")),
+                fix=None if data.get("fix") is None else checks.text(data["fix"], "fix"),
+                warnings=checks.warnings(data.get("warnings")),
+                thresholds=checks.numbers(data.get("thresholds"), "thresholds"),
+                view=checks.flat(data.get("view"), "view"),
+                source=checks.text(str(data.get("source", "")), "source"),
+                duration_s=checks.duration(data.get("duration_s")),
+                series=checks.series(data.get("series")),
+            )
+        except ValueError as exc:
+            raise ConfigError(f"{name}: {exc}") from exc
+
+
+def _stance_leg(value: Any) -> str | None:
+    if value not in (None, *SIDES):
+        raise ValueError("'stance_leg' must be left, right or null")
+    return cast(str | None, value)
 
 
 def load_result(path: Path) -> ScreenResult:

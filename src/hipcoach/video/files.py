@@ -21,6 +21,8 @@ from hipcoach.files import path_problem
 from hipcoach.video.base import Frame, SourceInfo, scaled_size
 
 _NOT_VIDEO_FORMATS = frozenset({"tty", "image2", "lavfi"})
+#: A file that yields fewer than this share of the frames its header declares is reported.
+TRUNCATED_SHARE = 0.9
 _FIX_VIDEO = "give a video file (mp4, mov, webm or avi) that plays in a media player"
 
 
@@ -150,6 +152,12 @@ class VideoFileSource:
             index += 1
         if dropped:
             self.warnings.append(f"skipped {dropped} frame(s) with repeated or backward timestamps")
+        declared = self.info.frame_count
+        if declared and index + dropped < TRUNCATED_SHARE * declared:
+            self.warnings.append(
+                f"the video ends early: {index} of the {declared} frames it declares could be "
+                "read (a truncated or damaged file?); only those were analysed"
+            )
 
     def close(self) -> None:
         """Release the file."""
