@@ -411,6 +411,9 @@ def main(argv: list[str] | None = None) -> None:
     st = Standing(body)
     clothing = dict(shared.DEFAULT_CLOTHING)
     clothing.update(dict(kv.split("=") for kv in a.clothing.split(",") if kv))
+    for part, colour in clothing.items():  # "socks=skin": bare feet
+        if colour == "skin" and part != "skin":
+            clothing[part] = clothing["skin"]
     scene = bpy.context.scene
     obj = shared.setup_scene(bpy, body, a.width, a.height, a.samples, clothing)
     ground = Grounding(st, a)

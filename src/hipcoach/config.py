@@ -248,6 +248,11 @@ class SegmentSettings(_Frozen):
     #: back below this (deg). It reads 15-25 deg at rest and 13-28 deg between reps (the
     #: kick-back folds the thigh too) on the development bodies, so release at 30.
     fold_release_deg: float = Field(30.0, gt=0.0, lt=90.0)
+    #: A camera turned a little toward the feet but read as square-on (feet ratio between
+    #: 1 and ``ViewSettings.diagonal_feet_ratio``) may be near the turn where the 2-D loop
+    #: changes sign: there a circle set's direction is withheld unless the depth loop swept
+    #: at least this share of the 2-D loop's turns (docs/accuracy.md, development bodies).
+    min_depth_sweep_share: float = Field(0.5, gt=0.0, le=1.0)
     #: An abduction rep overlapping a circle or bicycle rep by more than this share of its
     #: own duration belongs to that rep, not to a raise (0..1).
     max_overlap_share: float = Field(0.3, ge=0.0, le=1.0)

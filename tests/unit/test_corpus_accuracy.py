@@ -47,8 +47,6 @@ def test_no_overlapping_sets_and_no_phantom_reps(name: str) -> None:
     assert clip.overlapping_pairs == 0, clip.found
     if name.startswith("B03"):  # two single circles of unknown direction: one set of 2
         pytest.xfail("B03: circles whose direction is not measurable merge into one set")
-    if name.startswith("B16"):
-        pytest.xfail("B16 (15 deg, read as square-on): both circle sets named the wrong way")
     assert clip.phantom_reps == 0, clip.notes
 
 
@@ -74,15 +72,9 @@ def test_beyond_the_supported_placements_counts_are_withheld() -> None:
         "front",
         "front_high",
         "diagonal30",
-        pytest.param(
-            "diagonal15",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="B16 at 15 deg read as square-on (feet-scale ratio 1.03): its depth "
-                "loop was unreadable or wrong and the 2-D cue was read with the square-on "
-                "sign, so both circle sets were named the wrong way (docs/accuracy.md)",
-            ),
-        ),
+        "diagonal10",
+        "diagonal15",
+        "diagonal20",
     ],
 )
 def test_validation_circle_directions_are_never_wrong(view: str) -> None:

@@ -195,3 +195,42 @@ def test_raises_that_rest_between_are_never_merged_into_one_lift() -> None:
     counter.finish()
     assert counter.reps == ()
     assert counter.excursions == []
+
+
+def test_slightly_turned_with_a_weak_depth_loop_gives_no_direction() -> None:
+    """Read as square-on but turned a little toward the feet (development body B19, 20 deg):
+    the depth loop swept one turn of three, the 2-D loop three; its sign is no longer
+    certain there, so the direction is withheld. A depth loop of half the turns is kept."""
+    from hipcoach.analysis.events import resolve_directions
+    from hipcoach.config import DEFAULTS
+    from hipcoach.reps.excursion_circles import Excursion, Loop
+
+    seg = DEFAULTS.segment
+    share = seg.min_depth_sweep_share
+    weak = Excursion(0.0, 5.0, Loop(0.7, 1.0, 8.0), Loop(3.0, 3.0, 8.0), "ccw", "ccw")
+    assert resolve_directions([weak], seg)(1.0, "x") == "ccw"  # square-on: depth leads
+    assert resolve_directions([weak], seg, slightly_turned=True)(1.0, "x") is None
+    assert resolve_directions([weak], seg, True, slightly_turned=True)(1.0, "x") == "cw"
+    kept = Excursion(0.0, 5.0, Loop(0.7, 3.0 * share + 0.01, 8.0), Loop(3.0, 3.0, 8.0),
+                     "ccw", "ccw")  # fmt: skip
+    assert resolve_directions([kept], seg, slightly_turned=True)(1.0, "x") == "ccw"
+    edge = Excursion(0.0, 5.0, Loop(0.7, 3.0 * share - 0.01, 8.0), Loop(3.0, 3.0, 8.0),
+                     "ccw", "ccw")  # fmt: skip
+    assert resolve_directions([edge], seg, slightly_turned=True)(1.0, "x") is None
+
+
+def test_circles_of_unknown_direction_that_turned_opposite_ways_are_two_sets() -> None:
+    from hipcoach.analysis.events import Event
+    from hipcoach.analysis.sets import group_events
+
+    def circle(start: float, sign: float) -> Event:
+        return Event("circle", start, start + 1.0, 30.0, (("turn_sign", sign),))
+
+    one_way = [circle(0.0, 1.0), circle(1.2, 1.0), circle(2.4, 1.0)]
+    other_way = [circle(3.6, -1.0), circle(4.8, -1.0)]
+    groups = group_events(one_way + other_way, set_gap_s=5.0)
+    assert [len(g) for g in groups] == [3, 2]
+    unclear = [circle(3.6, 0.0), circle(4.8, 0.0)]
+    assert [len(g) for g in group_events(one_way + unclear, set_gap_s=5.0)] == [5]
+    known = [Event("circle_cw", 3.6, 4.6, 30.0, (("turn_sign", -1.0),))]
+    assert [len(g) for g in group_events(one_way + known, set_gap_s=5.0)] == [3, 1]

@@ -93,7 +93,10 @@ def analyse_block(
     limit = settings.view.diagonal_feet_ratio
     turned = bool(np.isfinite(ratio) and ratio > limit)
     square = bool(not np.isfinite(ratio) or abs(np.log(ratio)) <= np.log(limit))
-    events = detect_events(sig, routine, view.working_leg, settings.segment, turned, square)
+    slightly = bool(np.isfinite(ratio) and 1.0 < ratio <= limit)
+    events = detect_events(
+        sig, routine, view.working_leg, settings.segment, turned, square, slightly
+    )
     groups = group_events(events, settings.segment.set_gap_s, settings.segment.peak_jump_deg)
     return BlockAnalysis(block, view, sig, events, label_groups(groups, routine, settings.segment))
 

@@ -124,7 +124,10 @@ def bicycle_events(depth_reps: Sequence[Rep], fold_reps: Sequence[Rep]) -> list[
 
 
 def resolve_directions(
-    excursions: list[Excursion], seg: SegmentSettings, turned_to_feet: bool = False
+    excursions: list[Excursion],
+    seg: SegmentSettings,
+    turned_to_feet: bool = False,
+    slightly_turned: bool = False,
 ) -> Callable[[float, str], str | None]:
     """The direction of each circle excursion from its two loop cues.
 
@@ -137,6 +140,9 @@ def resolve_directions(
     leads, with the sign the camera's turn gives it (opposite to perspective), and depth
     backs it up. When neither cue loops clearly (a single circle near the placement where
     the 2-D cue changes sign), the direction is None: not measurable from this view.
+    ``slightly_turned``: read as square-on, but turned a little toward the feet, where the
+    2-D cue may already have changed sign; a weak depth loop (less than
+    ``seg.min_depth_sweep_share`` of the 2-D loop's turns) then gives no direction.
     Returns a function (turn start (s), counter's direction) -> direction or None.
     """
     relation = -1.0 if turned_to_feet else 1.0
@@ -144,6 +150,11 @@ def resolve_directions(
     def direction(start_s: float, counted: str) -> str | None:
         for e in excursions:
             if e.start_s <= start_s <= e.end_s:
+                weak = abs(e.depth.sweep_turns) < seg.min_depth_sweep_share * abs(
+                    e.flat.sweep_turns
+                )
+                if slightly_turned and not turned_to_feet and weak:
+                    return None
                 flat = None
                 if e.flat_direction is not None:
                     flat = "ccw" if (e.flat_direction == "ccw") == (relation > 0) else "cw"
@@ -159,6 +170,17 @@ def _lift_end(excursions: list[Excursion], t_s: float) -> float:
     return next((e.end_s for e in excursions if e.start_s <= t_s <= e.end_s), t_s)
 
 
+def _turn_sign(excursions: list[Excursion], t_s: float) -> float:
+    """The 2-D loop's turning sense of the lift holding ``t_s`` (+1 ccw, -1 cw, 0 unclear).
+    Its relation to the true direction depends on the camera, but two lifts of one block
+    with opposite signs turned opposite ways: two sets even when neither direction is known.
+    """
+    e = next((e for e in excursions if e.start_s <= t_s <= e.end_s), None)
+    if e is None or e.flat_direction is None:
+        return 0.0
+    return 1.0 if e.flat_direction == "ccw" else -1.0
+
+
 def _peak_between(t: np.ndarray, v: np.ndarray, a: float, b: float) -> float:
     sel = (t >= a) & (t <= b) & np.isfinite(v)
     return float(v[sel].max()) if sel.any() else float("nan")
@@ -171,11 +193,13 @@ def detect_events(
     seg: SegmentSettings = DEFAULTS.segment,
     turned_to_feet: bool = False,
     square_on: bool = True,
+    slightly_turned: bool = False,
 ) -> list[Event]:
     """All abduction, bicycle and circle events of one side block, in time order.
 
     The counters bridge gaps of up to ``seg.count_max_gap_s`` without a reading.
     ``turned_to_feet``: the camera is turned toward the feet (see ``resolve_directions``).
+    ``slightly_turned``: square-on by the view test, yet turned a little toward the feet.
     ``square_on``: the camera faces the body square-on; only then are bicycle reps also
     counted on the thigh's 2-D foreshortening (from a camera turned toward the head, the
     kick-back foreshortens the thigh as much as the knee drive: synthetic sessions counted
@@ -200,14 +224,18 @@ def detect_events(
     circ.finish()
     events = [Event("abduction", r.start_s, r.end_s, r.peak_value) for r in abd.reps]
     events += bicycle_events(bike.reps, fold.reps if square_on else ())
-    directions = resolve_directions(circ.excursions, seg, turned_to_feet)
+    directions = resolve_directions(circ.excursions, seg, turned_to_feet, slightly_turned)
     events += [
         Event(
             _CIRCLE_KIND[directions(r.start_s, r.direction)],
             r.start_s,
             r.end_s,
             _peak_between(t, a2, r.start_s, r.end_s),
-            (("radius_deg", r.mean_radius), ("lift_end_s", _lift_end(circ.excursions, r.end_s))),
+            (
+                ("radius_deg", r.mean_radius),
+                ("lift_end_s", _lift_end(circ.excursions, r.end_s)),
+                ("turn_sign", _turn_sign(circ.excursions, r.start_s)),
+            ),
         )
         for r in circ.reps
     ]

@@ -39,7 +39,8 @@ def group_events(
 ) -> list[list[Event]]:
     """Runs of same-kind events, split where the pause between events exceeds ``set_gap_s``
     or where a rep's peak differs from the run's median peak by more than ``peak_jump_deg``
-    (small raises straight into big lifts)."""
+    (small raises straight into big lifts), and between circles of unknown direction that
+    turned opposite ways (``turn_sign``)."""
     groups: list[list[Event]] = []
     for e in events:
         last = groups[-1] if groups else None
@@ -48,12 +49,20 @@ def group_events(
             and last[-1].kind == e.kind
             and e.start_s - last[-1].end_s <= set_gap_s
             and abs(e.peak_deg - float(np.median([x.peak_deg for x in last]))) <= peak_jump_deg
+            and not _opposite_turns(last[-1], e)
         )
         if same and last is not None:
             last.append(e)
         else:
             groups.append([e])
     return groups
+
+
+def _opposite_turns(a: Event, b: Event) -> bool:
+    """Two circles of unknown direction whose 2-D loops turned opposite ways."""
+    if a.kind != "circle" or b.kind != "circle":
+        return False
+    return a.get("turn_sign") * b.get("turn_sign") < 0
 
 
 def _misfit(spec: ExerciseSpec, group: list[Event]) -> float:

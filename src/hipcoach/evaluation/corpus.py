@@ -25,7 +25,7 @@ from hipcoach.exercises.routine import Routine, load_routine
 from hipcoach.sequence.io import load_npz
 
 #: Placements the targets apply to (diagonal up to 30 deg).
-SUPPORTED = ("front", "front_high", "diagonal15", "diagonal30")
+SUPPORTED = ("front", "front_high", "diagonal10", "diagonal15", "diagonal20", "diagonal30")
 
 
 @dataclass(frozen=True)
