@@ -183,3 +183,14 @@ def test_impossible_values_in_an_analysis_file_are_refused() -> None:
     AnalysisResult.from_json(
         {"view": "front", "lying_on": "left", "duration_s": 10.0, "sets": [good]}
     )
+
+
+def test_terminal_speaks_the_routine_names_not_internal_ids() -> None:
+    flags = [_unmeasurable("knee_bent"), Flag("toes_up", 1, 12.0, "deg", True, "toes")]
+    result = AnalysisResult("front_high", "left", [_set(reps=3, flags=flags)])
+    console = Console(width=80, record=True)
+    console.print(render_result(result))
+    text = console.export_text()
+    for internal in ("small_leg_raise", "toes_up", "knee_bent", "front_high"):
+        assert internal not in text, internal
+    assert "Small side-lying" in text and "foot turned up" in text and "knee bent" in text

@@ -112,31 +112,40 @@ def _fmt(v: float, unit: str = "°") -> str:
     return "-" if not math.isfinite(v) else f"{v:.0f}{unit}"
 
 
-def sets_table(result: AnalysisResult) -> Table:
+def _names(routine: Routine | None) -> tuple[dict[str, str], dict[str, str]]:
+    """Plain words for exercise and rule ids, as the HTML report uses (routine file)."""
+    r = routine or load_routine()
+    return {e.id: e.name for e in r.exercises}, {x.id: x.title.lower() for x in r.rules}
+
+
+def sets_table(result: AnalysisResult, routine: Routine | None = None) -> Table:
     """One row per set: side, exercise, reps vs target, peak angles, form flags."""
-    table = Table(title=f"hip series — view: {result.view}")
+    exercises, rules = _names(routine)
+    table = Table(title=f"hip series — view: {result.view.replace('_', ' ')}")
     for col in ("working leg", "exercise", "reps", "peak angle", "form"):
         table.add_column(col)
     for s in result.sets:
         target = f" / {s.target_reps}" if s.target_reps else ""
         peaks = [p for p in s.peak_angle_deg if math.isfinite(p)]
         peak = f"{_fmt(min(peaks))}-{_fmt(max(peaks))}" if peaks else "-"
-        name = s.exercise + (f" ({s.direction})" if s.direction else "")
+        name = exercises.get(s.exercise, s.exercise)
         if s.direction_withheld:
-            name = "leg circles (direction not measurable from this view)"
+            name = "Small leg circles (direction not measurable from this view)"
         form = escape(s.form_text())
         if s.faults:
-            form = f"{escape(', '.join(s.faults))}: {form}"
+            words = ", ".join(rules.get(f, f) for f in s.faults)
+            form = f"{escape(words)}: {form}"
         reps = f"{s.reps}{target}" if s.counted else f"[dim]not counted{target}[/]"
-        table.add_row(s.side, name, reps, peak, form)
+        table.add_row(s.side, escape(name), reps, peak, form)
     return table
 
 
-def comparison_table(result: AnalysisResult) -> Table | None:
+def comparison_table(result: AnalysisResult, routine: Routine | None = None) -> Table | None:
     """Left vs right per exercise (asymmetry is itself a glute-med signal)."""
     comp = result.comparison()
     if not any(len(sides) == 2 for sides in comp.values()):
         return None
+    exercises, _ = _names(routine)
     table = Table(title="left vs right")
     for col in (
         "exercise",
@@ -152,7 +161,7 @@ def comparison_table(result: AnalysisResult) -> Table | None:
         lp = float(left.get("mean_peak_deg", math.nan))
         rp = float(right.get("mean_peak_deg", math.nan))
         table.add_row(
-            exercise,
+            escape(exercises.get(exercise, exercise)),
             str(left.get("reps", 0)),
             str(right.get("reps", 0)),
             _fmt(lp),
@@ -162,13 +171,15 @@ def comparison_table(result: AnalysisResult) -> Table | None:
     return table
 
 
-def render_result(result: AnalysisResult) -> Group:
-    """Everything the terminal shows after an analysis."""
-    parts: list[Table | str] = [sets_table(result)]
-    comp = comparison_table(result)
+def render_result(result: AnalysisResult, routine: Routine | None = None) -> Group:
+    """Everything the terminal shows after an analysis (names from ``routine``, by default
+    the bundled one)."""
+    parts: list[Table | str] = [sets_table(result, routine)]
+    comp = comparison_table(result, routine)
     if comp is not None:
         parts.append(comp)
-    unmeasured = sorted({r for s in result.sets for r in s.unmeasurable})
+    _, rules = _names(routine)
+    unmeasured = sorted({rules.get(r, r) for s in result.sets for r in s.unmeasurable})
     if unmeasured:
         parts.append(f"[dim]not measurable from this view: {escape(', '.join(unmeasured))}[/]")
     for problem in result.problems:

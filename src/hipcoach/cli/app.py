@@ -168,7 +168,7 @@ def analyze(
     result = run_analyze(job)
     written = write_outputs(result, job, json_out=json_out, report=report, overlay=overlay)
     if result.result.sets:
-        console.print(render_result(result.result))
+        console.print(render_result(result.result, result.routine))
     for what, path in written:
         console.print(f"{what} written to [bold]{path}[/]")
     if not result.result.sets:
@@ -357,7 +357,7 @@ def demo(
         report=out_dir / "report.html",
         overlay=None,
     )
-    console.print(render_result(output.result))
+    console.print(render_result(output.result, output.routine))
     console.print(f"outputs in [bold]{out_dir}[/]: analysis.json, report.html, landmarks.csv")
 
 

@@ -22,6 +22,7 @@ from hipcoach.analysis.result import AnalysisResult
 from hipcoach.cli.ui import err_console, plain
 from hipcoach.config import HistorySettings
 from hipcoach.errors import InputError
+from hipcoach.exercises.routine import load_routine
 from hipcoach.files import MAX_JSON_BYTES, parse_json, read_limited
 from hipcoach.history.export import (
     check_output_path,
@@ -228,9 +229,10 @@ def asymmetry_table(overview: Overview) -> Table:
     table = Table(title=f"Left vs right (last {n} sessions)", title_justify="left")
     for col in ("exercise", "left leg", "right leg", "reps diff", "peak diff", "note"):
         table.add_column(col)
+    names = {e.id: e.name for e in load_routine().exercises}
     for a in overview.asymmetry:
         table.add_row(
-            plain(a.exercise.replace("_", " ")),
+            plain(names.get(a.exercise, a.exercise.replace("_", " "))),
             _peak(a, "left"),
             _peak(a, "right"),
             "-" if a.reps_diff_pct is None else f"{a.reps_diff_pct:+.0f}%",
