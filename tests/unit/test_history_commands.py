@@ -268,3 +268,22 @@ def test_help_speaks_plain_words(command: list[str]) -> None:
 def test_start_side_accepts_only_left_or_right() -> None:
     code, result = invoke("session", "--start-side", "up", "--mute")
     assert code == 2 and "left" in result.output and "right" in result.output
+
+
+def test_import_records_pain_and_band_for_the_trend(tmp_path: Path) -> None:
+    npz = Path(__file__).resolve().parents[1] / "data" / "corpus" / "B01_L_front.npz"
+    analysis = tmp_path / "a.json"
+    code, result = invoke("analyze", npz, "--json", analysis, "-q")
+    assert code == 0, result.output
+    db = tmp_path / "h.sqlite3"
+    code, result = invoke(
+        "import", analysis, "--db", db, "--pain-before", "4", "--pain-after", "2", "--band", "1",
+        "--started-at", "2026-11-30T18:00:00",
+    )  # fmt: skip
+    assert code == 0, result.output
+    with open_db(db) as h:
+        (session,) = h.sessions()
+        assert session.band_level == 1
+        assert sorted((p.moment, p.score) for p in h.pain_scores()) == [("after", 2), ("before", 4)]
+    code, result = invoke("import", analysis, "--db", db, "--pain-after", "11")
+    assert code == 2  # 0-10 only
