@@ -54,6 +54,7 @@ from hipcoach.video import Frame, open_source
 F64 = NDArray[np.float64]
 REPO = Path(__file__).resolve().parents[1]
 RENDERED = REPO / "tests" / "data" / "rendered_standing"
+STANDING = REPO / "tests" / "data" / "standing_corpus"
 SHARED = Path(os.environ.get("HIPCOACH_SHARED", REPO.parent / "shared")) / "data"
 STANCE = ["stance_drop_right", "stance_drop_right_tilted", "stance_level_left"]
 REAL = {"tfjs_single_leg_stance/pose_1.mp4": ("stance", "left", 0.0)}
@@ -282,10 +283,80 @@ def _clips(cache: Path | None) -> Iterator[tuple[str, PoseSequence, F64, str, di
             yield rel, seq, drop, leg, signals(seq, feats, leg)
 
 
+def corpus(videos: Path, cache: Path | None) -> None:
+    """Per hold of every stance clip of the standing corpus (videos in ``videos``/NAME/):
+    truth, body, split and every candidate; then slope and r against the true drop per split,
+    and each candidate's best threshold on the development bodies applied to the others."""
+    from hipcoach.evaluation.standing import RELEVANT_DEG, read_manifest  # noqa: PLC0415
+
+    rows: list[tuple[str, str, float, float, dict[str, float]]] = []
+    for clip in read_manifest(STANDING):
+        video = videos / clip.name / f"{clip.name}.mp4"
+        if clip.motion != "stance" or not video.exists():
+            continue
+        seq, feats = poses_and_masks(video, cache)
+        leg = clip.options["stance-leg"]
+        values, _ = hold_values(seq, signals(seq, feats, leg))
+        drop, lean = clip.number("drop-deg"), clip.number("lean-deg")
+        rows.append((clip.name, clip.split, drop, lean, values))
+    keys = [k for k in rows[0][4]] if rows else []
+    print("\n| clip | split | true drop | true lean | " + " | ".join(keys) + " |")
+    print("|---" * (len(keys) + 4) + "|")
+    for name, split, drop, lean, values in rows:
+        cells = " | ".join(f"{values.get(k, math.nan):.1f}" for k in keys)
+        print(f"| {name} | {split} | {drop:g} | {lean:g} | {cells} |")
+    print("\n| signal | dev slope | dev r (n) | val slope | val r (n) | dev threshold | "
+          "val sensitivity | val specificity |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|")
+    for k in keys:
+        cells = []
+        for split in ("dev", "val"):
+            x = np.array([r[2] for r in rows if r[1] == split])
+            y = np.array([r[4].get(k, math.nan) for r in rows if r[1] == split])
+            slope, r, n = fit(x, y)
+            cells += [f"{slope:.2f}", f"{r:.2f} ({n})"]
+        thr, sens, spec = _threshold_rule(rows, k, RELEVANT_DEG)
+        print(f"| {k} | " + " | ".join(cells) + f" | {thr:.1f} | {sens} | {spec} |")
+
+
+def _threshold_rule(
+    rows: list[tuple[str, str, float, float, dict[str, float]]], key: str, relevant: float
+) -> tuple[float, str, str]:
+    """The threshold on ``key`` separating relevant signs from level stances best on the
+    development rows (midpoint of the best split), scored on the validation rows."""
+
+    def sign(r: tuple[str, str, float, float, dict[str, float]]) -> bool:
+        return max(r[2], r[3]) >= relevant
+
+    dev = [(r[4].get(key, math.nan), sign(r)) for r in rows if r[1] == "dev"]
+    dev = [(v, s) for v, s in dev if math.isfinite(v)]
+    if not dev:
+        return math.nan, "-", "-"
+    scored = [
+        (sum(((v >= c) if up else (v <= c)) == s for v, s in dev), c, up)
+        for c in sorted(v for v, _ in dev)
+        for up in (True, False)
+    ]
+    _, best, up = max(scored, key=lambda t: t[0])
+
+    def says_sign(v: float) -> bool:
+        return (v >= best) if up else (v <= best)
+
+    val = [(r[4].get(key, math.nan), sign(r)) for r in rows if r[1] == "val"]
+    pos = [says_sign(v) for v, s in val if s]
+    neg = [not says_sign(v) for v, s in val if not s]
+    best = best if up else -best  # printed as "-x": the sign when the value is x or less
+    return best, f"{sum(pos)}/{len(pos)}", f"{sum(neg)}/{len(neg)}"
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--cache", type=Path, default=None, help="keep landmarks and mask features")
+    ap.add_argument("--corpus", type=Path, default=None, help="standing corpus render folder")
     args = ap.parse_args(argv)
+    if args.corpus is not None:
+        corpus(args.corpus, args.cache)
+        return 0
     findings(args.cache)
     per_frame: dict[str, tuple[list[F64], list[F64]]] = {}
     holds: list[tuple[str, float, dict[str, float]]] = []
