@@ -5,41 +5,26 @@ from __future__ import annotations
 import math
 import sys
 from datetime import datetime
-from importlib.resources import files
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
-from rich.table import Table
 
 from hipcoach import __version__
-from hipcoach.analysis.analyze import NO_EXERCISE
-from hipcoach.analysis.view import FIX_PLACEMENT
-from hipcoach.cli.analyze_cmd import AnalyzeJob, render_result, run_analyze, write_outputs
-from hipcoach.cli.check_cmd import run_check, show_latest
-from hipcoach.cli.history_cmd import (
-    ImportExtras,
-    import_files,
-    print_history,
-    write_history_report,
-)
 from hipcoach.cli.options import ModelOpt, settings_for
 from hipcoach.cli.outputs import check_outputs, database_files
-from hipcoach.cli.pose_cmd import PoseJob, run_pose
-from hipcoach.cli.screen_cmd import screen_app
-from hipcoach.cli.session_cmd import (
-    SessionJob,
-    make_source,
-    outcome_table,
-    run_session,
-    terminal_devices,
-)
+from hipcoach.cli.screen_app import screen_app
 from hipcoach.cli.ui import DISCLAIMER, console, plain, print_error, print_warning
 from hipcoach.config import DEFAULTS
-from hipcoach.errors import ConfigError, HipcoachError, NoExerciseError
-from hipcoach.extract import ExtractionResult
-from hipcoach.modelstore import list_models
-from hipcoach.storage import open_db
+from hipcoach.errors import ConfigError, HipcoachError
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from hipcoach.extract import ExtractionResult
+
+# Commands import what they run inside their bodies (PLC0415 below): `hipcoach --help`
+# must not load scipy, mediapipe or matplotlib (docs/performance.md, start-up).
 
 app = typer.Typer(
     name="hipcoach",
@@ -54,6 +39,8 @@ app.add_typer(screen_app, name="screen")
 
 
 def _summary(result: ExtractionResult, title: str) -> Table:
+    from rich.table import Table  # noqa: PLC0415
+
     seq = result.sequence
     table = Table(title=title, show_header=False)
     table.add_row("source", seq.provenance.source)
@@ -103,6 +90,8 @@ def pose(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Find the exerciser's 33 body landmarks in every frame of a video."""
+    from hipcoach.cli.pose_cmd import PoseJob, run_pose  # noqa: PLC0415
+
     check_outputs([source], {"--out": out, "--overlay": overlay})
     job = PoseJob(
         source=source,
@@ -156,6 +145,11 @@ def analyze(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Count reps per side and exercise of the side-lying hip series, and check form."""
+    from hipcoach.analysis.analyze import NO_EXERCISE  # noqa: PLC0415
+    from hipcoach.analysis.view import FIX_PLACEMENT  # noqa: PLC0415
+    from hipcoach.cli.analyze_cmd import AnalyzeJob, render_result, run_analyze, write_outputs  # noqa: PLC0415
+    from hipcoach.errors import NoExerciseError  # noqa: PLC0415
+
     outputs = {"--json": json_out, "--report": report, "--overlay": overlay}
     check_outputs([source, *([routine] if routine else [])], {**outputs, "--landmarks": landmarks})
     job = AnalyzeJob(
@@ -205,6 +199,8 @@ def import_(
 ) -> None:
     """Add sessions analysed offline to the private history (a file is counted once).
     Give the pain before/after and the band so that the pain trend and the next step work."""
+    from hipcoach.cli.history_cmd import ImportExtras, import_files  # noqa: PLC0415
+
     extras = ImportExtras(pain_before, pain_after, band)
     for path, session in import_files(db, analysis, started_at, extras):
         note = f"as session {session}" if session else "already in the history, skipped"
@@ -225,6 +221,9 @@ def history(
     ] = None,
 ) -> None:
     """Streak, calendar, pain and form trends, left vs right, and the next step."""
+    from hipcoach.cli.history_cmd import print_history  # noqa: PLC0415
+    from hipcoach.storage import open_db  # noqa: PLC0415
+
     check_outputs(database_files(db), {"--csv": csv_out, "--reps-csv": reps_csv})
     with open_db(db) as store:
         print_history(
@@ -238,6 +237,9 @@ def report(
     db: DbOpt = None,
 ) -> None:
     """Write a self-contained HTML report of the history, with charts."""
+    from hipcoach.cli.history_cmd import write_history_report  # noqa: PLC0415
+    from hipcoach.storage import open_db  # noqa: PLC0415
+
     check_outputs(database_files(db), {"--out": out})
     with open_db(db) as store:
         path, overview = write_history_report(store, DEFAULTS.history, out)
@@ -255,6 +257,9 @@ def check(
 ) -> None:
     """A short check of other weak-glute-med signs (low back, side of the waist, outer hip,
     deep buttock); the answers are kept in the history. Not a diagnosis."""
+    from hipcoach.cli.check_cmd import run_check, show_latest  # noqa: PLC0415
+    from hipcoach.storage import open_db  # noqa: PLC0415
+
     with open_db(db) as store:
         if show:
             console.print(show_latest(store))
@@ -290,6 +295,14 @@ def session(
 ) -> None:
     """Run the guided hip series: both sides, count-in, paced or camera-counted reps,
     voice cues, breaks and pain check-ins. Keys: space pause, p pain, s skip, n next, q quit."""
+    from hipcoach.cli.session_cmd import (  # noqa: PLC0415
+        SessionJob,
+        make_source,
+        outcome_table,
+        run_session,
+        terminal_devices,
+    )
+
     job = SessionJob(
         settings=settings_for(model),
         routine_path=routine,
@@ -317,6 +330,8 @@ def session(
 @app.command()
 def models() -> None:
     """List the pose models and check their checksums."""
+    from hipcoach.modelstore import list_models  # noqa: PLC0415
+
     table = Table(title="pose models")
     for col in ("model", "status", "size", "sha256", "location"):
         table.add_column(col)
@@ -341,6 +356,10 @@ def demo(
     model: ModelOpt = DEFAULTS.pose.model,
 ) -> None:
     """Analyse the bundled sample: a rendered person doing a short hip series on both sides."""
+    from importlib.resources import files  # noqa: PLC0415
+
+    from hipcoach.cli.analyze_cmd import AnalyzeJob, render_result, run_analyze, write_outputs  # noqa: PLC0415
+
     clip = Path(str(files("hipcoach") / "data" / "demo_hip_series.mp4"))
     if out_dir.exists() and not out_dir.is_dir():
         raise ConfigError(f"--out-dir {out_dir} is a file", fix="give a folder name")

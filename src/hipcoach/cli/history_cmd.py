@@ -229,7 +229,7 @@ def asymmetry_table(overview: Overview) -> Table:
     table = Table(title=f"Left vs right (last {n} sessions)", title_justify="left")
     for col in ("exercise", "left leg", "right leg", "reps diff", "peak diff", "note"):
         table.add_column(col)
-    names = {e.id: e.name for e in load_routine().exercises}
+    names: dict[str, str] = {e.id: e.name for e in load_routine().exercises}
     for a in overview.asymmetry:
         table.add_row(
             plain(names.get(a.exercise, a.exercise.replace("_", " "))),

@@ -15,18 +15,17 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-import typer
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from hipcoach.cli.options import ModelOpt, settings_for
+from hipcoach.cli.options import settings_for
 from hipcoach.cli.outputs import check_outputs, database_files
 from hipcoach.cli.pose_cmd import PoseJob, run_pose
 from hipcoach.cli.ui import DISCLAIMER, console, frame_progress, print_warning
-from hipcoach.config import DEFAULTS, ModelName, Settings
+from hipcoach.config import ModelName, Settings
 from hipcoach.files import write_bytes
 from hipcoach.screens.gait import screen_gait
 from hipcoach.screens.result import (
@@ -207,87 +206,23 @@ def run_screen(job: ScreenJob) -> ScreenResult:
     return result
 
 
-# --------------------------------------------------------------------------- Typer app
-screen_app = typer.Typer(
-    help="Weak-glute-med screens from a video: squat, one-leg stance, gait. Not a diagnosis.",
-    no_args_is_help=True,
-    rich_markup_mode=None,
-)
-SourceArg = Annotated[
-    str,
-    typer.Argument(
-        help="Video file (or landmarks .npz saved by `hipcoach pose`).", metavar="SOURCE"
-    ),
-]
-JsonOpt = Annotated[Path | None, typer.Option("--json", help="Write the result as JSON.")]
-PlotOpt = Annotated[Path | None, typer.Option("--plot", help="Write the chart (FILE.png).")]
-OverlayOpt = Annotated[
-    Path | None, typer.Option("--overlay", help="Write the video with the angles (OUT.mp4).")
-]
-QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
-
-
-def _run(screen: ScreenName, source: str, json_out: Path | None, plot: Path | None,
-         overlay: Path | None, model: ModelName, quiet: bool) -> None:  # fmt: skip
+def run_screen_command(
+    screen: ScreenName,
+    source: str,
+    outputs: tuple[Path | None, Path | None, Path | None],
+    model: ModelName,
+    quiet: bool,
+) -> None:
+    """``hipcoach screen squat|stance|gait``: check the outputs (--json, --plot, --overlay),
+    then run the screen."""
+    json_out, plot, overlay = outputs
     check_outputs([source], {"--json": json_out, "--plot": plot, "--overlay": overlay})
     job = ScreenJob(screen, source, settings_for(model), json_out, plot, overlay, not quiet)
     run_screen(job)
 
 
-@screen_app.command()
-def squat(
-    source: SourceArg,
-    json_out: JsonOpt = None,
-    plot: PlotOpt = None,
-    overlay: OverlayOpt = None,
-    model: ModelOpt = DEFAULTS.pose.model,
-    quiet: QuietOpt = False,
-) -> None:
-    """Squats filmed from the front: do the knees cave inward at the bottom (FPPA, KASR)?"""
-    _run("squat", source, json_out, plot, overlay, model, quiet)
-
-
-@screen_app.command()
-def stance(
-    source: SourceArg,
-    json_out: JsonOpt = None,
-    plot: PlotOpt = None,
-    overlay: OverlayOpt = None,
-    model: ModelOpt = DEFAULTS.pose.model,
-    quiet: QuietOpt = False,
-) -> None:
-    """Standing on one leg, filmed from the front: does the pelvis drop (Trendelenburg)?"""
-    _run("stance", source, json_out, plot, overlay, model, quiet)
-
-
-@screen_app.command()
-def gait(
-    source: SourceArg,
-    json_out: JsonOpt = None,
-    plot: PlotOpt = None,
-    overlay: OverlayOpt = None,
-    model: ModelOpt = DEFAULTS.pose.model,
-    quiet: QuietOpt = False,
-) -> None:
-    """Walking toward or away from the camera: does the pelvis drop with each step?"""
-    _run("gait", source, json_out, plot, overlay, model, quiet)
-
-
-@screen_app.command("report")
-def report(
-    results: Annotated[
-        list[Path],
-        typer.Argument(help="JSON files from `hipcoach screen ... --json`.", metavar="FILE"),
-    ],
-    out: Annotated[Path, typer.Option("--out", "-o", help="The HTML file to write.")],
-    db: Annotated[
-        Path | None, typer.Option("--db", help="History database (for the latest check).")
-    ] = None,
-    no_check: Annotated[
-        bool, typer.Option("--no-check", help="Leave out the questionnaire answers.")
-    ] = False,
-) -> None:
-    """Combine screen results (and the latest `hipcoach check`) into one HTML report."""
+def screen_report(results: list[Path], out: Path, db: Path | None, no_check: bool) -> Path:
+    """``hipcoach screen report``: the screening report of ``results`` at ``out``."""
     from hipcoach.screens.report import write_screening  # noqa: PLC0415 - Jinja2, matplotlib
     from hipcoach.storage import open_db  # noqa: PLC0415
 
@@ -300,5 +235,4 @@ def report(
             latest = rows[-1] if rows else None
         if latest is None:
             print_warning("no `hipcoach check` answers in the history; the report says so")
-    path = write_screening(loaded, out, latest)
-    console.print(f"screening report written to [bold]{path}[/]")
+    return write_screening(loaded, out, latest)

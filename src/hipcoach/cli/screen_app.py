@@ -1,0 +1,97 @@
+"""The ``hipcoach screen`` commands (Typer). Kept light: the screens load only when a
+command runs (:mod:`hipcoach.cli.screen_cmd`), so ``--help`` answers at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from hipcoach.cli.options import ModelOpt
+from hipcoach.cli.ui import console
+from hipcoach.config import DEFAULTS
+
+screen_app = typer.Typer(
+    help="Weak-glute-med screens from a video: squat, one-leg stance, gait. Not a diagnosis.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+SourceArg = Annotated[
+    str,
+    typer.Argument(
+        help="Video file (or landmarks .npz saved by `hipcoach pose`).", metavar="SOURCE"
+    ),
+]
+JsonOpt = Annotated[Path | None, typer.Option("--json", help="Write the result as JSON.")]
+PlotOpt = Annotated[Path | None, typer.Option("--plot", help="Write the chart (FILE.png).")]
+OverlayOpt = Annotated[
+    Path | None, typer.Option("--overlay", help="Write the video with the angles (OUT.mp4).")
+]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
+
+
+@screen_app.command()
+def squat(
+    source: SourceArg,
+    json_out: JsonOpt = None,
+    plot: PlotOpt = None,
+    overlay: OverlayOpt = None,
+    model: ModelOpt = DEFAULTS.pose.model,
+    quiet: QuietOpt = False,
+) -> None:
+    """Squats filmed from the front: do the knees cave inward at the bottom (FPPA, KASR)?"""
+    from hipcoach.cli.screen_cmd import run_screen_command  # noqa: PLC0415
+
+    run_screen_command("squat", source, (json_out, plot, overlay), model, quiet)
+
+
+@screen_app.command()
+def stance(
+    source: SourceArg,
+    json_out: JsonOpt = None,
+    plot: PlotOpt = None,
+    overlay: OverlayOpt = None,
+    model: ModelOpt = DEFAULTS.pose.model,
+    quiet: QuietOpt = False,
+) -> None:
+    """Standing on one leg, filmed from the front: does the pelvis drop (Trendelenburg)?"""
+    from hipcoach.cli.screen_cmd import run_screen_command  # noqa: PLC0415
+
+    run_screen_command("stance", source, (json_out, plot, overlay), model, quiet)
+
+
+@screen_app.command()
+def gait(
+    source: SourceArg,
+    json_out: JsonOpt = None,
+    plot: PlotOpt = None,
+    overlay: OverlayOpt = None,
+    model: ModelOpt = DEFAULTS.pose.model,
+    quiet: QuietOpt = False,
+) -> None:
+    """Walking toward or away from the camera: does the pelvis drop with each step?"""
+    from hipcoach.cli.screen_cmd import run_screen_command  # noqa: PLC0415
+
+    run_screen_command("gait", source, (json_out, plot, overlay), model, quiet)
+
+
+@screen_app.command("report")
+def report(
+    results: Annotated[
+        list[Path],
+        typer.Argument(help="JSON files from `hipcoach screen ... --json`.", metavar="FILE"),
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="The HTML file to write.")],
+    db: Annotated[
+        Path | None, typer.Option("--db", help="History database (for the latest check).")
+    ] = None,
+    no_check: Annotated[
+        bool, typer.Option("--no-check", help="Leave out the questionnaire answers.")
+    ] = False,
+) -> None:
+    """Combine screen results (and the latest `hipcoach check`) into one HTML report."""
+    from hipcoach.cli.screen_cmd import screen_report  # noqa: PLC0415
+
+    path = screen_report(results, out, db, no_check)
+    console.print(f"screening report written to [bold]{path}[/]")
