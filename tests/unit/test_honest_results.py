@@ -133,7 +133,7 @@ def test_the_second_detector_pass_only_for_files_that_missed_most_frames() -> No
 
     import numpy as np
 
-    from hipcoach.cli.pose_cmd import PoseJob, _retry_settings
+    from hipcoach.pipeline import PoseRequest, retry_settings
     from hipcoach.config import DEFAULTS
     from hipcoach.extract import ExtractionResult
     from hipcoach.sequence.io import load_npz
@@ -150,13 +150,13 @@ def test_the_second_detector_pass_only_for_files_that_missed_most_frames() -> No
     }
     missed = dc_replace(seq, detected=keep, **nan)
     info = SourceInfo("clip.mp4", "file", seq.width, seq.height, nominal_fps=10.0)
-    job = PoseJob(source="clip.mp4", out=None, overlay=None, settings=DEFAULTS)
-    retry = _retry_settings(job, ExtractionResult(missed, info))
+    job = PoseRequest(source="clip.mp4", settings=DEFAULTS)
+    retry = retry_settings(job, ExtractionResult(missed, info))
     assert retry is not None
     assert retry.pose.min_detection_confidence == DEFAULTS.pose.retry_detection_confidence
-    assert _retry_settings(job, ExtractionResult(seq, info)) is None  # found everywhere
+    assert retry_settings(job, ExtractionResult(seq, info)) is None  # found everywhere
     camera = dc_replace(job, source="0")
-    assert _retry_settings(camera, ExtractionResult(missed, info)) is None  # a live camera
+    assert retry_settings(camera, ExtractionResult(missed, info)) is None  # a live camera
 
 
 def test_impossible_values_in_an_analysis_file_are_refused() -> None:

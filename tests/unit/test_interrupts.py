@@ -45,3 +45,36 @@ def test_end_of_input_in_the_check_is_unusable_input() -> None:
     with pytest.raises(InputError) as info:
         ask_all(_questionnaire(), ask)  # type: ignore[arg-type]
     assert info.value.exit_code == 2
+
+
+def test_shielded_holds_ctrl_c_until_the_native_call_returns() -> None:
+    import os
+    import signal
+
+    from hipcoach.interrupts import shielded
+
+    finished = False
+    with pytest.raises(KeyboardInterrupt), shielded():
+        os.kill(os.getpid(), signal.SIGINT)
+        for _ in range(1000):  # bytecode runs: a pending press would be raised here
+            pass
+        finished = True
+    assert finished
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_shielded_delivers_the_press_to_the_installed_policy() -> None:
+    import os
+    import signal
+
+    from hipcoach.interrupts import shielded
+
+    calls: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda s, f: calls.append(s))
+    try:
+        with shielded():
+            os.kill(os.getpid(), signal.SIGINT)
+            assert calls == []
+        assert calls == [signal.SIGINT]
+    finally:
+        signal.signal(signal.SIGINT, previous)

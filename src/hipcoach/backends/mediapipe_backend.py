@@ -16,6 +16,7 @@ from numpy.typing import NDArray
 
 from hipcoach.backends.base import PoseCandidate
 from hipcoach.config import DEFAULTS, ModelName, PoseSettings
+from hipcoach.interrupts import shielded
 from hipcoach.modelstore import load_model
 from hipcoach.video.base import Frame
 
@@ -96,12 +97,14 @@ class MediaPipeBackend:
 
         image = mp.Image(image_format=mp.ImageFormat.SRGB, data=frame.rgb)
         stamp = self._timestamp_ms(frame.time_s)
+        # Ctrl-C is held during the call: the native worker still reads ``image``
         if self._quiet:  # the graph logs its set-up until it first finds a person
-            with _native_logs_silenced():
+            with _native_logs_silenced(), shielded():
                 result = self._landmarker.detect_for_video(image, stamp)
             self._quiet = not result.pose_landmarks
         else:
-            result = self._landmarker.detect_for_video(image, stamp)
+            with shielded():
+                result = self._landmarker.detect_for_video(image, stamp)
         masks = result.segmentation_masks or []
         self.last_masks = [np.asarray(m.numpy_view(), np.float32).squeeze() for m in masks]
         return [

@@ -330,6 +330,8 @@ def session(
 @app.command()
 def models() -> None:
     """List the pose models and check their checksums."""
+    from rich.table import Table  # noqa: PLC0415
+
     from hipcoach.modelstore import list_models  # noqa: PLC0415
 
     table = Table(title="pose models")

@@ -4,22 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import ExitStack
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from rich.progress import Progress
 
-from hipcoach.backends import create_backend
 from hipcoach.backends.base import PoseCandidate
 from hipcoach.cli.ui import frame_progress, print_warning
 from hipcoach.config import Settings
 from hipcoach.errors import Interrupted, NoPersonError
-from hipcoach.extract import ExtractionResult, extract_poses
+from hipcoach.extract import ExtractionResult
+from hipcoach.pipeline import FrameHook, HookFactory, PoseRequest, check_framing, find_poses
 from hipcoach.sequence.io import save
-from hipcoach.sequence.quality import FIX_FRAMING, framing_problems, require_person
-from hipcoach.sequence.schema import WEAK_DETECTION_NOTE
-from hipcoach.video import Frame, open_source
+from hipcoach.video import Frame
 from hipcoach.video.base import SourceInfo, scaled_size
 from hipcoach.video.overlay import OverlayWriter, draw_pose
 
@@ -70,61 +68,31 @@ def _frame_callback(
     return on_frame
 
 
-def _extract(job: PoseJob, s: Settings) -> ExtractionResult:
-    """One pass of the pose model over the whole source."""
-    with ExitStack() as stack:
-        source = stack.enter_context(open_source(job.source, s.pose, s.video))
-        backend = stack.enter_context(create_backend(s.pose.model, settings=s.pose))
+def _hooks(job: PoseJob, s: Settings) -> HookFactory:
+    """Progress bar (and overlay video) of one pass, opened once the source is known."""
+
+    def make(info: SourceInfo, stack: ExitStack) -> FrameHook:
         overlay = None
         if job.overlay is not None:
-            probe = _first_frame_size(source.info, s.pose.max_inference_side_px)
-            overlay = stack.enter_context(
-                OverlayWriter(job.overlay, *probe, source.info.nominal_fps)
-            )
+            probe = _first_frame_size(info, s.pose.max_inference_side_px)
+            overlay = stack.enter_context(OverlayWriter(job.overlay, *probe, info.nominal_fps))
         progress = stack.enter_context(
-            frame_progress(_total_frames(source.info), "pose", job.show_progress)
+            frame_progress(_total_frames(info), "pose", job.show_progress)
         )
-        return extract_poses(
-            source,
-            backend,
-            s,
-            on_frame=_frame_callback(progress, overlay, s.signal.min_visibility),
-            max_duration_s=job.max_duration_s,
-        )
+        return _frame_callback(progress, overlay, s.signal.min_visibility)
+
+    return make
 
 
-def _retry_settings(job: PoseJob, result: ExtractionResult) -> Settings | None:
-    """Settings for a second pass when the person detector missed most frames of a file
-    (a lying body far away is found with low confidence), else None."""
-    pose = job.settings.pose
-    seq = result.sequence
-    if result.interrupted or not len(seq) or str(job.source).isdigit():
-        return None
-    if seq.detected.mean() >= pose.retry_below_detected_share:
-        return None
-    if pose.min_detection_confidence <= pose.retry_detection_confidence:
-        return None
-    update = {"min_detection_confidence": pose.retry_detection_confidence}
-    return job.settings.model_copy(update={"pose": pose.model_copy(update=update)})
+def request_of(job: PoseJob) -> PoseRequest:
+    """The library request behind a ``hipcoach pose`` job."""
+    return PoseRequest(job.source, job.settings, job.max_duration_s, _hooks(job, job.settings))
 
 
 def run_pose(job: PoseJob) -> ExtractionResult:
-    """Run the pose pipeline; save outputs (partial ones too, on Ctrl-C)."""
-    s = job.settings
-    result = _extract(job, s)
-    retry = _retry_settings(job, result)
-    if retry is not None:
-        second = _extract(job, retry)
-        if second.sequence.detected.mean() > result.sequence.detected.mean():
-            note = (
-                f"the person was found in only {result.sequence.detected.mean():.0%} of the "
-                f"frames; a second pass with a more sensitive person detector found them in "
-                f"{second.sequence.detected.mean():.0%}"
-            )
-            seq = second.sequence
-            notes = (*seq.provenance.notes, WEAK_DETECTION_NOTE)
-            seq = replace(seq, provenance=replace(seq.provenance, notes=notes))
-            result = replace(second, sequence=seq, warnings=[note, *second.warnings])
+    """Run the pose pipeline (:func:`hipcoach.pipeline.find_poses`), print its warnings,
+    save the landmarks (partial ones too, on Ctrl-C) and check the framing."""
+    result = find_poses(request_of(job))
     for message in result.warnings:
         print_warning(message)
     if job.out is not None and len(result.sequence):
@@ -134,11 +102,13 @@ def run_pose(job: PoseJob) -> ExtractionResult:
             f"stopped after {len(result.sequence)} frames"
             + (f"; partial landmarks saved to {job.out}" if job.out else "")
         )
-    require_person(result.sequence)
-    problems = framing_problems(result.sequence, s.quality, s.signal)
-    if problems and not job.allow_partial_body:
-        saved = f" (landmarks were saved to {job.out})" if job.out else ""
-        raise NoPersonError(problems[0] + saved, fix=FIX_FRAMING + ", or pass --allow-partial-body")
+    try:
+        problems = check_framing(result, job.settings, allow_partial_body=job.allow_partial_body)
+    except NoPersonError as exc:
+        if job.out is None or not len(result.sequence):
+            raise
+        saved = f" (landmarks were saved to {job.out})"
+        raise NoPersonError(exc.message + saved, fix=exc.fix) from exc
     for problem in problems:
         print_warning(problem)
     return result
