@@ -79,9 +79,9 @@ from numpy.typing import NDArray
 from hipcoach import __version__
 from hipcoach.analysis.analyze import BlockAnalysis, analyze_sequence
 from hipcoach.analysis.result import AnalysisResult
-from hipcoach.cli.pose_cmd import PoseJob, run_pose
 from hipcoach.config import DEFAULTS
 from hipcoach.exercises.routine import load_routine
+from hipcoach.pipeline import PoseRequest, find_poses
 from hipcoach.sequence.io import load, save
 from hipcoach.sequence.schema import PoseSequence
 from hipcoach.synth.program import DEFAULTS as SCRIPT_DEFAULTS
@@ -466,16 +466,8 @@ def cached_pose(video: Path, cache: Path | None) -> tuple[PoseSequence, float, f
         if npz.exists() and meta.exists():
             info = json.loads(meta.read_text(encoding="utf-8"))
             return load(npz), float(info["inference_s"]), float(info["wall_s"])
-    job = PoseJob(
-        source=str(video),
-        out=None,
-        overlay=None,
-        settings=settings,
-        show_progress=False,
-        allow_partial_body=True,
-    )
     t0 = time.perf_counter()
-    res = run_pose(job)
+    res = find_poses(PoseRequest(str(video), settings))
     wall = time.perf_counter() - t0
     if npz is not None and meta is not None:
         npz.parent.mkdir(parents=True, exist_ok=True)

@@ -31,10 +31,10 @@ import numpy as np
 from mediapipe.tasks.python import vision
 from mediapipe.tasks.python.core.base_options import BaseOptions
 
-from hipcoach.cli.pose_cmd import PoseJob, run_pose
-from hipcoach.cli.ui import err_console
 from hipcoach.config import DEFAULTS, Settings
 from hipcoach.modelstore import load_model
+from hipcoach.pipeline import PoseRequest, find_poses
+from hipcoach.sequence.io import save
 from hipcoach.video import open_source
 
 REPO = Path(__file__).resolve().parents[1]
@@ -97,16 +97,8 @@ def bare_fps(clip: Path, model: str, max_people: int) -> float:
 def e2e_fps(clip: Path, model: str, out: Path, max_people: int) -> float:
     """``hipcoach pose CLIP --out OUT.npz`` in-process, without the progress bar."""
     t0 = time.perf_counter()
-    result = run_pose(
-        PoseJob(
-            source=str(clip),
-            out=out,
-            overlay=None,
-            settings=_settings(model, max_people),
-            show_progress=False,
-            allow_partial_body=True,
-        )
-    )
+    result = find_poses(PoseRequest(str(clip), _settings(model, max_people)))
+    save(result.sequence, out)
     return len(result.sequence) / (time.perf_counter() - t0)
 
 
@@ -173,7 +165,7 @@ def memory(minutes: float, max_people: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
-    err_console.quiet = True  # per-run warnings (bystanders in the footage) are not the point here
+
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )

@@ -23,8 +23,8 @@ import pytest
 
 from hipcoach.analysis.analyze import BlockAnalysis, analyze_sequence
 from hipcoach.analysis.result import AnalysisResult, SetResult
-from hipcoach.cli.pose_cmd import PoseJob, run_pose
 from hipcoach.config import DEFAULTS
+from hipcoach.pipeline import PoseRequest, find_poses
 from hipcoach.sequence.schema import PoseSequence
 
 pytestmark = pytest.mark.integration
@@ -56,15 +56,7 @@ CLIPS = (
 
 @cache
 def _pose(video: Path) -> PoseSequence:
-    job = PoseJob(
-        source=str(video),
-        out=None,
-        overlay=None,
-        settings=DEFAULTS,
-        show_progress=False,
-        allow_partial_body=True,
-    )
-    return run_pose(job).sequence
+    return find_poses(PoseRequest(str(video), DEFAULTS)).sequence
 
 
 def clip_sequence(clip: Clip) -> PoseSequence:

@@ -16,8 +16,8 @@ import pytest
 
 from hipcoach.analysis.analyze import analyze_sequence
 from hipcoach.analysis.result import AnalysisResult
-from hipcoach.cli.pose_cmd import PoseJob, run_pose
 from hipcoach.config import DEFAULTS
+from hipcoach.pipeline import PoseRequest, find_poses
 
 pytestmark = pytest.mark.integration
 
@@ -37,8 +37,8 @@ def faulted_reps(truth: dict[str, Any], exercise: str, fault: str) -> set[int]:
 @pytest.fixture(scope="module", params=CLIPS)
 def analysed(request: pytest.FixtureRequest) -> tuple[AnalysisResult, dict[str, Any]]:
     name = request.param
-    job = PoseJob(str(DATA / f"{name}.mp4"), None, None, DEFAULTS, show_progress=False)
-    result, _ = analyze_sequence(run_pose(job).sequence)
+    seq = find_poses(PoseRequest(str(DATA / f"{name}.mp4"), DEFAULTS)).sequence
+    result, _ = analyze_sequence(seq)
     truth = json.loads((DATA / f"{name}.truth.json").read_text(encoding="utf-8"))
     return result, truth
 

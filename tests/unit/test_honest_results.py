@@ -133,9 +133,9 @@ def test_the_second_detector_pass_only_for_files_that_missed_most_frames() -> No
 
     import numpy as np
 
-    from hipcoach.pipeline import PoseRequest, retry_settings
     from hipcoach.config import DEFAULTS
     from hipcoach.extract import ExtractionResult
+    from hipcoach.pipeline import PoseRequest, retry_settings
     from hipcoach.sequence.io import load_npz
     from hipcoach.video.base import SourceInfo
 
