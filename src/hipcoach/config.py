@@ -420,6 +420,10 @@ class ScreenSettings(_Frozen):
     #: One-leg stance: a foot counts as lifted when it is higher than the other by more
     #: than this share of the leg length (hip to ankle, picture) (0..1).
     lift_share: float = Field(0.06, gt=0.0, lt=1.0)
+    #: The foot lifted behind the stance leg is partly hidden: the stance screen places the
+    #: legs from this landmark visibility on (development body S01 of the standing corpus:
+    #: its free ankle read 0.36-0.52 through the hold, in the right place).
+    stance_min_visibility: float = Field(0.3, gt=0.0, le=1.0)
     #: Shortest hold on one leg for a finding (s).
     min_hold_s: float = Field(2.0, gt=0.0)
     #: Free side of the pelvis dropping more than this below the reference = Trendelenburg

@@ -154,12 +154,14 @@ def _verdict(
 def screen_stance(seq: PoseSequence, settings: Settings = DEFAULTS) -> ScreenResult:
     """Run the one-leg stance screen on one recording (see the module docstring)."""
     s = settings.screen
-    xy = masked_xy(seq, settings.signal)
+    # the lifted foot is partly hidden behind the stance leg: placed from a lower visibility
+    signal = settings.signal.model_copy(update={"min_visibility": s.stance_min_visibility})
+    xy = masked_xy(seq, signal)
     times = np.asarray(seq.times_s, np.float64)
     lift = lift_share(xy)
     with quiet_nan():
         both_feet: BoolArray = np.asarray(np.abs(lift) < s.lift_share, bool)
-    view = check_frontal_view(seq, xy, both_feet if both_feet.any() else None, s, settings.signal)
+    view = check_frontal_view(seq, xy, both_feet if both_feet.any() else None, s, signal)
     holds = find_holds(times, lift, s, settings.signal.max_gap_s)
     tilt, lean = hip_drop_deg(xy), trunk_lean_deg(xy)
     first = holds[0][1] if holds else len(seq)
