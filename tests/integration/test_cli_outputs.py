@@ -85,9 +85,9 @@ def test_a_routine_path_that_is_a_fifo_or_folder_fails_at_once(tmp_path: Path) -
 
     fifo = tmp_path / "routine.toml"
     os.mkfifo(fifo)
-    for routine in (fifo, tmp_path):
+    for routine, why in ((fifo, "not a regular file"), (tmp_path, "is a folder")):
         res = run("analyze", CORPUS / "B01_L_front.npz", "--routine", routine, "-q")
-        _assert_clean_error(res, 5, "not a regular file")
+        _assert_clean_error(res, 5, why)
 
 
 def test_odd_file_names_and_non_videos_get_plain_one_line_errors(tmp_path: Path) -> None:
