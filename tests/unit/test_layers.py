@@ -39,3 +39,17 @@ def test_benchmarks_use_the_library_not_the_cli() -> None:
         if any(m.startswith("hipcoach.cli") for m in _imports(p))
     ]
     assert not offenders
+
+
+def test_shared_types_are_declared_once() -> None:
+    """Side, View and Finding live in hipcoach.types only (issue 14: one type per idea)."""
+    import re
+
+    offenders = []
+    for path in SRC.rglob("*.py"):
+        if path.name == "types.py":
+            continue
+        text = path.read_text(encoding="utf-8")
+        if re.search(r"^(Side|View|Finding) = ", text, re.M):
+            offenders.append(str(path.relative_to(SRC)))
+    assert offenders == ["synth/skeleton.py"]  # camera placements of the synthetic scenes

@@ -30,10 +30,10 @@ from hipcoach.reps.excursion_circles import (
     ExcursionCircleConfig,
     ExcursionCircleCounter,
 )
+from hipcoach.types import Side
 
 #: "circle": a circle whose direction this view cannot show (counted, direction withheld).
 EventKind = Literal["abduction", "bicycle", "circle_ccw", "circle_cw", "circle"]
-Side = Literal["left", "right"]
 
 
 @dataclass(frozen=True)

@@ -30,8 +30,7 @@ from typing import Any, Literal
 from hipcoach import __version__
 from hipcoach.exercises.routine import EXERCISE_IDS, RULE_IDS
 from hipcoach.files import write_text
-
-Side = Literal["left", "right"]
+from hipcoach.types import Side
 
 
 @dataclass(frozen=True)

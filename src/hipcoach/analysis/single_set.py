@@ -22,10 +22,11 @@ from hipcoach.analysis.analyze import Block, BlockAnalysis, _set_result, analyse
 from hipcoach.analysis.events import Event, EventKind
 from hipcoach.analysis.result import SetResult
 from hipcoach.analysis.sets import LabelledSet
-from hipcoach.analysis.view import FIX_PLACEMENT, Side, frame_geometry
+from hipcoach.analysis.view import FIX_PLACEMENT, frame_geometry
 from hipcoach.config import DEFAULTS, Settings
 from hipcoach.exercises.routine import ExerciseSpec, Routine
 from hipcoach.sequence.schema import PoseSequence
+from hipcoach.types import Side
 
 _OTHER: dict[Side, Side] = {"left": "right", "right": "left"}
 _DIRECTION_WORDS = {"ccw": "counter-clockwise", "cw": "clockwise"}

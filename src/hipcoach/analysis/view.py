@@ -15,7 +15,6 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -24,9 +23,8 @@ from hipcoach.config import DEFAULTS, SignalSettings, ViewSettings
 from hipcoach.landmarks import Landmark as L  # noqa: N817
 from hipcoach.sequence.schema import PoseSequence
 from hipcoach.signal.angles import mask_low_visibility
+from hipcoach.types import Side, View
 
-View = Literal["front", "front_high", "diagonal", "feet", "unknown"]
-Side = Literal["left", "right"]
 F64 = NDArray[np.float64]
 
 FIX_PLACEMENT = (

@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 from rich.console import Console
 from rich.table import Table
@@ -27,8 +26,7 @@ from hipcoach.session.prompts import Asker
 from hipcoach.session.redflags import ask_red_flags, needs_asking
 from hipcoach.session.voice import Voice, make_voice
 from hipcoach.storage import History, open_db
-
-Side = Literal["left", "right"]
+from hipcoach.types import Side
 
 
 @dataclass(frozen=True)

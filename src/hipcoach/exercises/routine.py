@@ -31,8 +31,8 @@ from pydantic import (
 )
 
 from hipcoach.exercises.toml_errors import LocatedValueError, parse_model, read_data_file
+from hipcoach.types import RuleView, Side
 
-Side = Literal["left", "right"]
 ExerciseId = Literal[
     "small_leg_raise", "bicycle_sidekick", "big_leg_lift", "leg_circle_ccw", "leg_circle_cw"
 ]
@@ -47,7 +47,6 @@ RuleId = Literal[
     "incomplete_extension",
 ]
 SignalKind = Literal["abduction", "flexion_extension", "circle"]
-View = Literal["front", "front_high", "diagonal"]
 FaultDirection = Literal["above", "below"]
 CircleDirection = Literal["ccw", "cw"]
 Unit = Literal["deg", "s"]
@@ -140,7 +139,7 @@ class RuleSpec(_Strict):
     threshold: float = Field(ge=-180.0, le=180.0)
     direction: FaultDirection
     #: Camera views the rule is measured from; empty = none (always "not measurable").
-    views: Annotated[tuple[View, ...], BeforeValidator(_as_tuple), AfterValidator(_distinct)]
+    views: Annotated[tuple[RuleView, ...], BeforeValidator(_as_tuple), AfterValidator(_distinct)]
     cue: Text
 
     @model_validator(mode="after")

@@ -11,6 +11,7 @@
 Not a medical device: a screen says what was measured, never a diagnosis.
 """
 
-from hipcoach.screens.result import Finding, ScreenInconclusive, ScreenName, ScreenResult
+from hipcoach.screens.result import ScreenInconclusive, ScreenName, ScreenResult
+from hipcoach.types import Finding
 
 __all__ = ["Finding", "ScreenInconclusive", "ScreenName", "ScreenResult"]

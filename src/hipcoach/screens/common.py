@@ -22,7 +22,7 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -34,8 +34,8 @@ from hipcoach.sequence.quality import LOWER_BODY, in_picture
 from hipcoach.sequence.schema import PoseSequence
 from hipcoach.signal.angles import angle_2d, mask_low_visibility
 from hipcoach.signal.filters import smooth_sequence
+from hipcoach.types import Side
 
-Side = Literal["left", "right"]
 SIDES: tuple[Side, Side] = ("left", "right")
 F64 = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
-    from hipcoach.screens.result import Finding, ScreenName
+    from hipcoach.screens.result import ScreenName
+from hipcoach.types import Finding
 
 #: Least share of the test clips with the sign (at a clinically relevant size) that a screen
 #: must have called positive before it may call anything negative (0..1; the sensitivity

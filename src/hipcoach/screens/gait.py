@@ -28,7 +28,6 @@ from hipcoach.reps import HysteresisCounter, Rep
 from hipcoach.screens.common import (
     F64,
     SIDES,
-    Side,
     ViewCheck,
     check_frontal_view,
     fppa_deg,
@@ -42,6 +41,7 @@ from hipcoach.screens.result import ScreenResult
 from hipcoach.sequence.schema import PoseSequence
 from hipcoach.signal.angles import knee_flexion_deg, mask_low_visibility
 from hipcoach.signal.filters import butterworth
+from hipcoach.types import Side
 
 #: Least travel (share of apparent size, or leg lengths across) that counts as walking.
 MIN_TRAVEL = 0.15

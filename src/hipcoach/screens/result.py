@@ -32,9 +32,9 @@ from hipcoach.errors import ConfigError, HipcoachError, InputError
 from hipcoach.files import read_json, write_text
 from hipcoach.screens import result_checks as checks
 from hipcoach.screens.evidence import EVIDENCE, judge
+from hipcoach.types import Finding
 
 ScreenName = Literal["squat", "stance", "gait"]
-Finding = Literal["positive", "negative", "cannot_rule_out", "inconclusive"]
 SIDES = ("left", "right")
 #: How each finding is written for people (terminal, chart, report, overlay).
 FINDING_LABEL: dict[str, str] = {

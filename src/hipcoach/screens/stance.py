@@ -29,7 +29,6 @@ from hipcoach.screens.common import (
     F64,
     SIDES,
     BoolArray,
-    Side,
     ViewCheck,
     check_frontal_view,
     hip_drop_deg,
@@ -43,6 +42,7 @@ from hipcoach.screens.common import (
 from hipcoach.screens.result import ScreenResult
 from hipcoach.sequence.schema import PoseSequence
 from hipcoach.signal.gaps import fill_short_gaps, true_runs
+from hipcoach.types import Side
 
 FIX_STANCE = (
     "stand on both feet for 2 s, then lift one foot and hold for 10-30 s, facing the camera"

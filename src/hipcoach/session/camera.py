@@ -46,7 +46,8 @@ from hipcoach.config import DEFAULTS, ModelName, Settings
 from hipcoach.errors import InputError
 from hipcoach.exercises.routine import ExerciseSpec, Routine
 from hipcoach.session.live import FIX_CAMERA, FeedState, PoseFeed
-from hipcoach.session.progress import SetProgress, Side
+from hipcoach.session.progress import SetProgress
+from hipcoach.types import Side
 from hipcoach.video.base import Frame
 from hipcoach.video.open import open_source
 

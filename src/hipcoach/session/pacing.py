@@ -14,7 +14,8 @@ from typing import Literal
 from hipcoach.analysis.result import SetResult
 from hipcoach.config import DEFAULTS, SessionSettings
 from hipcoach.exercises.routine import ExerciseSpec, Routine
-from hipcoach.session.progress import SetProgress, Side
+from hipcoach.session.progress import SetProgress
+from hipcoach.types import Side
 
 
 class TimerRepSource:

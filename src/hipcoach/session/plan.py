@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from hipcoach.exercises.routine import ExerciseSpec, Routine
+from hipcoach.types import Side
 
-Side = Literal["left", "right"]
 StepKind = Literal["exercise", "rest", "switch"]
 
 

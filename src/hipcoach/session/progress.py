@@ -13,8 +13,7 @@ from typing import Literal, Protocol
 
 from hipcoach.analysis.result import Flag, SetResult
 from hipcoach.exercises.routine import ExerciseSpec, Routine
-
-Side = Literal["left", "right"]
+from hipcoach.types import Side
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,6 @@ the input (image pixels or world metres). See each module for sign conventions.
 """
 
 from hipcoach.signal.angles import (
-    Side,
     angle_2d,
     angle_3d,
     angle_between_segments_2d,
@@ -26,6 +25,7 @@ from hipcoach.signal.filters import (
     smooth_sequence,
 )
 from hipcoach.signal.gaps import fill_short_gaps, finite_runs, true_runs
+from hipcoach.types import Side
 
 __all__ = [
     "OneEuroFilter",

@@ -12,8 +12,6 @@ Conventions
 
 from __future__ import annotations
 
-from typing import Literal
-
 import numpy as np
 from numpy.typing import ArrayLike
 
@@ -21,8 +19,7 @@ from hipcoach.config import DEFAULTS, SignalSettings
 from hipcoach.landmarks import Landmark
 from hipcoach.sequence import PoseSequence
 from hipcoach.signal.gaps import FloatArray
-
-Side = Literal["left", "right"]
+from hipcoach.types import Side
 
 #: Vectors shorter than this (in the input unit) have no direction.
 _MIN_NORM = 1e-12

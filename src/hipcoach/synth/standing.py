@@ -14,7 +14,7 @@ angles in degrees, times in seconds, positions in metres; ``fps`` may be non-int
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 
@@ -23,8 +23,8 @@ from hipcoach.landmarks import MIRROR_PERMUTATION, Landmark
 from hipcoach.sequence import PoseSequence
 from hipcoach.sequence.builder import SequenceBuilder
 from hipcoach.synth.skeleton import F64, Camera, posed_bodies, rotation_matrix
+from hipcoach.types import Side
 
-Side = Literal["left", "right"]
 L = Landmark
 _LEG = {
     s: [int(Landmark[f"{s.upper()}_{p}"]) for p in ("KNEE", "ANKLE", "HEEL", "FOOT_INDEX")]
