@@ -1,8 +1,12 @@
-"""All tunable defaults of hipcoach, in one place.
+"""The algorithm settings of hipcoach (pydantic, validated, frozen).
 
-Every threshold that other modules use is a field here, with its unit in the
-name or the docstring. Modules take a settings object (or one field of it) as
-an argument; none of them repeats a literal default.
+Where each number lives: the exercises' and form rules' thresholds (reps, peak ranges,
+rule thresholds and the views a rule is measured from) are in the routine file
+(``exercises/hip_series.toml``); the settings of the algorithms (pose, tracking, smoothing,
+view reading, counting, screens, session pacing, history) are fields here, with their unit in
+the name or the comment, and modules take a settings object (or one part of it) as an
+argument. The rule measures' fixed reading windows are named constants beside the measures
+(``analysis/rules.py``). Every rule threshold is pinned by ``tests/unit/test_rules_pinned.py``.
 """
 
 from __future__ import annotations

@@ -42,6 +42,22 @@ NOT_MEASURABLE = "not measurable from this view"
 Measure = Callable[["RepContext"], float]
 
 
+#: The measures read the middle of a rep: this share trimmed from each end.
+MIDDLE_TRIM = 0.25
+#: Tempo looks this far (s) before and after the rep for its lift.
+TEMPO_MARGIN_S = 0.5
+#: Tempo: the lift's fast speed is this percentile of |d abduction / dt| ...
+TEMPO_SPEED_PERCENTILE = 95
+#: ... and its amplitude starts at this percentile of the abduction.
+TEMPO_BASE_PERCENTILE = 5
+#: The leg rests when its abduction is within this (deg): the knee's own rest bend.
+REST_ABDUCTION_DEG = 5.0
+#: Pelvis roll of a rep: this percentile of |roll| over its middle.
+PELVIS_PERCENTILE = 80
+#: Without a next rep, the kick's extension is looked for this long (s) after the rep.
+EXTENSION_WINDOW_S = 1.5
+
+
 @dataclass(frozen=True)
 class RepContext:
     """One rep and what its measures need: the next rep of the set, the signals, the spec."""
@@ -54,7 +70,7 @@ class RepContext:
 
 def _window(sig: LegSignals, a: float, b: float, middle: bool) -> np.ndarray:
     if middle:
-        a, b = a + 0.25 * (b - a), b - 0.25 * (b - a)
+        a, b = a + MIDDLE_TRIM * (b - a), b - MIDDLE_TRIM * (b - a)
     return np.asarray((sig.times_s >= a) & (sig.times_s <= b))
 
 
@@ -79,17 +95,19 @@ def _circle(c: RepContext) -> float:
 def _tempo(c: RepContext) -> float:
     """Lift time (s): the rep's abduction amplitude over its fast (95th percentile) speed."""
     t, a = c.sig.times_s, c.sig.abduction_2d_deg
-    near = _window(c.sig, c.event.start_s - 0.5, c.event.end_s + 0.5, False)
+    near = _window(c.sig, c.event.start_s - TEMPO_MARGIN_S, c.event.end_s + TEMPO_MARGIN_S, False)
     if near.sum() < 4:
         return float("nan")
     with quiet_nan():
-        speed = float(np.nanpercentile(np.abs(np.gradient(a[near], t[near])), 95))
-        amplitude = float(np.nanmax(a[near]) - np.nanpercentile(a[near], 5))
+        speed = float(
+            np.nanpercentile(np.abs(np.gradient(a[near], t[near])), TEMPO_SPEED_PERCENTILE)
+        )
+        amplitude = float(np.nanmax(a[near]) - np.nanpercentile(a[near], TEMPO_BASE_PERCENTILE))
     return amplitude / speed if speed > 0 else float("nan")
 
 
 def _knee(c: RepContext) -> float:
-    rest = np.abs(c.sig.abduction_2d_deg) < 5.0
+    rest = np.abs(c.sig.abduction_2d_deg) < REST_ABDUCTION_DEG
     middle = _window(c.sig, c.event.start_s, c.event.end_s, True)
     return _median(c.sig.knee_flexion_deg, middle) - _median(c.sig.knee_flexion_deg, rest)
 
@@ -107,11 +125,11 @@ def _pelvis(c: RepContext) -> float:
     middle = _window(c.sig, c.event.start_s, c.event.end_s, True)
     values = np.abs(c.sig.pelvis_roll_deg[middle])
     with quiet_nan():
-        return float(np.nanpercentile(values, 80)) if values.size else float("nan")
+        return float(np.nanpercentile(values, PELVIS_PERCENTILE)) if values.size else float("nan")
 
 
 def _extension(c: RepContext) -> float:
-    stop = c.next_event.start_s if c.next_event is not None else c.event.end_s + 1.5
+    stop = c.next_event.start_s if c.next_event is not None else c.event.end_s + EXTENSION_WINDOW_S
     values = c.sig.thigh_depth_deg[_window(c.sig, c.event.end_s, stop, False)]
     with quiet_nan():
         return -float(np.nanmin(values)) if values.size else float("nan")
