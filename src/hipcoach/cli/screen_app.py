@@ -3,6 +3,7 @@ command runs (:mod:`hipcoach.cli.screen_cmd`), so ``--help`` answers at once."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -31,49 +32,35 @@ OverlayOpt = Annotated[
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
 
 
-@screen_app.command()
-def squat(
-    source: SourceArg,
-    json_out: JsonOpt = None,
-    plot: PlotOpt = None,
-    overlay: OverlayOpt = None,
-    model: ModelOpt = DEFAULTS.pose.model,
-    quiet: QuietOpt = False,
-) -> None:
-    """Squats filmed from the front: do the knees cave inward at the bottom (FPPA, KASR)?"""
-    from hipcoach.cli.screen_cmd import run_screen_command  # noqa: PLC0415
-
-    run_screen_command("squat", source, (json_out, plot, overlay), model, quiet)
+SCREENS = {
+    "squat": "Squats filmed from the front: do the knees cave inward at the bottom (FPPA, KASR)?",
+    "stance": "Standing on one leg, filmed from the front: does the pelvis drop (Trendelenburg)?",
+    "gait": "Walking toward or away from the camera: does the pelvis drop with each step?",
+}
 
 
-@screen_app.command()
-def stance(
-    source: SourceArg,
-    json_out: JsonOpt = None,
-    plot: PlotOpt = None,
-    overlay: OverlayOpt = None,
-    model: ModelOpt = DEFAULTS.pose.model,
-    quiet: QuietOpt = False,
-) -> None:
-    """Standing on one leg, filmed from the front: does the pelvis drop (Trendelenburg)?"""
-    from hipcoach.cli.screen_cmd import run_screen_command  # noqa: PLC0415
+def _screen_command(screen: str, doc: str) -> Callable[..., None]:
+    """The Typer command of one screen (the three differ only in the screen they run)."""
 
-    run_screen_command("stance", source, (json_out, plot, overlay), model, quiet)
+    def command(
+        source: SourceArg,
+        json_out: JsonOpt = None,
+        plot: PlotOpt = None,
+        overlay: OverlayOpt = None,
+        model: ModelOpt = DEFAULTS.pose.model,
+        quiet: QuietOpt = False,
+    ) -> None:
+        from hipcoach.cli.screen_cmd import run_screen_command  # noqa: PLC0415
+
+        run_screen_command(screen, source, (json_out, plot, overlay), model, quiet)  # type: ignore[arg-type]
+
+    command.__doc__ = doc
+    command.__name__ = screen
+    return command
 
 
-@screen_app.command()
-def gait(
-    source: SourceArg,
-    json_out: JsonOpt = None,
-    plot: PlotOpt = None,
-    overlay: OverlayOpt = None,
-    model: ModelOpt = DEFAULTS.pose.model,
-    quiet: QuietOpt = False,
-) -> None:
-    """Walking toward or away from the camera: does the pelvis drop with each step?"""
-    from hipcoach.cli.screen_cmd import run_screen_command  # noqa: PLC0415
-
-    run_screen_command("gait", source, (json_out, plot, overlay), model, quiet)
+for _name, _doc in SCREENS.items():
+    screen_app.command(_name)(_screen_command(_name, _doc))
 
 
 @screen_app.command("report")
