@@ -159,60 +159,14 @@ class HysteresisConfig(_Frozen):
         return self
 
 
-class BiphasicConfig(_Frozen):
-    """A rep = above ``high``, then below ``low``, then back up (:mod:`hipcoach.reps.cycles`).
-
-    Two hysteresis bands, all in the unit of the signal (degrees of hip flexion for the
-    bicycle-to-sidekick): ``high`` / ``high_release`` for the first phase and ``low`` /
-    ``low_release`` for the second. Needs ``low < low_release <= high_release < high``.
-    """
-
-    #: First phase reached when the signal rises above this (signal unit).
-    high: FiniteFloat
-    #: The rep starts at the last upward crossing of this level before ``high``; the first
-    #: phase is over once the signal falls below it again (signal unit).
-    high_release: FiniteFloat
-    #: Second phase reached when the signal falls below this (signal unit).
-    low: FiniteFloat
-    #: The rep ends when the signal rises back above this after ``low`` (signal unit).
-    low_release: FiniteFloat
-    #: Complete reps shorter than this are rejected as "too short" (s).
-    min_rep_s: float = Field(0.8, ge=0.0)
-    #: Complete reps longer than this are rejected as "too long" (s).
-    max_rep_s: float = Field(12.0, gt=0.0)
-    #: An attempt with no valid sample for longer than this is abandoned (s).
-    max_gap_s: float = Field(0.5, gt=0.0)
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Self:
-        if not self.low < self.low_release <= self.high_release < self.high:
-            raise ValueError(
-                "need low < low_release <= high_release < high, got "
-                f"{self.low}, {self.low_release}, {self.high_release}, {self.high}"
-            )
-        if not self.max_rep_s >= self.min_rep_s:
-            raise ValueError(f"max_rep_s ({self.max_rep_s}) must be >= min_rep_s")
-        return self
-
-
 class CircleConfig(_Frozen):
-    """Full turns of a 2-D path around its centre = reps (:mod:`hipcoach.reps.circles`).
+    """Geometry and timing of one circle turn (:mod:`hipcoach.reps.excursion_circles`).
 
     ``min_radius`` is in the unit of the path (degrees for a path of two joint angles).
     """
 
-    #: Samples closer than this to the centre are ignored (path unit); they are not
-    #: added to the running centre's window either, so the centre holds still at rest.
+    #: Samples closer than this to the excursion's centre are ignored (path unit).
     min_radius: float = Field(gt=0.0, allow_inf_nan=False)
-    #: The running centre uses the valid samples of the last this many s. It should cover
-    #: the slowest circle: with a shorter window the centre wanders along the circle (s).
-    centre_window_s: float = Field(2.0, gt=0.0)
-    #: The running centre is, per coordinate, the midpoint of the ``centre_trim`` and
-    #: ``1 - centre_trim`` quantiles of the window: 0 = mid-range (exact for an ellipse
-    #: once the window covers a full turn, but moved by a single glitch), 0.5 = median
-    #: (robust, but pulled toward the extra arc when the window is not a whole number of
-    #: turns: up to ~30 % of the radius). 0.1 ignores up to 10 % outliers on each side.
-    centre_trim: float = Field(0.1, ge=0.0, le=0.5)
     #: Turns shorter than this are rejected as "too short" (s).
     min_rep_s: float = Field(0.4, ge=0.0)
     #: Turns longer than this are rejected as "too long" (s).

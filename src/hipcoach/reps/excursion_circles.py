@@ -30,13 +30,37 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 from scipy.signal import find_peaks
 
 from hipcoach.config import CircleConfig, HysteresisConfig
-from hipcoach.reps.circles import CircleRep, Direction
 from hipcoach.reps.hysteresis import HysteresisCounter
+
+Direction = Literal["ccw", "cw"]
+
+
+@dataclass(frozen=True, slots=True)
+class CircleRep:
+    """One full turn (times in s, radius in the path's unit).
+
+    Attributes:
+        index: rep number from 1 among counted turns; 0 for a rejected one.
+        start_s: previous rep boundary or the turning point the turn is measured from (s).
+        end_s: interpolated time at which the accumulated phase completed the turn (s).
+        duration_s: ``end_s - start_s`` (s).
+        mean_radius: mean distance from the centre of the usable samples of the turn.
+        direction: "ccw" (phase increasing) or "cw".
+    """
+
+    index: int
+    start_s: float
+    end_s: float
+    duration_s: float
+    mean_radius: float
+    direction: Direction
+
 
 _TURN = 2.0 * math.pi
 
