@@ -194,3 +194,10 @@ def test_incomplete_extension_flags_a_kick_that_does_not_reach_back() -> None:
     assert _faults("bicycle_sidekick", sig, events, "incomplete_extension") == [2]
     sig.thigh_depth_deg[after2] = -(limit + MARGIN)
     assert _faults("bicycle_sidekick", sig, events, "incomplete_extension") == []
+
+
+def test_every_rule_of_the_routine_schema_has_one_measure() -> None:
+    from hipcoach.exercises.routine import RULE_IDS
+
+    assert set(MEASURES) == set(RULE_IDS)
+    assert {r.id for r in ROUTINE.rules} == set(RULE_IDS)

@@ -35,7 +35,7 @@ from hipcoach.analysis.result import Flag
 from hipcoach.analysis.sets import LabelledSet
 from hipcoach.analysis.signals import F64, LegSignals
 from hipcoach.analysis.view import quiet_nan
-from hipcoach.exercises.routine import ExerciseSpec, Routine, RuleSpec
+from hipcoach.exercises.routine import ExerciseSpec, Routine, RuleId, RuleSpec
 
 NOT_MEASURABLE = "not measurable from this view"
 
@@ -83,11 +83,11 @@ def _outside(value: float, lo: float, hi: float) -> float:
     return max(0.0, lo - value, value - hi) if np.isfinite(value) else float("nan")
 
 
-def _rom(c: RepContext) -> float:
+def _range_of_motion(c: RepContext) -> float:
     return _outside(c.event.peak_deg, c.spec.target_peak_deg_min, c.spec.target_peak_deg_max)
 
 
-def _circle(c: RepContext) -> float:
+def _circle_size(c: RepContext) -> float:
     radius = c.event.get("radius_deg")
     return _outside(radius, c.spec.target_peak_deg_min, c.spec.target_peak_deg_max)
 
@@ -106,44 +106,44 @@ def _tempo(c: RepContext) -> float:
     return amplitude / speed if speed > 0 else float("nan")
 
 
-def _knee(c: RepContext) -> float:
+def _knee_bent(c: RepContext) -> float:
     rest = np.abs(c.sig.abduction_2d_deg) < REST_ABDUCTION_DEG
     middle = _window(c.sig, c.event.start_s, c.event.end_s, True)
     return _median(c.sig.knee_flexion_deg, middle) - _median(c.sig.knee_flexion_deg, rest)
 
 
-def _toes(c: RepContext) -> float:
+def _toes_up(c: RepContext) -> float:
     return _median(c.sig.foot_up_deg, _window(c.sig, c.event.start_s, c.event.end_s, True))
 
 
-def _alignment(c: RepContext) -> float:
+def _trunk_leg_alignment(c: RepContext) -> float:
     middle = _window(c.sig, c.event.start_s, c.event.end_s, True)
     return _median(c.sig.flexion_depth_deg, middle)
 
 
-def _pelvis(c: RepContext) -> float:
+def _pelvis_roll(c: RepContext) -> float:
     middle = _window(c.sig, c.event.start_s, c.event.end_s, True)
     values = np.abs(c.sig.pelvis_roll_deg[middle])
     with quiet_nan():
         return float(np.nanpercentile(values, PELVIS_PERCENTILE)) if values.size else float("nan")
 
 
-def _extension(c: RepContext) -> float:
+def _incomplete_extension(c: RepContext) -> float:
     stop = c.next_event.start_s if c.next_event is not None else c.event.end_s + EXTENSION_WINDOW_S
     values = c.sig.thigh_depth_deg[_window(c.sig, c.event.end_s, stop, False)]
     with quiet_nan():
         return -float(np.nanmin(values)) if values.size else float("nan")
 
 
-MEASURES: dict[str, Measure] = {
-    "range_of_motion": _rom,
-    "circle_size": _circle,
+MEASURES: dict[RuleId, Measure] = {
+    "range_of_motion": _range_of_motion,
+    "circle_size": _circle_size,
     "tempo": _tempo,
-    "knee_bent": _knee,
-    "toes_up": _toes,
-    "trunk_leg_alignment": _alignment,
-    "pelvis_roll": _pelvis,
-    "incomplete_extension": _extension,
+    "knee_bent": _knee_bent,
+    "toes_up": _toes_up,
+    "trunk_leg_alignment": _trunk_leg_alignment,
+    "pelvis_roll": _pelvis_roll,
+    "incomplete_extension": _incomplete_extension,
 }
 
 
