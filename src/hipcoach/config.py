@@ -371,6 +371,11 @@ class ScreenSettings(_Frozen):
     #: FPPA above this at a squat bottom = the knee caves inward (deg); the upper end of the
     #: normal 2-D range in landings (Herrington & Munro 2010: 7-13 deg in women).
     fppa_valgus_deg: float = Field(13.0, gt=0.0, lt=90.0)
+    #: The pose model places the hips medial of the joint centres when the thighs are
+    #: foreshortened, so the picture FPPA reads outward by about this much per % of hip
+    #: descent (deg/%): it is added back, 0 standing, ~6 deg at a thighs-parallel bottom.
+    #: Fitted on the development bodies S01-S04 of the standing corpus (docs/screens.md).
+    fppa_depth_bias_deg_per_pct: float = Field(0.21, ge=0.0, lt=1.0)
     #: Knee-to-ankle separation ratio below this at a bottom = valgus (Mizner et al. 2012).
     kasr_valgus: float = Field(0.6, gt=0.0, lt=2.0)
     #: Fewest full squat reps for a finding.

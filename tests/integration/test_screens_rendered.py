@@ -114,23 +114,16 @@ def test_normal_squat_is_negative() -> None:
     assert r.per_side["left"]["kasr_median"] > DEFAULTS.screen.kasr_valgus
 
 
-# Measured (docs/screens.md, "Rendered frontal clips"): MediaPipe's hips sit 4-7 px (~4 cm)
-# medial of the rig's hip joint centres at the bottom, where the thighs are foreshortened, so
-# the picture FPPA reads outward of the truth: valgus clip -4.4..-9.5° (17-18° left, 13-14°
-# right vs +22.9°), normal clip -1.4..-5.6° (-5 to -10° vs -4.0°). Not within the tolerance:
-# kept as a strict expected failure (it turns into a failure when the bias goes away).
-FPPA_BIAS = pytest.mark.xfail(
-    strict=True, reason="MediaPipe hips medial of the joint centres at the squat bottom"
-)
-
-
-@pytest.mark.parametrize(
-    "name",
-    [pytest.param("squat_valgus", marks=FPPA_BIAS), pytest.param("squat_normal", marks=FPPA_BIAS)],
-)
+# MediaPipe's hips sit 4-7 px (~4 cm) medial of the rig's hip joint centres at the bottom,
+# where the thighs are foreshortened, so the raw picture FPPA reads outward of the truth
+# (valgus clip -4.4..-9.5°, normal clip -1.4..-5.6°). The squat screen adds back
+# ``fppa_depth_bias_deg_per_pct`` x descent, fitted on the standing corpus's development
+# bodies (S01-S04), never on this body: here it leaves -3.5..+4.7° per knee, MAE 1.8° and 2.3°.
+@pytest.mark.parametrize("name", ["squat_valgus", "squat_normal"])
 def test_bottom_fppa_matches_truth(name: str) -> None:
     errors = fppa_errors(name)
     assert max(abs(e) for e in errors) <= FPPA_TOL_DEG, [round(e, 1) for e in errors]
+    assert float(np.mean(np.abs(errors))) <= 3.0, [round(e, 1) for e in errors]
 
 
 def _hold_truth(gt: dict[str, Any]) -> tuple[str, float]:

@@ -7,14 +7,17 @@ bottom of a squat (nearer the camera than hips and ankles) look wider apart, whi
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from hipcoach.config import DEFAULTS
 from hipcoach.screens.common import check_frontal_view, fppa_deg
 from hipcoach.screens.gait import screen_gait
-from hipcoach.screens.squat import screen_squat
+from hipcoach.screens.squat import screen_squat as _screen_squat
 from hipcoach.screens.stance import screen_stance
 from hipcoach.synth.standing import (
     StandingView,
@@ -23,6 +26,17 @@ from hipcoach.synth.standing import (
     squats,
     walk_toward,
 )
+
+#: Synthetic landmarks are the exact joint centres: no pose-model bias to undo.
+EXACT = DEFAULTS.model_copy(
+    update={"screen": DEFAULTS.screen.model_copy(update={"fppa_depth_bias_deg_per_pct": 0.0})}
+)
+
+
+def screen_squat(seq: Any, settings: Any = EXACT) -> Any:
+    """The squat screen without the model-bias correction (see EXACT)."""
+    return _screen_squat(seq, settings)
+
 
 FAR = StandingView(distance_m=8.0, focal_px=1800.0)
 

@@ -159,7 +159,10 @@ def screen_squat(seq: PoseSequence, settings: Settings = DEFAULTS) -> ScreenResu
     with quiet_nan():
         upright = np.asarray(depth < s.squat_low_pct, bool)
     view = check_frontal_view(seq, xy, upright, s, settings.signal)
-    signals = {f"fppa_{x}_deg": fppa_deg(xy, x) for x in SIDES}
+    # the model's hips sit medial of the joint centres as the thighs foreshorten: the
+    # picture FPPA reads outward in proportion to the descent, added back here
+    bias = s.fppa_depth_bias_deg_per_pct * np.fmax(depth, 0.0)
+    signals = {f"fppa_{x}_deg": fppa_deg(xy, x) + bias for x in SIDES}
     squared = squared_world_xy(seq, settings.signal.min_visibility)
     signals.update({f"fppa_3d_{x}_deg": fppa_deg(squared, x) for x in SIDES})
     signals["kasr"] = kasr(xy)
