@@ -125,8 +125,8 @@ def test_json_says_cannot_rule_out_with_evidence(tmp_path: Path) -> None:
     data = json.loads(r.write_json(tmp_path / "s.json").read_text())
     assert data["finding"] == "cannot_rule_out" and data["readings_trusted"] is False
     ev = data["evidence"]
-    assert (ev["detected"], ev["with_sign"], ev["cleared"], ev["without_sign"]) == (1, 5, 2, 2)
-    assert ev["can_rule_out"] is False and ev["sensitivity"] == pytest.approx(0.2)
+    assert (ev["detected"], ev["with_sign"], ev["cleared"], ev["without_sign"]) == (6, 17, 10, 10)
+    assert ev["can_rule_out"] is False and ev["sensitivity"] == pytest.approx(6 / 17)
     assert load_result(tmp_path / "s.json").finding == "cannot_rule_out"
 
 
@@ -135,7 +135,7 @@ def test_old_saved_negative_stance_is_read_as_cannot_rule_out(tmp_path: Path) ->
     r.update(finding="negative", reason="old", fix=None, evidence={})
     (tmp_path / "old.json").write_text(json.dumps(r))
     again = load_result(tmp_path / "old.json")
-    assert again.finding == "cannot_rule_out" and again.evidence["with_sign"] == 5
+    assert again.finding == "cannot_rule_out" and again.evidence["with_sign"] == 17
 
 
 def _text(result: ScreenResult) -> str:
@@ -151,7 +151,7 @@ def test_terminal_greys_quiet_tables() -> None:
     assert "cannot rule out" in text and "greyed: not readings" in text
     assert "\x1b[2m" in text  # dim (greyed) rows
     assert "greyed" not in _text(loud) and "positive" in _text(loud)
-    assert "sensitivity" in text and "of 5 clips" in text
+    assert "sensitivity" in text and "of 17 clips" in text
 
 
 def test_cli_exit_codes(tmp_path: Path) -> None:
@@ -198,7 +198,7 @@ def test_report_plain_words_and_greyed_values() -> None:
     assert "What to do:" in html and "physiotherapist" in html
     for raw in ("fppa 3d", "fppa_", "_deg", "kasr", "(°)", "(s)", "(%)"):
         assert raw not in html.split("<body>")[1], raw
-    assert "left knee angle (depth check)" in html and "of 5 clips" in html
+    assert "left knee angle (depth check)" in html and "of 17 clips" in html
 
 
 def test_overlay_labels_of_quiet_findings_are_grey_words() -> None:

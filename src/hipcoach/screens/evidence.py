@@ -100,7 +100,10 @@ def _count(k: int, n: int) -> str:
     return f"{k} of {n} clip{'s' if n > 1 else ''} ({k / n:.0%})" if n else "no clip (not measured)"
 
 
-_MEASURED = "2026-12-04 with `python benchmarks/screens_pelvis_signals.py` (docs/screens.md)"
+_MEASURED = (
+    "2026-12-04 with `python benchmarks/screens_corpus.py` and "
+    "`python benchmarks/screens_pelvis_signals.py` (docs/screens.md)"
+)
 _PELVIS_BLIND = (
     "the camera's pose model places the hips with the trunk, so a pelvis that drops under an "
     "upright trunk reads level (a rendered 9° drop read -0.3°)"
@@ -114,31 +117,32 @@ EVIDENCE: Final[dict[str, Evidence]] = {
     "squat": Evidence(
         sign="knee valgus at the squat bottom",
         relevant=f"FPPA {RELEVANT_VALGUS_DEG:.0f}° or more",
-        detected=2,
-        with_sign=2,
-        cleared=3,
-        without_sign=3,
+        detected=7,
+        with_sign=7,
+        cleared=5,
+        without_sign=5,
         basis=(
-            "rendered square-on squats of one body in tests/data/rendered_standing (valgus "
-            "FPPA 22.9°: positive; knees over the feet: negative) and three renders of other "
-            "bodies reported in issue 12 (15° valgus: positive; no valgus and knees over the "
-            "toes: negative); no real clip shows valgus"
+            "the rendered standing corpus (8 bodies, squats with knee valgus 0-25°: all 5 "
+            "with a true FPPA of 15° or more positive, both at 5° or less negative; the "
+            "25° one read by the knees coming together, its angle read low), rendered squats "
+            "of one more body in tests/data/rendered_standing and three renders of other "
+            "bodies reported in issue 12; no real clip shows valgus"
         ),
         measured=_MEASURED,
     ),
     "stance": Evidence(
         sign="pelvic drop or trunk lean on one leg",
         relevant=f"{RELEVANT_DROP_DEG:.0f}° or more",
-        detected=1,
-        with_sign=5,
-        cleared=2,
-        without_sign=2,
+        detected=6,
+        with_sign=17,
+        cleared=10,
+        without_sign=10,
         basis=(
-            "rendered one-leg stances in tests/data/rendered_standing (9° drop with the trunk "
-            "upright: missed; 9° drop with the trunk tilted along: positive; level: negative), "
-            "the real-model run of the shared synthetic stance clip (level: negative) and "
-            "three renders of other bodies reported in issue 12 (8° drop, trunk upright, "
-            "twice: missed; 5° drop with a 6° trunk lean: missed)"
+            "the rendered standing corpus (8 bodies: every stance with a trunk lean over the "
+            "stance leg found, every drop of 6-12° under an upright trunk missed, all 8 level "
+            "stances not positive), rendered stances of one more body in "
+            "tests/data/rendered_standing, the shared synthetic stance clip and three renders "
+            "of other bodies reported in issue 12"
         ),
         measured=_MEASURED,
         blind_spot=_PELVIS_BLIND,
