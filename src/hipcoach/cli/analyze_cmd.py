@@ -123,7 +123,7 @@ def sets_table(result: AnalysisResult, routine: Routine | None = None) -> Table:
     exercises, rules = _names(routine)
     table = Table(title=f"hip series — view: {result.view.replace('_', ' ')}")
     for col in ("working leg", "exercise", "reps", "peak angle", "form"):
-        table.add_column(col)
+        table.add_column(col, overflow="fold")
     for s in result.sets:
         target = f" / {s.target_reps}" if s.target_reps else ""
         peaks = [p for p in s.peak_angle_deg if math.isfinite(p)]
@@ -155,7 +155,7 @@ def comparison_table(result: AnalysisResult, routine: Routine | None = None) -> 
         "right mean peak",
         "difference",
     ):
-        table.add_column(col)
+        table.add_column(col, overflow="fold")
     for exercise, sides in comp.items():
         left, right = sides.get("left", {}), sides.get("right", {})
         lp = float(left.get("mean_peak_deg", math.nan))

@@ -336,7 +336,7 @@ def models() -> None:
 
     table = Table(title="pose models")
     for col in ("model", "status", "size", "sha256", "location"):
-        table.add_column(col)
+        table.add_column(col, overflow="fold")
     styles = {"ok": "green", "missing": "yellow", "corrupt": "red"}
     for info in list_models():
         size = f"{info.bytes / 1e6:.1f} MB" if info.bytes else "-"

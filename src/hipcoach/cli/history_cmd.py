@@ -195,7 +195,7 @@ def sessions_table(overview: Overview, limit: int) -> Table:
     title = "Recent sessions" + (f" ({older} older: --json or --csv for all)" if older else "")
     table = Table(title=title, title_justify="left")
     for col in ("#", "date", "band", "pain before → after", "form", "reps", "counted by", "note"):
-        table.add_column(col)
+        table.add_column(col, overflow="fold")
     for s in shown:
         done = s.completion
         reps = f"{done.done}/{done.target}" if done.target else str(s.reps)
@@ -228,7 +228,7 @@ def asymmetry_table(overview: Overview) -> Table:
     n = overview.asymmetry_sessions
     table = Table(title=f"Left vs right (last {n} sessions)", title_justify="left")
     for col in ("exercise", "left leg", "right leg", "reps diff", "peak diff", "note"):
-        table.add_column(col)
+        table.add_column(col, overflow="fold")
     names: dict[str, str] = {e.id: e.name for e in load_routine().exercises}
     for a in overview.asymmetry:
         table.add_row(

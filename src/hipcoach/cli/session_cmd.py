@@ -138,7 +138,7 @@ def outcome_table(outcome: SessionOutcome) -> Table:
     """Sets of the session with reps vs target and status."""
     table = Table(title=f"session {outcome.session_id}")
     for col in ("leg", "exercise", "reps", "status", "form"):
-        table.add_column(col)
+        table.add_column(col, overflow="fold")
     for result, status in outcome.sets:
         faults = [f for f in result.flags if f.measurable]
         form = ", ".join(sorted({f.rule for f in faults})) or "-"
