@@ -311,6 +311,24 @@ CLIPS: list[Clip] = [
          light(0.9, 1.0, 1.0, -0.2),
          [rest(1.0), raise_(S, 2, 15), rest(), circles("ccw", 3, 8), rest(),
           circles("cw", 3, 8), rest(1.0)]),
+    # ---- fresh validation bodies for the world-landmark yaw rule (set on dev B01-B19) ----
+    Clip("B23_L_diagonal10", "B23", "val", "left", "diagonal10",
+         body(0.25, 0.45, 0.55, 0.6, 0.54), dress("tan", "teal", "black", "white", "dark", "grey"),
+         light(1.0, 1.0, 1.0, 0.1),
+         [rest(1.0), raise_(S, 2, 20), rest(), circles("cw", 3, 10), rest(),
+          circles("ccw", 3, 10), rest(1.0)]),
+    Clip("B24_R_diagonal15", "B24", "val", "right", "diagonal15",
+         body(0.65, 0.6, 0.65, 0.4, 0.46),
+         dress("medium", "navy", "grey", "skin", "brown", "red"),
+         light(0.9, 1.1, 1.0, -0.1),
+         [rest(1.0), raise_(B, 2, 45), rest(), circles("ccw", 3, 9), rest(),
+          circles("cw", 3, 9), rest(1.0)]),
+    Clip("B25_L_diagonal20", "B25", "val", "left", "diagonal20",
+         body(0.4, 0.8, 0.6, 0.5, 0.5), dress("light", "orange", "navy", "black", "grey", "teal"),
+         light(1.1, 0.9, 1.1),
+         [rest(1.0), raise_(S, 2, 18), rest(), circles("ccw", 3, 10), rest(),
+          circles("cw", 3, 10), rest(1.0)],
+         cam_dist=2.8),
 ]
 # fmt: on
 

@@ -117,6 +117,11 @@ class ViewSettings(_Frozen):
     #: inverse) the view is "diagonal". Development bodies of the rendered corpus
     #: (docs/accuracy.md): square-on cameras read 0.89-1.04, turned 15-30 deg 1.29-1.34.
     diagonal_feet_ratio: float = Field(1.15, gt=1.0)
+    #: The camera also counts as turned toward the feet when the shoulder-to-ankle axis
+    #: (``ViewReport.axis_tilt_deg``) tilts toward it by this much or more (deg; negative).
+    #: Development bodies (docs/accuracy.md): square-on +3.2..+10.2, 10 deg +1.3, 15-45 deg
+    #: -7.1..-26.3 (B19 at 20 deg read as square-on by the feet ratio, 1.14, but -7.1 here).
+    turned_axis_tilt_deg: float = Field(-3.0, lt=0.0)
     #: Beyond this ratio reps are not shown as counts and the user is told to square the
     #: camera. Development bodies of the rendered corpus: cameras turned up to 30 deg read
     #: up to 1.34 (counts supported), 45 deg read 1.70 (abduction 11 deg off); the first

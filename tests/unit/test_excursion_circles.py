@@ -234,3 +234,27 @@ def test_circles_of_unknown_direction_that_turned_opposite_ways_are_two_sets() -
     assert [len(g) for g in group_events(one_way + unclear, set_gap_s=5.0)] == [5]
     known = [Event("circle_cw", 3.6, 4.6, 30.0, (("turn_sign", -1.0),))]
     assert [len(g) for g in group_events(one_way + known, set_gap_s=5.0)] == [3, 1]
+
+
+def test_a_tilted_body_axis_marks_a_camera_turned_toward_the_feet() -> None:
+    """Development body B19 (20 deg): the feet ratio read 1.14 (square-on range), but the
+    world landmarks' shoulder-to-ankle axis tilts -7 deg, so the 2-D loop is read with the
+    turned sign and both circle sets get their true directions (cw, then ccw). Without the
+    tilt rule both directions are withheld."""
+    from pathlib import Path
+
+    from hipcoach.analysis.analyze import analyze_sequence
+    from hipcoach.config import DEFAULTS
+    from hipcoach.sequence.io import load
+
+    seq = load(Path(__file__).resolve().parents[1] / "data" / "corpus" / "B19_L_diagonal20.npz")
+    result, blocks = analyze_sequence(seq)
+    assert blocks[0].view.axis_tilt_deg <= DEFAULTS.view.turned_axis_tilt_deg
+    circles = [s for s in result.sets if s.exercise.startswith("leg_circle")]
+    assert [s.direction for s in circles] == ["cw", "ccw"]
+    off = DEFAULTS.model_copy(
+        update={"view": DEFAULTS.view.model_copy(update={"turned_axis_tilt_deg": -90.0})}
+    )
+    result, _ = analyze_sequence(seq, settings=off)
+    circles = [s for s in result.sets if s.exercise.startswith("leg_circle")]
+    assert all(s.direction is None and s.direction_withheld for s in circles)

@@ -91,9 +91,10 @@ def analyse_block(
     sig = leg_signals(sub, view, settings.signal)
     ratio = view.feet_scale_ratio
     limit = settings.view.diagonal_feet_ratio
-    turned = bool(np.isfinite(ratio) and ratio > limit)
-    square = bool(not np.isfinite(ratio) or abs(np.log(ratio)) <= np.log(limit))
-    slightly = bool(np.isfinite(ratio) and 1.0 < ratio <= limit)
+    tilted = bool(view.axis_tilt_deg <= settings.view.turned_axis_tilt_deg)  # NaN: False
+    turned = bool(np.isfinite(ratio) and ratio > limit) or tilted
+    square = bool(not np.isfinite(ratio) or abs(np.log(ratio)) <= np.log(limit)) and not turned
+    slightly = bool(np.isfinite(ratio) and 1.0 < ratio <= limit) and not turned
     events = detect_events(
         sig, routine, view.working_leg, settings.segment, turned, square, slightly
     )

@@ -65,6 +65,11 @@ class ViewReport:
     #: camera faces the body square-on, > 1 when it is turned toward the feet (they are
     #: nearer, so they look bigger), < 1 toward the head. NaN: no reading.
     feet_scale_ratio: float = float("nan")
+    #: Angle of the shoulder-to-ankle axis out of the picture plane in the model's world
+    #: landmarks (deg, + = feet farther): a few degrees + square-on, clearly - when the
+    #: camera is turned toward the feet. The model's depth of a whole-body axis, far
+    #: steadier than a foot's. NaN: no reading.
+    axis_tilt_deg: float = float("nan")
 
     @property
     def readable(self) -> bool:
@@ -159,6 +164,17 @@ def feet_scale_ratio(seq: PoseSequence, frames: NDArray[np.bool_], working: Side
     )
     with quiet_nan():
         return float(np.nanmedian(shin) / np.nanmedian(trunk))
+
+
+def axis_tilt_deg(seq: PoseSequence, frames: NDArray[np.bool_]) -> float:
+    """Median angle (deg) of the shoulder-to-ankle axis out of the picture plane, from the
+    world landmarks over ``frames`` (see :attr:`ViewReport.axis_tilt_deg`)."""
+    w = seq.world[frames].astype(np.float64)
+    if len(w) == 0:
+        return float("nan")
+    axis = _mid(w, L.LEFT_ANKLE, L.RIGHT_ANKLE) - _mid(w, L.LEFT_SHOULDER, L.RIGHT_SHOULDER)
+    with quiet_nan():
+        return float(np.nanmedian(np.degrees(np.arctan2(axis[:, 2], np.abs(axis[:, 0])))))
 
 
 def _labels_swapped(seq: PoseSequence, frames: NDArray[np.bool_], working: Side) -> bool:
@@ -256,6 +272,7 @@ def assess_view(
         fix=FIX_PLACEMENT if problems else None,
         count_problem=count_problem,
         feet_scale_ratio=ratio,
+        axis_tilt_deg=axis_tilt_deg(seq, geo.lying),
     )
     return report, geo
 
