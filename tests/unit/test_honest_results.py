@@ -194,3 +194,14 @@ def test_terminal_speaks_the_routine_names_not_internal_ids() -> None:
     for internal in ("small_leg_raise", "toes_up", "knee_bent", "front_high"):
         assert internal not in text, internal
     assert "Small side-lying" in text and "foot turned up" in text and "knee bent" in text
+
+
+def test_analyze_says_it_is_not_a_medical_device(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from hipcoach.cli.app import app
+
+    npz = Path(__file__).resolve().parents[1] / "data" / "corpus" / "B01_L_front.npz"
+    out = CliRunner().invoke(app, ["analyze", str(npz), "-q"])
+    assert out.exit_code == 0, out.output
+    assert "not a medical device" in out.output

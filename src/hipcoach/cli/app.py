@@ -163,6 +163,7 @@ def analyze(
     written = write_outputs(result, job, json_out=json_out, report=report, overlay=overlay)
     if result.result.sets:
         console.print(render_result(result.result, result.routine))
+        console.print(f"[dim]{DISCLAIMER}[/]")
     for what, path in written:
         console.print(f"{what} written to [bold]{path}[/]")
     if not result.result.sets:
