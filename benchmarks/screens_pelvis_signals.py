@@ -299,7 +299,7 @@ def corpus(videos: Path, cache: Path | None) -> None:
         values, _ = hold_values(seq, signals(seq, feats, leg))
         drop, lean = clip.number("drop-deg"), clip.number("lean-deg")
         rows.append((clip.name, clip.split, drop, lean, values))
-    keys = [k for k in rows[0][4]] if rows else []
+    keys = list(dict.fromkeys(k for r in rows for k in r[4]))
     print("\n| clip | split | true drop | true lean | " + " | ".join(keys) + " |")
     print("|---" * (len(keys) + 4) + "|")
     for name, split, drop, lean, values in rows:
