@@ -61,3 +61,15 @@ class SafetyStop(HipcoachError):
     """A safety answer means the exercises should not start (see a clinician first)."""
 
     exit_code = 8
+
+
+class ScreenInconclusive(HipcoachError):
+    """A screen could not give a finding (view, framing, people, too few reps/steps)."""
+
+    exit_code = 9
+
+
+class ScreenCannotRuleOut(HipcoachError):
+    """The video was read, but the screen cannot rule the sign out (screens/evidence.py)."""
+
+    exit_code = 10

@@ -22,6 +22,7 @@ from typer.testing import CliRunner
 from hipcoach.cli.app import app
 from hipcoach.cli.screen_cmd import result_view
 from hipcoach.config import DEFAULTS
+from hipcoach.errors import ScreenCannotRuleOut
 from hipcoach.screens.evidence import (
     EVIDENCE,
     MIN_SENSITIVITY,
@@ -33,17 +34,12 @@ from hipcoach.screens.gait import screen_gait
 from hipcoach.screens.overlay import _annotate
 from hipcoach.screens.plots import screen_png
 from hipcoach.screens.report import render_screening
-from hipcoach.screens.result import (
-    Finding,
-    ScreenCannotRuleOut,
-    ScreenName,
-    ScreenResult,
-    load_result,
-)
+from hipcoach.screens.result import ScreenName, ScreenResult, load_result
 from hipcoach.screens.squat import screen_squat
 from hipcoach.screens.stance import screen_stance
 from hipcoach.sequence.io import save
 from hipcoach.synth.standing import StandingView, one_leg_stance, squats, walk_toward
+from hipcoach.types import Finding
 
 FAR = StandingView(distance_m=8.0)
 

@@ -10,9 +10,9 @@ import pytest
 from typer.testing import CliRunner
 
 from hipcoach.cli.app import app
-from hipcoach.errors import ConfigError
+from hipcoach.errors import ConfigError, ScreenInconclusive
 from hipcoach.screens.report import render_screening
-from hipcoach.screens.result import ScreenInconclusive, ScreenResult, load_result
+from hipcoach.screens.result import ScreenResult, load_result
 from hipcoach.screens.squat import screen_squat
 from hipcoach.screens.stance import screen_stance
 from hipcoach.sequence.io import save

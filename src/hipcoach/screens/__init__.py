@@ -11,7 +11,8 @@
 Not a medical device: a screen says what was measured, never a diagnosis.
 """
 
-from hipcoach.screens.result import ScreenInconclusive, ScreenName, ScreenResult
+from hipcoach.errors import ScreenInconclusive
+from hipcoach.screens.result import ScreenName, ScreenResult
 from hipcoach.types import Finding
 
 __all__ = ["Finding", "ScreenInconclusive", "ScreenName", "ScreenResult"]

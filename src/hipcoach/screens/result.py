@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, cast, get_args
 
-from hipcoach.errors import ConfigError, HipcoachError, InputError
+from hipcoach.errors import ConfigError, InputError
 from hipcoach.files import read_json, write_text
 from hipcoach.screens import result_checks as checks
 from hipcoach.screens.evidence import EVIDENCE, judge
@@ -50,18 +50,6 @@ NOT_A_DIAGNOSIS = (
     "hipcoach is not a medical device. This screen measures movement from a video; it is not "
     "a diagnosis. See a physiotherapist or doctor about pain, weakness or giving way."
 )
-
-
-class ScreenInconclusive(HipcoachError):
-    """A screen could not give a finding (view, framing, people, too few reps/steps)."""
-
-    exit_code = 9
-
-
-class ScreenCannotRuleOut(HipcoachError):
-    """The video was read, but the screen cannot rule the sign out (see evidence.py)."""
-
-    exit_code = 10
 
 
 def clean(value: Any) -> Any:
