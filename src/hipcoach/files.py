@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import json
+import math
 import os
 import stat
 import uuid
@@ -146,3 +147,17 @@ def parse_json(raw: bytes, *, name: str, what: str, fix: str) -> Any:
         raise InputError(f"{name} is not {what}: nested too deeply", fix=fix) from exc
     except ValueError as exc:  # JSONDecodeError is a ValueError
         raise InputError(f"{name} is not {what}: not valid JSON ({exc})", fix=fix) from exc
+
+
+def json_safe(value: Any, decimals: int | None = None) -> Any:
+    """A JSON-safe copy: non-finite floats become None (JSON has no NaN), tuples become
+    lists, keys become text; floats rounded to ``decimals`` when given."""
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return None
+        return round(value, decimals) if decimals is not None else value
+    if isinstance(value, dict):
+        return {str(k): json_safe(v, decimals) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v, decimals) for v in value]
+    return value

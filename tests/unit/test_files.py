@@ -86,3 +86,11 @@ def test_overlay_keeps_frames_done_before_ctrl_c(tmp_path: Path) -> None:
         raise KeyboardInterrupt
     assert target.stat().st_size > 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["over.mp4"]
+
+
+def test_json_safe_turns_non_finite_numbers_into_null_and_rounds() -> None:
+    from hipcoach.files import json_safe
+
+    data = {"a": float("nan"), 2: (1.23456, float("inf")), "b": [{"c": -float("inf")}]}
+    assert json_safe(data) == {"a": None, "2": [1.23456, None], "b": [{"c": None}]}
+    assert json_safe({"x": 1.23456}, decimals=2) == {"x": 1.23}

@@ -29,7 +29,7 @@ from typing import Any, Literal
 
 from hipcoach import __version__
 from hipcoach.exercises.routine import EXERCISE_IDS, RULE_IDS
-from hipcoach.files import write_text
+from hipcoach.files import json_safe, write_text
 from hipcoach.types import Side
 
 
@@ -163,7 +163,7 @@ class AnalysisResult:
             "working_legs": self.working_legs,
             "problems": list(self.problems),
             "sets": [s.to_json() for s in self.sets],
-            "comparison": _clean(self.comparison()),
+            "comparison": json_safe(self.comparison(), decimals=3),
             "source": self.source,
             "duration_s": _num(self.duration_s),
             "hipcoach_version": __version__,
@@ -315,11 +315,3 @@ def _flag_json(f: Flag) -> dict[str, Any]:
     d = asdict(f)
     d["value"] = _num(f.value)
     return d
-
-
-def _clean(obj: Any) -> Any:
-    if isinstance(obj, dict):
-        return {k: _clean(v) for k, v in obj.items()}
-    if isinstance(obj, float):
-        return _num(obj)
-    return obj

@@ -23,13 +23,12 @@ written as ``null``.
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, cast, get_args
 
 from hipcoach.errors import ConfigError, InputError
-from hipcoach.files import read_json, write_text
+from hipcoach.files import json_safe, read_json, write_text
 from hipcoach.screens import result_checks as checks
 from hipcoach.screens.evidence import EVIDENCE, judge
 from hipcoach.types import Finding
@@ -50,17 +49,6 @@ NOT_A_DIAGNOSIS = (
     "hipcoach is not a medical device. This screen measures movement from a video; it is not "
     "a diagnosis. See a physiotherapist or doctor about pain, weakness or giving way."
 )
-
-
-def clean(value: Any) -> Any:
-    """JSON-safe copy: non-finite floats become None, tuples become lists."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {str(k): clean(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [clean(v) for v in value]
-    return value
 
 
 #: The screens' yes/no calls per rep/hold/step or side, and counts of them: no reading
@@ -146,7 +134,7 @@ class ScreenResult:
             series=self.series,
             evidence=self.evidence,
         )
-        return dict(clean(out))
+        return dict(json_safe(out))
 
     def write_json(self, path: Path) -> Path:
         """Write :meth:`to_dict` as indented UTF-8 JSON; returns ``path``."""
