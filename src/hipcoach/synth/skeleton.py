@@ -303,7 +303,7 @@ def candidate_from_body(body_pts: F64, camera: Camera, visibility: float = 0.99)
 
 #: Per view: camera pitch down (deg), turn toward the feet (deg), distance to the hip (m).
 #: front: at mat height; front_high: raised ~1.2 m; diagonal: 35 deg toward the feet (as in
-#: /work/shared/tools/render-side-lying/render.py VIEW_DEFAULTS); feet: along the body.
+#: ``../shared/tools/render-side-lying/render.py`` VIEW_DEFAULTS); feet: along the body.
 _VIEWS: dict[str, tuple[float, float, float]] = {
     "front": (0.0, 0.0, 2.6),
     "front_high": (25.0, 0.0, 2.8),
