@@ -201,3 +201,15 @@ def test_every_rule_of_the_routine_schema_has_one_measure() -> None:
 
     assert set(MEASURES) == set(RULE_IDS)
     assert {r.id for r in ROUTINE.rules} == set(RULE_IDS)
+
+
+def test_the_docs_rules_table_is_generated_from_the_routine() -> None:
+    from pathlib import Path
+
+    from hipcoach.exercises.rules_table import rules_markdown
+
+    docs = Path(__file__).resolve().parents[2] / "docs" / "hip-series.md"
+    assert rules_markdown(ROUTINE) in docs.read_text(encoding="utf-8"), (
+        "docs/hip-series.md's rules table is stale: paste `python -m "
+        "hipcoach.exercises.rules_table` between its markers"
+    )
