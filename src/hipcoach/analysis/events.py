@@ -148,26 +148,30 @@ def resolve_directions(
     relation = -1.0 if turned_to_feet else 1.0
 
     def direction(start_s: float, counted: str) -> str | None:
-        for e in excursions:
-            if e.start_s <= start_s <= e.end_s:
-                weak = abs(e.depth.sweep_turns) < seg.min_depth_sweep_share * abs(
-                    e.flat.sweep_turns
-                )
-                if slightly_turned and not turned_to_feet and weak:
-                    return None
-                flat = None
-                if e.flat_direction is not None:
-                    flat = "ccw" if (e.flat_direction == "ccw") == (relation > 0) else "cw"
-                first, second = (flat, e.direction) if turned_to_feet else (e.direction, flat)
-                return first or second
-        return counted
+        e = _excursion_at(excursions, start_s)
+        if e is None:
+            return counted
+        weak = abs(e.depth.sweep_turns) < seg.min_depth_sweep_share * abs(e.flat.sweep_turns)
+        if slightly_turned and not turned_to_feet and weak:
+            return None
+        flat = None
+        if e.flat_direction is not None:
+            flat = "ccw" if (e.flat_direction == "ccw") == (relation > 0) else "cw"
+        first, second = (flat, e.direction) if turned_to_feet else (e.direction, flat)
+        return first or second
 
     return direction
 
 
+def _excursion_at(excursions: list[Excursion], t_s: float) -> Excursion | None:
+    """The lifted excursion holding time ``t_s`` (s), if any."""
+    return next((e for e in excursions if e.start_s <= t_s <= e.end_s), None)
+
+
 def _lift_end(excursions: list[Excursion], t_s: float) -> float:
     """When the leg came down after the circle turn ending at ``t_s`` (s)."""
-    return next((e.end_s for e in excursions if e.start_s <= t_s <= e.end_s), t_s)
+    e = _excursion_at(excursions, t_s)
+    return t_s if e is None else e.end_s
 
 
 def _turn_sign(excursions: list[Excursion], t_s: float) -> float:
@@ -175,7 +179,7 @@ def _turn_sign(excursions: list[Excursion], t_s: float) -> float:
     Its relation to the true direction depends on the camera, but two lifts of one block
     with opposite signs turned opposite ways: two sets even when neither direction is known.
     """
-    e = next((e for e in excursions if e.start_s <= t_s <= e.end_s), None)
+    e = _excursion_at(excursions, t_s)
     if e is None or e.flat_direction is None:
         return 0.0
     return 1.0 if e.flat_direction == "ccw" else -1.0

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from hipcoach.cli.options import ModelOpt
 from hipcoach.cli.ui import console
 from hipcoach.config import DEFAULTS
+
+if TYPE_CHECKING:
+    from hipcoach.screens.result import ScreenName
 
 screen_app = typer.Typer(
     help="Weak-glute-med screens from a video: squat, one-leg stance, gait. Not a diagnosis.",
@@ -32,14 +35,14 @@ OverlayOpt = Annotated[
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
 
 
-SCREENS = {
+SCREENS: dict[ScreenName, str] = {
     "squat": "Squats filmed from the front: do the knees cave inward at the bottom (FPPA, KASR)?",
     "stance": "Standing on one leg, filmed from the front: does the pelvis drop (Trendelenburg)?",
     "gait": "Walking toward or away from the camera: does the pelvis drop with each step?",
 }
 
 
-def _screen_command(screen: str, doc: str) -> Callable[..., None]:
+def _screen_command(screen: ScreenName, doc: str) -> Callable[..., None]:
     """The Typer command of one screen (the three differ only in the screen they run)."""
 
     def command(
@@ -52,7 +55,7 @@ def _screen_command(screen: str, doc: str) -> Callable[..., None]:
     ) -> None:
         from hipcoach.cli.screen_cmd import run_screen_command  # noqa: PLC0415
 
-        run_screen_command(screen, source, (json_out, plot, overlay), model, quiet)  # type: ignore[arg-type]
+        run_screen_command(screen, source, (json_out, plot, overlay), model, quiet)
 
     command.__doc__ = doc
     command.__name__ = screen

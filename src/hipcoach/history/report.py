@@ -19,7 +19,7 @@ from hipcoach.config import HistorySettings
 from hipcoach.errors import ConfigError
 from hipcoach.exercises.questionnaires import load_questionnaires, summarise
 from hipcoach.exercises.routine import Routine, load_routine
-from hipcoach.files import atomic_output
+from hipcoach.files import write_text
 from hipcoach.history import plots
 from hipcoach.history.overview import Overview
 from hipcoach.history.progression import band_text, pain_reasons
@@ -274,6 +274,5 @@ def write_history_report(
     html = render_history_report(
         overview, data, settings, latest_check=latest_check, generated=generated, tz=tz
     )
-    with atomic_output(path, private=True) as tmp:
-        tmp.write_text(html, encoding="utf-8")
+    write_text(path, html, private=True)
     return Path(path)
