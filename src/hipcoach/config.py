@@ -246,17 +246,6 @@ class CueSettings(_Frozen):
     cooldown_s: float = Field(8.0, ge=0.0)
     #: The same cue is not repeated within this long (s).
     repeat_after_s: float = Field(30.0, ge=0.0)
-    #: Rule order when several break at once (first = most important).
-    priority: tuple[str, ...] = (
-        "pelvis_roll",
-        "trunk_leg_alignment",
-        "toes_up",
-        "knee_bent",
-        "tempo",
-        "range_of_motion",
-        "incomplete_extension",
-        "circle_size",
-    )
 
 
 class SessionSettings(_Frozen):

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 from numpy.typing import NDArray
@@ -261,7 +261,8 @@ def test_scaling_time_scales_rep_times(seed: int, k: float) -> None:
     base, scaled = HysteresisCounter(HYST), HysteresisCounter(scaled_cfg)
     feed(base, t, x)
     feed(scaled, t * k, x)
-    assert len(scaled.reps) == len(base.reps) > 0
+    assume(len(base.reps) > 0)  # some draws reject every bump (too long, too gappy)
+    assert len(scaled.reps) == len(base.reps)
     assert [r.reason for r in scaled.rejected] == [r.reason for r in base.rejected]
     for a, b in zip(base.reps, scaled.reps, strict=True):
         assert b.peak_value == a.peak_value

@@ -16,11 +16,11 @@ from hypothesis import strategies as st
 from hipcoach.errors import ConfigError
 from hipcoach.exercises.routine import (
     EXERCISE_IDS,
-    RULE_IDS,
     Routine,
     load_routine,
     parse_routine,
 )
+from hipcoach.exercises.rule_registry import RULE_IDS
 from hipcoach.exercises.toml_errors import field_path
 from hipcoach.exercises.toml_lines import TomlLineIndex
 

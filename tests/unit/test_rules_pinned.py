@@ -197,7 +197,7 @@ def test_incomplete_extension_flags_a_kick_that_does_not_reach_back() -> None:
 
 
 def test_every_rule_of_the_routine_schema_has_one_measure() -> None:
-    from hipcoach.exercises.routine import RULE_IDS
+    from hipcoach.exercises.rule_registry import RULE_IDS
 
     assert set(MEASURES) == set(RULE_IDS)
     assert {r.id for r in ROUTINE.rules} == set(RULE_IDS)

@@ -28,7 +28,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from hipcoach import __version__
-from hipcoach.exercises.routine import EXERCISE_IDS, RULE_IDS
+from hipcoach.exercises.routine import EXERCISE_IDS
+from hipcoach.exercises.rule_registry import RULE_IDS
 from hipcoach.files import json_safe, write_text
 from hipcoach.types import Side
 

@@ -1,7 +1,9 @@
 """Form rules: per rep, measured values checked against the routine's thresholds.
 
-Each rule of the routine file has a unit, a threshold, a direction ("above"/"below" = fault
-when the value is above/below it) and the camera views it can be measured from. A rule that
+The rules (one id each, unit, cue priority) are listed in ``exercises.rule_registry``;
+:data:`MEASURES` has one measure per id. Each rule of the routine file has a unit, a
+threshold, a direction ("above"/"below" = fault when the value is above/below it) and the
+camera views it can be measured from. A rule that
 cannot be measured from the current view gives ONE flag with ``measurable=False`` ("not
 measurable from this view") and no value: it never guesses. Otherwise each rep gets its
 value; reps that break the rule get a flag with the rule's cue. Values per rule (degrees
@@ -35,7 +37,8 @@ from hipcoach.analysis.result import Flag
 from hipcoach.analysis.sets import LabelledSet
 from hipcoach.analysis.signals import F64, LegSignals
 from hipcoach.analysis.view import quiet_nan
-from hipcoach.exercises.routine import ExerciseSpec, Routine, RuleId, RuleSpec
+from hipcoach.exercises.routine import ExerciseSpec, Routine, RuleSpec
+from hipcoach.exercises.rule_registry import RuleId
 
 NOT_MEASURABLE = "not measurable from this view"
 

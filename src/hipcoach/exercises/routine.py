@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any, Final, Literal, NamedTuple, Self, get_args
+from typing import TYPE_CHECKING, Annotated, Any, Final, Literal, NamedTuple, Self, get_args
 
 from pydantic import (
     AfterValidator,
@@ -26,34 +26,24 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    create_model,
     field_validator,
     model_validator,
 )
 
+from hipcoach.exercises.rule_registry import RULE_IDS, UNIT_OF, RuleId, Unit
 from hipcoach.exercises.toml_errors import LocatedValueError, parse_model, read_data_file
 from hipcoach.types import RuleView, Side
 
 ExerciseId = Literal[
     "small_leg_raise", "bicycle_sidekick", "big_leg_lift", "leg_circle_ccw", "leg_circle_cw"
 ]
-RuleId = Literal[
-    "pelvis_roll",
-    "toes_up",
-    "trunk_leg_alignment",
-    "knee_bent",
-    "range_of_motion",
-    "tempo",
-    "circle_size",
-    "incomplete_extension",
-]
 SignalKind = Literal["abduction", "flexion_extension", "circle"]
 FaultDirection = Literal["above", "below"]
 CircleDirection = Literal["ccw", "cw"]
-Unit = Literal["deg", "s"]
 #: A location in the routine data: keys and 0-based array indices.
 
 EXERCISE_IDS: Final[tuple[ExerciseId, ...]] = get_args(ExerciseId)
-RULE_IDS: Final[tuple[RuleId, ...]] = get_args(RuleId)
 BUNDLED_NAME: Final = "hip_series.toml"
 
 #: The signal each exercise is counted from (fixed by the counting code, not editable).
@@ -63,17 +53,6 @@ SIGNAL_OF: Final[dict[ExerciseId, SignalKind]] = {
     "big_leg_lift": "abduction",
     "leg_circle_ccw": "circle",
     "leg_circle_cw": "circle",
-}
-#: The unit each rule's measured value has.
-UNIT_OF: Final[dict[RuleId, Unit]] = {
-    "pelvis_roll": "deg",
-    "toes_up": "deg",
-    "trunk_leg_alignment": "deg",
-    "knee_bent": "deg",
-    "range_of_motion": "deg",
-    "tempo": "s",
-    "circle_size": "deg",
-    "incomplete_extension": "deg",
 }
 #: Counter keys each signal needs; keys of the other signals must be absent.
 COUNTER_KEYS: Final[dict[SignalKind, tuple[str, ...]]] = {
@@ -158,24 +137,30 @@ class RuleSpec(_Strict):
         return value > limit if self.direction == "above" else value < limit
 
 
-class ExerciseCues(_Strict):
-    """Short coaching texts: set-up, movement, and one per rule the exercise lists."""
+class _CueTexts(_Strict):
+    """Short coaching texts: set-up and movement; :class:`ExerciseCues` adds one optional
+    text per rule of the registry."""
 
     setup: Text
     movement: Text
-    pelvis_roll: Text | None = None
-    toes_up: Text | None = None
-    trunk_leg_alignment: Text | None = None
-    knee_bent: Text | None = None
-    range_of_motion: Text | None = None
-    tempo: Text | None = None
-    circle_size: Text | None = None
-    incomplete_extension: Text | None = None
 
     def for_rule(self, rule: RuleId) -> str | None:
         """The exercise-specific cue for ``rule``, if the file gives one."""
-        cue: str | None = getattr(self, rule)
+        cue: str | None = getattr(self, rule, None)
         return cue
+
+
+if TYPE_CHECKING:
+    ExerciseCues = _CueTexts
+else:
+    #: The cue table of an exercise: ``setup``, ``movement`` and one optional text per rule
+    #: of ``rule_registry.RULES`` (fields derived from the registry, never listed by hand).
+    ExerciseCues = create_model(
+        "ExerciseCues",
+        __base__=_CueTexts,
+        __module__=__name__,
+        **{rule: (Text | None, None) for rule in RULE_IDS},
+    )
 
 
 class ExerciseSpec(_Strict):
