@@ -329,6 +329,34 @@ def session(
 
 
 @app.command()
+def serve(
+    port: Annotated[
+        int, typer.Option(min=0, max=65535, help="Port on 127.0.0.1 (0: any free port).")
+    ] = 8765,
+    host: Annotated[
+        str, typer.Option(help="Loopback address to bind: 127.0.0.1 (default) or localhost.")
+    ] = "127.0.0.1",
+    no_browser: Annotated[
+        bool, typer.Option("--no-browser", help="Print the link only; do not open a browser.")
+    ] = False,
+    db: DbOpt = None,
+) -> None:
+    """The local web app: today, guided session, history, analyse a video, screens and
+    routine, in your browser. Binds 127.0.0.1 only; prints a link with a one-time token."""
+    from hipcoach.web.server import make_config  # noqa: PLC0415 - FastAPI on use
+    from hipcoach.web.server import serve as run_server  # noqa: PLC0415
+
+    config = make_config(port=port, host=host, db_path=db)
+    console.print(f"[dim]{DISCLAIMER}[/]")
+    console.print("hipcoach is running on this computer only. Open this link (Ctrl-C stops it):")
+    run_server(
+        config,
+        open_browser=not no_browser,
+        announce=lambda text: console.print(plain(text), soft_wrap=True),
+    )
+
+
+@app.command()
 def models() -> None:
     """List the pose models and check their checksums."""
     from rich.table import Table  # noqa: PLC0415
