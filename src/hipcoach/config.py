@@ -92,8 +92,8 @@ class SignalSettings(_Frozen):
 class QualitySettings(_Frozen):
     """When a recording is judged unusable."""
 
-    #: Share of detected frames in which hips, knees and ankles must be inside
-    #: the picture; below it the body is "partly out of frame".
+    #: Share of detected frames that must show the body
+    #: (``sequence.quality.body_in_picture``) (0..1); below it "partly out of frame".
     min_full_body_share: float = Field(0.5, ge=0.0, le=1.0)
 
 
@@ -130,8 +130,8 @@ class ViewSettings(_Frozen):
     max_count_feet_ratio: float = Field(1.4, gt=1.0)
     #: Body spanning more than this share of the picture width = camera too close (0..1).
     max_body_span: float = Field(0.97, gt=0.0, le=1.0)
-    #: Share of lying frames with head, hips and feet inside the picture, below which the
-    #: body counts as cut off (0..1).
+    #: Share of lying frames showing the body (``sequence.quality.body_in_picture``), below
+    #: which the body is "partly out of frame" (0..1).
     min_whole_body_share: float = Field(0.7, ge=0.0, le=1.0)
 
 
@@ -350,8 +350,8 @@ class ScreenSettings(_Frozen):
     #: ``tilt_warn_deg``, inconclusive above ``tilt_max_deg`` (deg).
     tilt_warn_deg: float = Field(5.0, gt=0.0, lt=90.0)
     tilt_max_deg: float = Field(15.0, gt=0.0, lt=90.0)
-    #: Share of frames with a person that must show hips, knees and ankles inside the
-    #: picture (0..1); below it the body is "partly out of frame".
+    #: Share of frames with a person that must show the body
+    #: (``sequence.quality.body_in_picture``) (0..1); below it "partly out of frame".
     min_in_frame_share: float = Field(0.8, ge=0.0, le=1.0)
     #: Frames where other people were also seen, above this share of the frames with a
     #: person, make the screen refuse: the finding could be about the wrong person (0..1).

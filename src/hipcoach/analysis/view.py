@@ -21,6 +21,7 @@ from numpy.typing import NDArray
 
 from hipcoach.config import DEFAULTS, SignalSettings, ViewSettings
 from hipcoach.landmarks import Landmark as L  # noqa: N817
+from hipcoach.sequence.quality import body_in_picture, out_of_frame_problem
 from hipcoach.sequence.schema import PoseSequence
 from hipcoach.signal.angles import mask_low_visibility
 from hipcoach.types import Side, View
@@ -99,10 +100,7 @@ def frame_geometry(
         tilt = np.degrees(np.arctan2(np.abs(trunk[:, 1]), np.abs(trunk[:, 0])))
         lying = tilt < view.max_lying_tilt_deg
         head_right = trunk[:, 0] > 0
-        x, y = xy[..., 0], xy[..., 1]
-        inside = (x >= 0) & (x < seq.width) & (y >= 0) & (y < seq.height)
-    needed = [L.NOSE, L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_ANKLE, L.RIGHT_ANKLE]
-    whole = np.all(inside[:, needed], axis=1)
+    whole = body_in_picture(seq, signal.min_visibility)
     raw_x = seq.image_xy[..., 0]
     with quiet_nan():
         span = (np.nanmax(raw_x, axis=1) - np.nanmin(raw_x, axis=1)) / seq.width
@@ -202,12 +200,11 @@ def _classify(yaw: float, pitch: float, settings: ViewSettings, ratio: float) ->
 
 def _framing_problems(geo: FrameGeometry, settings: ViewSettings) -> list[str]:
     lying = geo.lying
-    problems = []
-    if lying.any() and geo.whole_body[lying].mean() < settings.min_whole_body_share:
-        problems.append(
-            f"body cut off: head, hips and feet were all in the picture in only "
-            f"{geo.whole_body[lying].mean():.0%} of the lying frames"
-        )
+    problems: list[str] = []
+    if lying.any():
+        share = float(geo.whole_body[lying].mean())
+        cut = out_of_frame_problem(share, settings.min_whole_body_share, "the lying frames")
+        problems += [cut] if cut is not None else []
     with quiet_nan():
         span = float(np.nanmedian(geo.span[lying])) if lying.any() else float("nan")
     if span > settings.max_body_span:

@@ -28,9 +28,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from hipcoach.config import DEFAULTS, ScreenSettings, SignalSettings
-from hipcoach.errors import NoPersonError
 from hipcoach.landmarks import Landmark as L  # noqa: N817
-from hipcoach.sequence.quality import LOWER_BODY, in_picture
+from hipcoach.sequence.quality import (
+    FIX_FRAMING,
+    body_in_picture,
+    out_of_frame_problem,
+    require_person,
+)
 from hipcoach.sequence.schema import PoseSequence
 from hipcoach.signal.angles import angle_2d, mask_low_visibility
 from hipcoach.signal.filters import smooth_sequence
@@ -40,7 +44,6 @@ SIDES: tuple[Side, Side] = ("left", "right")
 F64 = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
 
-FIX_FRAMING = "move the camera so both hips and feet are visible (2-3 m away, at hip height)"
 FIX_FRONTAL = (
     "put the camera straight in front of you (or straight behind), at hip height, level, "
     "2-3 m away, so both hips and feet are visible"
@@ -214,7 +217,7 @@ def _measure(
 ) -> ViewCheck:
     det = seq.detected
     n_det = int(det.sum())
-    inside = np.asarray(in_picture(seq, min_vis)[:, list(LOWER_BODY)].all(axis=1), bool)
+    inside = body_in_picture(seq, min_vis)
     roll_frames = det if upright is None else det & upright
     return ViewCheck(
         turn_deg=turn_deg(seq, det, min_vis),
@@ -246,11 +249,8 @@ def _judge(v: ViewCheck, s: ScreenSettings) -> tuple[list[str], list[str]]:
         )
     elif v.turn_deg > s.oblique_warn_deg:
         warns.append(f"camera slightly oblique (body turned about {v.turn_deg:.0f}°)")
-    if v.in_frame_share < s.min_in_frame_share:
-        problems.append(
-            f"body partly out of frame: hips, knees and ankles were all in the picture in "
-            f"only {v.in_frame_share:.0%} of the frames"
-        )
+    cut = out_of_frame_problem(v.in_frame_share, s.min_in_frame_share, "the frames")
+    problems += [cut] if cut is not None else []
     tilt = abs(v.tilt_deg)
     if tilt > s.tilt_max_deg:
         problems.append(f"camera tilted about {tilt:.0f}° (more than {s.tilt_max_deg:.0f}°)")
@@ -271,10 +271,7 @@ def check_frontal_view(
     ``upright`` (N,) marks the frames where the person stands upright (used for the camera
     roll); None = all frames. Raises :class:`NoPersonError` when nobody was found.
     """
-    if len(seq) == 0 or not seq.detected.any():
-        raise NoPersonError(
-            "no person found in the video", fix="film in good light with your whole body visible"
-        )
+    require_person(seq)
     xy = masked_xy(seq, signal) if xy is None else xy
     with quiet_nan():
         v = _measure(seq, xy, upright, settings, signal.min_visibility)
