@@ -1,0 +1,327 @@
+"""The live camera page: pose in the browser, counting in Python (``GET /session``,
+WebSocket ``/ws/live``).
+
+The page runs MediaPipe's PoseLandmarker (``@mediapipe/tasks-vision``, vendored under
+``static/live/vendor/``; the model is the package's own ``.task`` file, served here) on the
+camera and sends, per frame, ``{"type": "frame", "t": s, "landmarks": 33 x [x, y, z,
+visibility], "world": 33 x [x, y, z]}`` (empty lists = nobody found). Only one frame is in
+flight: the page sends the next one after the answer to the previous one, and keeps only the
+newest meanwhile. Python turns the message into the project's pose candidates and drives
+the SAME session engine as ``hipcoach session --camera N``
+(:class:`~hipcoach.session.guided.RemoteSession`: the player, its plan, pain rules and
+history; ``count_known_set`` and the cue selector through ``CameraRepSource``). It answers
+with ``{"type": "state", ...}``: the player's view (phase, reps vs target, timer, cue,
+problem, prompt), the texts to say, the frame warnings, and ``frame_t`` (the newest frame
+counted, s, page clock).
+
+Other messages from the page: ``{"type": "start", "width": px, "height": px,
+"start_side": "left"|"right"|null, "band": 0..10|null}`` (first, once) and ``{"type": "key",
+"key": "p"}`` (the terminal's keys: space, p, s, n, q, y, digits, Enter). Every message is
+validated; a bad or oversized one gets ``{"type": "error", "error": ..., "fix": ...}`` and
+the socket is closed (code 1007/1009), never a traceback.
+
+Test hook: ``app.state.live_settings`` (a :class:`~hipcoach.config.Settings`) replaces the
+defaults (e.g. a shorter count-in).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import asdict
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Request, WebSocket, WebSocketDisconnect
+from fastapi.responses import FileResponse, HTMLResponse, Response
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator
+from starlette.websockets import WebSocketState
+
+from hipcoach.config import DEFAULTS, Settings
+from hipcoach.errors import HipcoachError
+from hipcoach.session.guided import GuidedOptions, RemoteSession
+from hipcoach.session.remote import N_LANDMARKS, candidate_from_lists, frame_warnings
+from hipcoach.web.config import WebConfig
+from hipcoach.web.pages import render
+from hipcoach.web.security import require_websocket_origin
+
+router = APIRouter()
+
+VENDOR_DIR = Path(__file__).with_name("static") / "live" / "vendor"
+#: Largest message accepted from the page (bytes of JSON text): a frame is about 5 kB.
+MAX_MESSAGE_BYTES = 64_000
+KEYS = frozenset(" psnqy0123456789\n\x7f")
+_VENDOR_TYPES = {
+    "vision_bundle.mjs": "text/javascript",
+    "vision_wasm_internal.js": "text/javascript",
+}
+_WASM = "vision_wasm_internal.wasm"
+_FIX_RELOAD = "reload the page; if it keeps happening, use `hipcoach session --camera 0`"
+
+Coord = Annotated[float, Field(ge=-1e4, le=1e4, allow_inf_nan=False)]
+
+
+class _Message(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class StartMsg(_Message):
+    """Start the session: the camera picture's size (px) and the page's choices."""
+
+    type: Literal["start"]
+    width: int = Field(ge=16, le=8192)
+    height: int = Field(ge=16, le=8192)
+    start_side: Literal["left", "right"] | None = None
+    band: int | None = Field(default=None, ge=0, le=10)
+
+
+class FrameMsg(_Message):
+    """One camera frame's landmarks (``t``: s, page clock, increasing)."""
+
+    type: Literal["frame"]
+    t: float = Field(ge=0.0, le=1e7, allow_inf_nan=False)
+    landmarks: list[Annotated[list[Coord], Field(min_length=4, max_length=4)]] = Field(
+        max_length=N_LANDMARKS
+    )
+    world: list[Annotated[list[Coord], Field(min_length=3, max_length=3)]] = Field(
+        max_length=N_LANDMARKS
+    )
+
+    @field_validator("world")
+    @classmethod
+    def _complete(cls, world: list[list[float]], info: Any) -> list[list[float]]:
+        landmarks = info.data.get("landmarks", [])
+        if len(landmarks) not in (0, N_LANDMARKS) or len(world) != len(landmarks):
+            raise ValueError(f"landmarks and world must both hold {N_LANDMARKS} points, or none")
+        return world
+
+
+class KeyMsg(_Message):
+    """Key presses, as on the terminal (``"p"``, ``"7\\n"``...)."""
+
+    type: Literal["key"]
+    key: str = Field(min_length=1, max_length=5)
+
+    @field_validator("key")
+    @classmethod
+    def _known(cls, key: str) -> str:
+        if not set(key) <= KEYS:
+            raise ValueError("unknown key")
+        return key
+
+
+Message = Annotated[StartMsg | FrameMsg | KeyMsg, Field(discriminator="type")]
+_PARSER: TypeAdapter[StartMsg | FrameMsg | KeyMsg] = TypeAdapter(Message)
+
+
+class BadMessage(Exception):
+    """A message the page should never send; ``code`` is the WebSocket close code."""
+
+    def __init__(self, error: str, code: int = 1007) -> None:
+        super().__init__(error)
+        self.error, self.code = error, code
+
+
+def parse_message(raw: Mapping[str, Any]) -> StartMsg | FrameMsg | KeyMsg:
+    """The validated message of a WebSocket ``receive()`` event; raises :class:`BadMessage`."""
+    text = raw.get("text")
+    if text is None:
+        raise BadMessage("binary messages are not accepted", code=1003)
+    if len(text) > MAX_MESSAGE_BYTES:
+        raise BadMessage(f"message larger than {MAX_MESSAGE_BYTES} bytes", code=1009)
+    try:
+        return _PARSER.validate_json(text)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ())) or "message"
+        raise BadMessage(f"bad message ({where}: {first.get('msg')})") from None
+
+
+# ------------------------------------------------------------------------------ HTTP
+def _config(request: Request | WebSocket) -> WebConfig:
+    config: WebConfig = request.app.state.config
+    return config
+
+
+def model_file(name: str) -> Path:
+    """The package's own pose model file for ``name`` ("lite" or "full")."""
+    models = Path(str(resources.files("hipcoach") / "models"))
+    return models / f"pose_landmarker_{'full' if name == 'full' else 'lite'}.task"
+
+
+@router.get("/session")
+def session_page(request: Request) -> HTMLResponse:
+    """The guided-session page (camera, live count, pain button)."""
+    config = _config(request)
+    page = {
+        "model": f"/session/model/{'full' if config.model == 'full' else 'lite'}.task",
+        "bundle": "/session/vendor/vision_bundle.mjs",
+        "wasm_loader": "/session/vendor/vision_wasm_internal.js",
+        "wasm_binary": f"/session/vendor/{_WASM}",
+        "socket": "/ws/live",
+    }
+    return render(request, "live/session.html.j2", {"title": "Guided session", "page": page})
+
+
+@router.get("/session/model/{name}.task")
+def pose_model(name: Literal["lite", "full"]) -> FileResponse:
+    """The package's pose model for the page's PoseLandmarker."""
+    return FileResponse(model_file(name), media_type="application/octet-stream")
+
+
+@lru_cache(maxsize=1)
+def _wasm_gz() -> bytes:
+    return (VENDOR_DIR / f"{_WASM}.gz").read_bytes()
+
+
+@router.get("/session/vendor/{name}")
+def vendor_file(name: str, request: Request) -> Response:
+    """The vendored tasks-vision files (an allow-list; the WASM is stored gzipped and sent
+    with ``Content-Encoding: gzip``, or unpacked for a client that does not take gzip)."""
+    if name == _WASM:
+        headers = {"cache-control": "max-age=86400", "vary": "accept-encoding"}
+        if "gzip" in request.headers.get("accept-encoding", ""):
+            headers["content-encoding"] = "gzip"
+            return Response(_wasm_gz(), media_type="application/wasm", headers=headers)
+        return Response(gzip.decompress(_wasm_gz()), media_type="application/wasm", headers=headers)
+    media = _VENDOR_TYPES.get(name)
+    if media is None:
+        return Response("not found", status_code=404, media_type="text/plain")
+    return FileResponse(VENDOR_DIR / name, media_type=media)
+
+
+# ------------------------------------------------------------------------------ socket
+def guided_options(ws: WebSocket, start: StartMsg) -> GuidedOptions:
+    """The session to run for this page: the app's routine and history, the page's side
+    and band, the app's settings (``app.state.live_settings`` when set)."""
+    config = _config(ws)
+    settings: Settings = getattr(ws.app.state, "live_settings", DEFAULTS)
+    routine = config.routine_path if config.routine_path.is_file() else None
+    return GuidedOptions(
+        settings=settings,
+        routine_path=routine,
+        db=config.db_path,
+        start_side=start.start_side,
+        band_level=start.band,
+    )
+
+
+class LiveConnection:
+    """One page's socket: reads messages, feeds the session, sends its state when it
+    changes (several changes between two sends make one message)."""
+
+    def __init__(self, ws: WebSocket) -> None:
+        self.ws = ws
+        self.loop = asyncio.get_running_loop()
+        self.changed = asyncio.Event()
+        self.session: RemoteSession | None = None
+        self.frame_t: float | None = None
+        self.frames = 0
+        self.warnings: list[str] = []
+
+    def _notify(self) -> None:
+        """Thread-safe: something new to send."""
+        self.loop.call_soon_threadsafe(self.changed.set)
+
+    async def run(self) -> None:
+        """Serve the page until it goes away or the session ends."""
+        sender = asyncio.create_task(self._send_loop())
+        try:
+            await self._receive_loop()
+        except BadMessage as bad:
+            await self._close_with(bad.error, "the page sent something unexpected", bad.code)
+        except WebSocketDisconnect:
+            pass
+        finally:
+            sender.cancel()
+            if self.session is not None:
+                await asyncio.to_thread(self.session.close)
+
+    async def _receive_loop(self) -> None:
+        while True:
+            raw = await self.ws.receive()
+            if raw.get("type") == "websocket.disconnect":
+                return
+            msg = parse_message(raw)
+            if isinstance(msg, StartMsg):
+                self._start(msg)
+            elif self.session is None:
+                raise BadMessage("the first message must be 'start'")
+            elif isinstance(msg, FrameMsg):
+                self._frame(msg)
+            else:
+                self.session.press(msg.key)
+
+    def _start(self, msg: StartMsg) -> None:
+        if self.session is not None:
+            raise BadMessage("the session was already started")
+        self.session = RemoteSession(
+            guided_options(self.ws, msg), (msg.width, msg.height), self._notify
+        )
+        self.session.start()
+        self._notify()
+
+    def _frame(self, msg: FrameMsg) -> None:
+        assert self.session is not None
+        person = candidate_from_lists(msg.landmarks, msg.world) if msg.landmarks else None
+        self.session.push_frame(msg.t, [] if person is None else [person])
+        self.frame_t, self.frames = msg.t, self.frames + 1
+        self.warnings = frame_warnings(person)
+        self._notify()
+
+    def state(self) -> dict[str, Any]:
+        """What the page shows now (the player's view, speech, warnings, the end)."""
+        session = self.session
+        view = None if session is None or session.screen.view is None else session.screen.view
+        error = None if session is None else session.error
+        outcome = None if session is None else session.outcome
+        return {
+            "type": "state",
+            "frame_t": self.frame_t,
+            "frames": self.frames,
+            "view": None if view is None else _jsonable(asdict(view)),
+            "say": [] if session is None else session.screen.take_speech(),
+            "warnings": self.warnings,
+            "finished": session is not None and session.finished.is_set(),
+            "error": None if error is None else {"error": error.message, "fix": error.fix},
+            "session_id": None if outcome is None else outcome.session_id,
+            "stop_reason": None if outcome is None else outcome.stop_reason,
+        }
+
+    async def _send_loop(self) -> None:
+        while True:
+            await self.changed.wait()
+            self.changed.clear()
+            state = self.state()
+            await self.ws.send_text(json.dumps(state))
+            if state["finished"]:
+                return
+
+    async def _close_with(self, error: str, fix: str, code: int) -> None:
+        if self.ws.application_state == WebSocketState.CONNECTED:
+            await self.ws.send_text(json.dumps({"type": "error", "error": error, "fix": fix}))
+            await self.ws.close(code=code)
+
+
+def _jsonable(view: dict[str, Any]) -> dict[str, Any]:
+    """The view with non-finite numbers as None (JSON has no inf/nan)."""
+    return {
+        k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in view.items()
+    }
+
+
+@router.websocket("/ws/live")
+async def live_socket(
+    websocket: WebSocket, _: Annotated[None, Depends(require_websocket_origin)]
+) -> None:
+    """The live pipeline's socket (see the module docstring)."""
+    await websocket.accept()
+    try:
+        await LiveConnection(websocket).run()
+    except HipcoachError as exc:
+        await LiveConnection(websocket)._close_with(exc.message, exc.fix or _FIX_RELOAD, 1011)

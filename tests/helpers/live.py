@@ -1,0 +1,151 @@
+"""The live page in real headless Chromium: the app served by uvicorn on 127.0.0.1, a fake
+camera playing a .y4m clip made from a rendered side-lying video (Chromium loops it from
+the start when the page opens the camera), every request recorded.
+
+Used by ``tests/integration/test_live_browser.py`` and ``benchmarks/live_pipeline.py``.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import av
+import numpy as np
+import pytest
+
+from hipcoach.config import Settings
+from tests.helpers.browser import CHROMIUM, CHROMIUM_ARGS
+
+
+def read_frames(video: Path) -> list[np.ndarray]:
+    """Every frame of ``video`` as RGB (H x W x 3 uint8)."""
+    with av.open(str(video)) as container:
+        return [f.to_ndarray(format="rgb24") for f in container.decode(video=0)]
+
+
+def compose(
+    frames: Sequence[np.ndarray], first: int, last: int, pad_s: float, fps: float
+) -> list[np.ndarray]:
+    """Frames ``first..last`` (inclusive) with the first held ``pad_s`` s before and the last
+    held ``pad_s`` s after (a still ready position around the reps)."""
+    hold = round(pad_s * fps)
+    return [frames[first]] * hold + list(frames[first : last + 1]) + [frames[last]] * hold
+
+
+def write_y4m(frames: Sequence[np.ndarray], path: Path, fps: int, repeat: int = 1) -> Path:
+    """``frames`` as a raw YUV4MPEG2 file at ``fps * repeat`` frames/s (each frame written
+    ``repeat`` times, so a 10 fps clip plays at the same speed as 30 fps frames)."""
+    with av.open(str(path), "w", format="yuv4mpegpipe") as out:
+        stream = out.add_stream("rawvideo", rate=fps * repeat)
+        stream.width, stream.height = frames[0].shape[1], frames[0].shape[0]
+        stream.pix_fmt = "yuv420p"
+        for rgb in frames:
+            frame = av.VideoFrame.from_ndarray(rgb, format="rgb24")
+            for _ in range(repeat):
+                for packet in stream.encode(frame):
+                    out.mux(packet)
+        for packet in stream.encode():
+            out.mux(packet)
+    return path
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def served_app(tmp: Path, settings: Settings | None = None, model: str = "lite") -> Iterator[Any]:
+    """``create_app`` served by uvicorn on 127.0.0.1 (a history database in ``tmp``); yields
+    the :class:`~hipcoach.web.config.WebConfig`."""
+    uvicorn = pytest.importorskip("uvicorn")
+    from hipcoach.web.app import create_app
+    from hipcoach.web.config import WebConfig, new_token
+
+    config = WebConfig(
+        token=new_token(),
+        port=free_port(),
+        work_dir=tmp / "work",
+        routine_path=tmp / "routine.toml",
+        db_path=tmp / "history.sqlite",
+        model=model,
+    )
+    app = create_app(config)
+    if settings is not None:
+        app.state.live_settings = settings
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=config.port, log_level="warning", ws="auto")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    try:
+        yield config
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+@dataclass
+class LivePage:
+    """The open live page, the URLs it requested and its console errors."""
+
+    page: Any
+    requests: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+
+    def stats(self) -> dict[str, Any]:
+        """The page's counters (``window.hipcoachLive.stats``)."""
+        return dict(self.page.evaluate("() => window.hipcoachLive.stats"))
+
+    def view(self) -> dict[str, Any] | None:
+        """The newest session view the page got (None before the first)."""
+        return self.page.evaluate("() => window.hipcoachLive.live.view")  # type: ignore[no-any-return]
+
+    def state(self) -> dict[str, Any] | None:
+        """The newest state message."""
+        return self.page.evaluate("() => window.hipcoachLive.live.state")  # type: ignore[no-any-return]
+
+
+@contextmanager
+def open_live_page(
+    config: Any, clip: Path, width: int = 1280, height: int = 900
+) -> Iterator[LivePage]:
+    """``/session`` of the served app in headless Chromium with ``clip`` as the camera;
+    skips without Chromium or Playwright."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} not found: install the Debian package 'chromium'")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
+    args = [
+        *CHROMIUM_ARGS,
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-video-capture={clip}",
+        "--autoplay-policy=no-user-gesture-required",
+    ]
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=args)
+        try:
+            page = browser.new_page(viewport={"width": width, "height": height})
+            opened = LivePage(page)
+            page.on("request", lambda r: opened.requests.append(r.url))
+            page.on(
+                "console",
+                lambda m: opened.console_errors.append(m.text) if m.type == "error" else None,
+            )
+            page.goto(config.login_url, wait_until="load")
+            page.goto(f"{config.url}session", wait_until="load")
+            yield opened
+        finally:
+            browser.close()
