@@ -32,6 +32,33 @@ def test_no_module_below_the_cli_imports_it() -> None:
     assert not offenders
 
 
+def test_only_the_cli_imports_the_web_app() -> None:
+    """``hipcoach.web`` sits beside the command line, above the library (issue 15): the
+    library never imports it, and it never imports the command line."""
+    offenders = []
+    for path in SRC.rglob("*.py"):
+        rel = path.relative_to(SRC)
+        imported = _imports(path)
+        if rel.parts[0] == "web":
+            bad = any(m == "hipcoach.cli" or m.startswith("hipcoach.cli.") for m in imported)
+        elif rel.parts[0] != "cli":
+            bad = any(m == "hipcoach.web" or m.startswith("hipcoach.web.") for m in imported)
+        else:
+            continue
+        if bad:
+            offenders.append(str(rel))
+    assert not offenders
+
+
+def test_the_cli_imports_the_web_app_only_inside_its_command() -> None:
+    """`hipcoach --help` must not load FastAPI: no module-level import of hipcoach.web."""
+    for path in (SRC / "cli").glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in tree.body:
+            if isinstance(node, ast.ImportFrom) and node.module:
+                assert not node.module.startswith("hipcoach.web"), path.name
+
+
 def test_benchmarks_use_the_library_not_the_cli() -> None:
     offenders = [
         p.name

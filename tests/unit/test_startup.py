@@ -9,7 +9,10 @@ import sys
 
 import pytest
 
-HEAVY = ("scipy", "mediapipe", "matplotlib", "cv2", "av", "jinja2", "sklearn", "numpy")
+HEAVY = (
+    *("scipy", "mediapipe", "matplotlib", "cv2", "av", "jinja2", "sklearn", "numpy"),
+    *("fastapi", "starlette", "uvicorn"),
+)
 
 PROBE = """
 import sys
@@ -25,7 +28,7 @@ print("HEAVY:" + ",".join(heavy))
 
 
 @pytest.mark.parametrize(
-    "args", [[], ["pose"], ["analyze"], ["import"], ["session"], ["screen", "squat"]]
+    "args", [[], ["pose"], ["analyze"], ["import"], ["session"], ["screen", "squat"], ["serve"]]
 )
 def test_help_loads_no_heavy_library(args: list[str]) -> None:
     code = PROBE.format(args=args, heavy=HEAVY)

@@ -93,16 +93,16 @@ def local_video(text: str, roots: Iterable[Path]) -> Path:
     path = Path(raw).expanduser()
     if not path.is_absolute():
         raise InputError(f"{raw} is not a full path", fix="start it with / (or ~ for home)")
-    problem = path_problem(path)
-    if problem is not None:
-        raise InputError(problem, fix="check the path")
-    real = path.resolve()
+    real = path.resolve()  # ".." and symbolic links resolved before the folder check
     allowed = [r.resolve() for r in roots]
     if not any(real.is_relative_to(r) for r in allowed):
         where = ", ".join(str(r) for r in allowed) or "(none)"
         raise OutsideRoots(
             f"{raw} is outside the folders this app may read", fix=f"use a video under {where}"
         )
+    problem = path_problem(real)
+    if problem is not None:
+        raise InputError(problem, fix="check the path")
     video_suffix(real.name)
     check_video(real, real.name)
     return real
