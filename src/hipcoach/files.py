@@ -15,12 +15,12 @@ import math
 import os
 import stat
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
-from hipcoach.errors import InputError
+from hipcoach.errors import ConfigError, InputError
 
 PathLike = str | os.PathLike[str]
 PRIVATE_MODE = 0o600
@@ -161,3 +161,55 @@ def json_safe(value: Any, decimals: int | None = None) -> Any:
     if isinstance(value, list | tuple):
         return [json_safe(v, decimals) for v in value]
     return value
+
+
+# --------------------------------------------------------------------------------------
+# Output paths checked before any work: never onto an input, another output or a folder.
+# A command that would write its overlay over the video it reads (``hipcoach pose clip.mp4
+# --overlay clip.mp4``) would destroy the user's recording: it is refused up front with one
+# line naming the option and the fix. A missing folder would only fail after minutes of
+# work: it is made up front instead.
+# --------------------------------------------------------------------------------------
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        if a.exists() and b.exists():
+            return os.path.samefile(a, b)
+        return a.resolve() == b.resolve()
+    except (OSError, RuntimeError):  # a symbolic link that loops: not the same as anything
+        return False
+
+
+def check_outputs(inputs: Iterable[str | Path], outputs: dict[str, Path | None]) -> None:
+    """Raise :class:`ConfigError` (exit 5) when an output (option name -> path) is an input,
+    the same file as another output, an existing folder, or in a folder that cannot be made
+    (a missing folder is made now, before the work). Inputs that are not paths (a webcam
+    index) are ignored."""
+    given = {name: path for name, path in outputs.items() if path is not None}
+    sources = [Path(str(p)) for p in inputs if not str(p).isdigit()]
+    seen: list[tuple[str, Path]] = []
+    for name, path in given.items():
+        for source in sources:
+            if _same(path, source):
+                raise ConfigError(
+                    f"{name} {path} is the input file: writing it would destroy it",
+                    fix=f"choose another file name for {name}",
+                )
+        for other_name, other in seen:
+            if _same(path, other):
+                raise ConfigError(
+                    f"{name} and {other_name} are the same file ({path})",
+                    fix="give each output its own file name",
+                )
+        if path.is_dir():
+            raise ConfigError(f"{name} {path} is a folder", fix="give a file name")
+        if not path.parent.is_dir():
+            try:  # made now, before the work, so nothing is lost after it
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise ConfigError(
+                    f"the folder of {name} cannot be made: {path.parent} ({exc.strerror})",
+                    fix="choose another path",
+                ) from exc
+        seen.append((name, path))

@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from hipcoach.errors import InputError
-from hipcoach.files import atomic_output, write_bytes, write_text
+from hipcoach.errors import ConfigError, InputError
+from hipcoach.files import atomic_output, check_outputs, write_bytes, write_text
 from hipcoach.video.overlay import OverlayWriter
 
 
@@ -94,3 +94,29 @@ def test_json_safe_turns_non_finite_numbers_into_null_and_rounds() -> None:
     data = {"a": float("nan"), 2: (1.23456, float("inf")), "b": [{"c": -float("inf")}]}
     assert json_safe(data) == {"a": None, "2": [1.23456, None], "b": [{"c": None}]}
     assert json_safe({"x": 1.23456}, decimals=2) == {"x": 1.23}
+
+
+def test_check_outputs_refuses_inputs_folders_and_twins_and_makes_folders(tmp_path: Path) -> None:
+    video = tmp_path / "clip.mp4"
+    video.write_bytes(b"video")
+    with pytest.raises(ConfigError, match=r"--out .* is the input file"):
+        check_outputs([video], {"--out": tmp_path / "." / "clip.mp4"})
+    with pytest.raises(ConfigError, match="--a and --b are the same file"):
+        check_outputs([], {"--b": tmp_path / "x.json", "--a": tmp_path / "x.json"})
+    with pytest.raises(ConfigError, match=r"--out .* is a folder"):
+        check_outputs([], {"--out": tmp_path})
+    missing = tmp_path / "new" / "deeper" / "r.html"
+    check_outputs(["0"], {"--out": missing, "--none": None})  # "0": a webcam, not a path
+    assert missing.parent.is_dir() and not missing.exists()
+    assert video.read_bytes() == b"video"
+
+
+def test_library_writers_use_the_same_output_check(tmp_path: Path) -> None:
+    from hipcoach.history.export import write_sets_csv
+    from hipcoach.history.stats import HistoryData
+
+    empty = HistoryData(sessions=[], sets={}, pain=[])
+    with pytest.raises(ConfigError, match=r"the CSV file .* is a folder"):
+        write_sets_csv(empty, tmp_path)
+    assert write_sets_csv(empty, tmp_path / "made" / "h.csv") == 0
+    assert (tmp_path / "made" / "h.csv").is_file()

@@ -12,11 +12,12 @@ import typer
 
 from hipcoach import __version__
 from hipcoach.cli.options import ModelOpt, settings_for
-from hipcoach.cli.outputs import check_outputs, database_files
 from hipcoach.cli.screen_app import screen_app
 from hipcoach.cli.ui import DISCLAIMER, console, plain, print_error, print_warning
 from hipcoach.config import DEFAULTS
 from hipcoach.errors import ConfigError, HipcoachError
+from hipcoach.files import check_outputs
+from hipcoach.storage.db import database_files
 
 if TYPE_CHECKING:
     from rich.table import Table

@@ -25,7 +25,6 @@ from hipcoach.errors import InputError
 from hipcoach.exercises.routine import load_routine
 from hipcoach.files import MAX_JSON_BYTES, parse_json, read_limited
 from hipcoach.history.export import (
-    check_output_path,
     overview_json,
     write_reps_csv,
     write_sets_csv,
@@ -296,9 +295,6 @@ def print_history(
     reps_csv: Path | None = None,
 ) -> None:
     """``hipcoach history``: Rich output, or JSON on stdout; optional CSV files."""
-    for path in (csv_out, reps_csv):
-        if path is not None:
-            check_output_path(path, "history.csv")
     data, overview = read_overview(history, settings)
     written = []
     if csv_out is not None:
@@ -322,7 +318,6 @@ def write_history_report(
     tz: tzinfo | None = None,
 ) -> tuple[Path, Overview]:
     """``hipcoach report``: the HTML history report at ``out``; returns it and the stats."""
-    out = check_output_path(out, "history.html")
     # Imported on use: the report pulls in matplotlib and Jinja2.
     from hipcoach.history.report import write_history_report as write  # noqa: PLC0415
 

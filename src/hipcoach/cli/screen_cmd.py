@@ -22,18 +22,18 @@ from rich.table import Table
 from rich.text import Text
 
 from hipcoach.cli.options import settings_for
-from hipcoach.cli.outputs import check_outputs, database_files
 from hipcoach.cli.pose_cmd import PoseJob, run_pose
 from hipcoach.cli.ui import DISCLAIMER, console, frame_progress, print_warning
 from hipcoach.config import ModelName, Settings
 from hipcoach.errors import ScreenCannotRuleOut, ScreenInconclusive
-from hipcoach.files import write_bytes
+from hipcoach.files import check_outputs, write_bytes
 from hipcoach.screens.gait import screen_gait
 from hipcoach.screens.result import ScreenName, ScreenResult, load_result
 from hipcoach.screens.squat import screen_squat
 from hipcoach.screens.stance import screen_stance
 from hipcoach.sequence.io import load
 from hipcoach.sequence.schema import PoseSequence
+from hipcoach.storage.db import database_files
 
 SCREENS: dict[str, Callable[[PoseSequence, Settings], ScreenResult]] = {
     "squat": screen_squat,

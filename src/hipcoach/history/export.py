@@ -17,8 +17,7 @@ from datetime import tzinfo
 from pathlib import Path
 from typing import Any, Final
 
-from hipcoach.errors import InputError
-from hipcoach.files import atomic_output
+from hipcoach.files import atomic_output, check_outputs
 from hipcoach.history.overview import Overview
 from hipcoach.history.stats import HistoryData, PainReading, faulty_reps, session_pain
 
@@ -57,25 +56,6 @@ REP_COLUMNS: Final = (
 )
 """Columns of the per-rep CSV: ``rep`` counts from 1; ``fault`` is 1 when a form fault was
 measured on the rep, 0 when not, empty without a form reading."""
-
-
-def check_output_path(path: Path, example: str) -> Path:
-    """``path`` if a file can be written there; else :class:`InputError` saying why.
-
-    ``example`` is a file name suggested when ``path`` is a folder (e.g. ``history.html``).
-    """
-    path = Path(path).expanduser()
-    if path.is_dir():
-        raise InputError(
-            f"{path} is a folder, not a file", fix=f"give a file name, e.g. {path / example}"
-        )
-    parent = path.parent
-    if not parent.is_dir():
-        raise InputError(
-            f"cannot write {path}: the folder {parent} does not exist",
-            fix="create the folder first, or choose another path",
-        )
-    return path
 
 
 def _cell(value: object) -> str:
@@ -142,7 +122,7 @@ def rep_rows(data: HistoryData, tz: tzinfo | None = None) -> Iterator[dict[str, 
 
 
 def _write_csv(path: Path, columns: tuple[str, ...], rows: Iterator[dict[str, str]]) -> int:
-    path = check_output_path(path, "history.csv")
+    check_outputs((), {"the CSV file": path})
     n = 0
     with (
         atomic_output(path, private=True) as tmp,

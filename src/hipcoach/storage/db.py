@@ -49,6 +49,15 @@ def default_db_path() -> Path:
     return Path(platformdirs.user_data_dir("hipcoach")) / "history.sqlite3"
 
 
+def database_files(db: Path | None) -> list[Path]:
+    """The history database (``db`` or the default) and its journal files: inputs that no
+    output may overwrite."""
+    path = db if db is not None else default_db_path()
+    if not path.name:  # "/" and the like: open_db says what is wrong with it
+        return [path]
+    return [path, *(path.with_name(path.name + tail) for tail in ("-wal", "-shm", "-journal"))]
+
+
 @dataclass(frozen=True)
 class SessionRow:
     """One stored session. ``ended_at`` is None while unfinished (or if the process died)."""
