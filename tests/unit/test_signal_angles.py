@@ -1,4 +1,5 @@
-"""Angles: 2-D/3-D geometry, the pelvis frame, hip/knee/trunk angles and joint_angles()."""
+"""Angles: 2-D/3-D geometry (signal.angles) and the synthetic tests' pelvis-frame body angles
+(synth.body_angles)."""
 
 from __future__ import annotations
 
@@ -10,22 +11,17 @@ from hypothesis import assume, given
 from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 
-from hipcoach.config import DEFAULTS
 from hipcoach.landmarks import MIRROR_PERMUTATION, N_LANDMARKS, Landmark
-from hipcoach.sequence import PoseSequence
 from hipcoach.signal import (
     Side,
     angle_2d,
     angle_3d,
     angle_between_segments_2d,
-    hip_angles,
-    joint_angles,
     knee_flexion_deg,
     mask_low_visibility,
-    pelvis_frame,
     segment_angle_2d,
-    trunk_lean_deg,
 )
+from hipcoach.synth.body_angles import hip_angles, pelvis_frame, trunk_lean_deg
 
 L = Landmark
 coord = st.floats(-100.0, 100.0, allow_nan=False)
@@ -352,96 +348,3 @@ def test_mask_low_visibility() -> None:
     assert np.isnan(out).sum() == 6 and np.isfinite(values).all()
     with pytest.raises(ValueError):
         mask_low_visibility(values, vis[:, :2], 0.5)
-
-
-def skeleton_sequence(abduction_deg: np.ndarray) -> PoseSequence:
-    """A person facing the camera abducting the left hip; image = orthographic projection."""
-    n = abduction_deg.size
-    world = np.stack([to_world(body_skeleton(left=(a, 0.0, 0.0))) for a in abduction_deg])
-    xy = 320.0 + 400.0 * world[..., :2]  # y down in both world and image
-    return PoseSequence(
-        times_s=np.arange(n) / 30.0,
-        image_xy=xy,
-        image_z=400.0 * world[..., 2],
-        visibility=np.full((n, N_LANDMARKS), 0.95),
-        presence=np.full((n, N_LANDMARKS), 0.95),
-        world=world,
-        detected=np.ones(n, bool),
-        width=640,
-        height=480,
-    )
-
-
-def test_joint_angles_per_frame_with_no_reading_for_missing_landmarks() -> None:
-    abduction = np.linspace(0.0, 40.0, 12)
-    seq = skeleton_sequence(abduction)
-    vis = seq.visibility.copy()
-    vis[3, L.LEFT_KNEE] = 0.2  # low visibility
-    vis[4, L.RIGHT_SHOULDER] = np.nan  # unknown visibility
-    image_xy, world, detected = seq.image_xy.copy(), seq.world.copy(), seq.detected.copy()
-    image_xy[6], world[6], detected[6] = np.nan, np.nan, False  # nobody detected
-    seq = PoseSequence(
-        times_s=seq.times_s,
-        image_xy=image_xy,
-        image_z=seq.image_z,
-        visibility=vis,
-        presence=seq.presence,
-        world=world,
-        detected=detected,
-        width=640,
-        height=480,
-    )
-    out = joint_angles(seq, DEFAULTS.signal)
-    assert all(v.shape == (12,) for v in out.values())
-    assert {
-        "hip_flexion_left_deg",
-        "hip_abduction_right_deg",
-        "knee_flexion_left_deg",
-        "trunk_thigh_2d_right_deg",
-        "trunk_lean_deg",
-    } <= set(out)
-    good = np.setdiff1d(np.arange(12), [3, 4, 6])
-    np.testing.assert_allclose(out["hip_abduction_left_deg"][good], abduction[good], atol=0.5)
-    np.testing.assert_allclose(out["hip_abduction_right_deg"][good], 0.0, atol=0.5)
-    np.testing.assert_allclose(out["knee_flexion_left_deg"][good], 0.0, atol=0.5)
-    # Facing the camera, frontal-plane abduction shows at full size in the image: the left
-    # thigh turns counter-clockwise (as seen) away from the trunk line.
-    np.testing.assert_allclose(out["trunk_thigh_2d_left_deg"][good], abduction[good], atol=0.5)
-    # Frame 3: left knee not visible -> no left hip/knee reading; the right side still reads.
-    for key in (
-        "hip_abduction_left_deg",
-        "hip_flexion_left_deg",
-        "knee_flexion_left_deg",
-        "trunk_thigh_2d_left_deg",
-    ):
-        assert np.isnan(out[key][3])
-    assert np.isfinite(out["hip_abduction_right_deg"][3])
-    assert np.isfinite(out["trunk_lean_deg"][3])
-    # Frame 4: a shoulder is missing -> no pelvis frame and no trunk line at all.
-    assert all(np.isnan(out[k][4]) for k in out if not k.startswith("knee"))
-    assert np.isfinite(out["knee_flexion_left_deg"][4])
-    # Frame 6: nothing detected -> no reading anywhere.
-    assert all(np.isnan(v[6]) for v in out.values())
-
-
-def test_joint_angles_mirror_image_swaps_sides_and_flips_2d_sign() -> None:
-    seq = skeleton_sequence(np.array([10.0, 30.0]))
-    perm = list(MIRROR_PERMUTATION)
-    flipped_xy = seq.image_xy[:, perm].copy()
-    flipped_xy[..., 0] = 640.0 - flipped_xy[..., 0]
-    flipped = PoseSequence(
-        times_s=seq.times_s,
-        image_xy=flipped_xy,
-        image_z=seq.image_z[:, perm],
-        visibility=seq.visibility,
-        presence=seq.presence,
-        world=mirror(seq.world),
-        detected=seq.detected,
-        width=640,
-        height=480,
-    )
-    a, b = joint_angles(seq), joint_angles(flipped)
-    np.testing.assert_allclose(b["hip_abduction_right_deg"], a["hip_abduction_left_deg"], atol=1e-4)
-    np.testing.assert_allclose(
-        b["trunk_thigh_2d_right_deg"], -a["trunk_thigh_2d_left_deg"], atol=1e-4
-    )

@@ -6,8 +6,9 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hipcoach.signal.angles import hip_angles, knee_flexion_deg
+from hipcoach.signal.angles import knee_flexion_deg
 from hipcoach.synth import BodyPose, Camera, candidate_from_body, standing_body
+from hipcoach.synth.body_angles import hip_angles
 
 angle = st.floats(-10, 60)
 

@@ -13,7 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hipcoach.landmarks import MIRROR_PERMUTATION, Landmark
-from hipcoach.signal.angles import hip_angles, knee_flexion_deg, pelvis_frame, to_pelvis_frame
+from hipcoach.signal.angles import knee_flexion_deg
+from hipcoach.synth.body_angles import hip_angles, pelvis_frame, to_pelvis_frame
 from hipcoach.synth.sidelying import (
     SideLyingScript,
     evaluate,

@@ -127,7 +127,7 @@ def _leg(side: str, abduction: F64, flexion: F64, knee: F64, rotation: F64) -> d
     sign = 1.0 if side == "LEFT" else -1.0
     hip = np.tile([sign * _HIP_HALF_WIDTH, 0.0, 0.0], (abduction.shape[0], 1))
     # Rotation about the thigh axis, then abduction out of the sagittal plane, then flexion
-    # within it: the same convention as hipcoach.signal.angles.hip_angles, so the known
+    # within it: the same convention as hipcoach.synth.body_angles.hip_angles, so the known
     # angles are recovered exactly. R_y(-sign*rot) turns the toes medially for rot > 0.
     r_thigh = (
         rotation_matrix(0, -flexion)
