@@ -10,16 +10,17 @@ seconds.
 from __future__ import annotations
 
 import json
-import math
 import time
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from hipcoach.analysis.analyze import analyze_sequence
 from hipcoach.config import DEFAULTS, Settings
 from hipcoach.evaluation.score import ClipScore, RuleScore, score_clip
+from hipcoach.evaluation.summary import Summary, summarize
+from hipcoach.evaluation.tables import Table, fmt, ratio
 from hipcoach.evaluation.truth import EXERCISES, load_clip_truth
 from hipcoach.exercises.routine import Routine, load_routine
 from hipcoach.sequence.io import load_npz
@@ -82,75 +83,9 @@ def score_corpus(
         t0 = time.perf_counter()
         result, blocks = analyze_sequence(seq, routine, settings)
         score = score_clip(truth, result, blocks, [r.id for r in routine.rules])
-        score.tags["analysis_s"] = time.perf_counter() - t0
+        score.analysis_s = time.perf_counter() - t0
         out.append(score)
     return out
-
-
-@dataclass
-class Summary:
-    """Pooled metrics of several clips."""
-
-    clips: int = 0
-    sets: int = 0
-    exact: int = 0
-    withheld: int = 0
-    abs_err: int = 0
-    circle_sets: int = 0
-    direction_ok: int = 0
-    phantom: int = 0
-    overlaps: int = 0
-    angle_err_sum: float = 0.0
-    angle_n: int = 0
-    rules: dict[str, RuleScore] = field(default_factory=dict)
-
-    @property
-    def exact_share(self) -> float:
-        """Share of true sets counted exactly."""
-        return self.exact / self.sets if self.sets else math.nan
-
-    @property
-    def mae(self) -> float:
-        """Mean |found - true| reps per true set."""
-        return self.abs_err / self.sets if self.sets else math.nan
-
-    @property
-    def angle_mae(self) -> float:
-        """Mean abduction error (deg)."""
-        return self.angle_err_sum / self.angle_n if self.angle_n else math.nan
-
-
-def summarize(scores: Iterable[ClipScore], exercise: str | None = None) -> Summary:
-    """Pool clips (optionally one exercise's sets only)."""
-    s = Summary()
-    for c in scores:
-        s.clips += 1
-        for row in c.sets:
-            if exercise is not None and row.exercise != exercise:
-                continue
-            s.sets += 1
-            s.exact += row.exact
-            s.withheld += row.withheld
-            s.abs_err += row.error
-            if row.exercise.startswith("leg_circle"):
-                s.circle_sets += 1
-                s.direction_ok += row.direction_ok is True
-        if exercise is None:
-            s.phantom += c.phantom_reps
-            s.overlaps += c.overlapping_pairs
-            s.angle_err_sum += c.angle_err_sum
-            s.angle_n += c.angle_n
-            for rule, rs in c.rules.items():
-                s.rules.setdefault(rule, RuleScore()).add(rs)
-    return s
-
-
-def _f(v: float, digits: int = 3) -> str:
-    return "-" if not math.isfinite(v) else f"{v:.{digits}f}"
-
-
-def _ratio(a: int, b: int) -> str:
-    return f"{a}/{b}" if b else "-"
 
 
 def summary_row(name: str, s: Summary) -> list[str]:
@@ -159,13 +94,13 @@ def summary_row(name: str, s: Summary) -> list[str]:
         name,
         str(s.clips),
         str(s.sets),
-        _f(s.exact_share),
-        _f(s.mae),
+        fmt(s.exact_share),
+        fmt(s.mae),
         str(s.withheld),
-        _ratio(s.direction_ok, s.circle_sets),
+        ratio(s.direction_ok, s.circle_sets),
         str(s.phantom),
         str(s.overlaps),
-        _f(s.angle_mae, 2),
+        fmt(s.angle_mae, 2),
     ]
 
 
@@ -184,10 +119,11 @@ SUMMARY_HEAD = [
 
 
 def markdown_table(head: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """A GitHub-flavoured Markdown table."""
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    lines += ["| " + " | ".join(r) + " |" for r in rows]
-    return "\n".join(lines)
+    """A GitHub-flavoured Markdown table without a title."""
+    table = Table("", head)
+    for row in rows:
+        table.add(*row)
+    return table.markdown()
 
 
 def split_tables(scores: Sequence[ClipScore]) -> str:
@@ -216,10 +152,10 @@ def split_tables(scores: Sequence[ClipScore]) -> str:
                         split,
                         ex,
                         str(s.sets),
-                        _f(s.exact_share),
-                        _f(s.mae),
+                        fmt(s.exact_share),
+                        fmt(s.mae),
                         str(s.withheld),
-                        _ratio(s.direction_ok, s.circle_sets),
+                        ratio(s.direction_ok, s.circle_sets),
                     ]
                 )
     parts.append(
@@ -245,9 +181,9 @@ def rule_table(scores: Sequence[ClipScore]) -> str:
                 [
                     split,
                     rule,
-                    _ratio(rs.detected, rs.faulted),
-                    _ratio(rs.true_flags, rs.flags),
-                    _ratio(rs.clean_flags, rs.clean_reps),
+                    ratio(rs.detected, rs.faulted),
+                    ratio(rs.true_flags, rs.flags),
+                    ratio(rs.clean_flags, rs.clean_reps),
                     str(rs.not_measurable_sets),
                 ]
             )

@@ -1,4 +1,5 @@
-"""Score one analysis against a clip's ground truth: counts, directions, angles, rules, invariants.
+"""Score one analysis against a session's ground truth: counts, directions, angles, phantoms,
+invariants and rules. Times in s, angles in deg.
 
 Matching: a true set is matched to the found set of the same exercise and working leg that
 overlaps it most in time (each found set used once); an unmatched true set counts 0 reps.
@@ -6,33 +7,45 @@ A found set whose count was WITHHELD (the view cannot support counting) is match
 way but scores as "withheld", never as a count.
 
 - exact: the matched set's count equals the true count (withheld is not exact).
-- phantom reps: every rep of a found set that matches no true set, plus reps of a matched
-  set lying entirely outside its true set (sets whose count was withheld print no reps).
-- direction: for a true circle set, the found circle set (either direction) that overlaps it
-  most has the true direction; a withheld direction is not right.
+- rep-count error: |found - true| reps per true set (unmatched or withheld: 0 found).
+- direction: for a true circle set, the found circle set of the same leg (either direction)
+  that overlaps it most has the true direction; a withheld direction is not right. Sets
+  with no overlapping found circle set are not judged.
+- phantom reps, three kinds (a withheld count prints no reps, so has none):
+  *unmatched*: every rep of a found set that matches no true set; *rest*: a rep of a
+  matched set lying entirely in a true rest / break / transition (getting down or up, side
+  switch); *stray*: any other rep of a matched set lying outside its true set (e.g. circles
+  counted as extra big lifts).
 - overlaps: pairs of found sets sharing time (an invariant: must be 0).
-- abduction error: per frame, |measured - true| abduction of the working leg over exercise
-  frames.
-- rules: found reps are matched one-to-one to true reps by greatest overlap; recall per rule
-  = faulted true reps whose found rep carries the rule's flag; precision = flags on reps
-  whose true rep carries that fault / all the rule's rep flags. A rule the view cannot
-  measure is counted as "not measurable" (the honest answer), never as a detection.
+- abduction error: per frame, |``abduction_2d_deg`` of the analysed block - true
+  working-leg abduction| over exercise frames, block frames mapped to truth frames by time
+  (nearest within half a frame); coverage is the share of exercise frames with a reading.
+- rules: found reps are matched one-to-one to true reps of the same leg by greatest overlap
+  (:func:`match_reps`); recall per rule = faulted true reps whose found rep carries the
+  rule's flag; precision = flags on reps whose true rep carries that fault / all the rule's
+  rep flags. A rule the view cannot measure is counted as "not measurable" (the honest
+  answer), never as a detection.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from numpy.typing import NDArray
 
 from hipcoach.analysis.analyze import BlockAnalysis
 from hipcoach.analysis.result import AnalysisResult, SetResult
-from hipcoach.evaluation.truth import ClipTruth, TrueRep, TrueSet
+from hipcoach.evaluation.truth import ClipTruth, TrueSet
+
+#: A time span (s) and the working leg it belongs to: (start, end, leg).
+Span = tuple[float, float, str]
 
 
 def overlap_s(a0: float, a1: float, b0: float, b1: float) -> float:
-    """Length (s) of the intersection of two time spans."""
+    """Length (s) of the intersection of two time spans (0 when they do not meet)."""
     return max(0.0, min(a1, b1) - max(a0, b0))
 
 
@@ -45,6 +58,7 @@ class SetScore:
     found_reps: int | None  # None: no matching set, or its count was withheld
     withheld: bool = False
     direction_ok: bool | None = None  # circle sets only; None: no circle set found
+    side: str = ""
 
     @property
     def exact(self) -> bool:
@@ -53,7 +67,7 @@ class SetScore:
 
     @property
     def error(self) -> int:
-        """|found - true| (0 reps when unmatched; withheld counts as unmatched)."""
+        """|found - true| reps (0 found when unmatched; withheld counts as unmatched)."""
         return abs((self.found_reps or 0) - self.true_reps)
 
 
@@ -76,29 +90,71 @@ class RuleScore:
 
 
 @dataclass
+class AngleErrors:
+    """Abduction error over exercise frames (deg), pooled and per exercise."""
+
+    err_sum: float = 0.0
+    n: int = 0
+    #: Exercise frames of the truth (the denominator of the coverage).
+    exercise_frames: int = 0
+    #: Per exercise label: (sum of |error| in deg, frames).
+    by_exercise: dict[str, tuple[float, int]] = field(default_factory=dict)
+
+    @property
+    def mae(self) -> float:
+        """Mean absolute error (deg); NaN without a reading."""
+        return self.err_sum / self.n if self.n else math.nan
+
+    def add(self, other: AngleErrors) -> None:
+        """Pool another clip's errors into these."""
+        self.err_sum += other.err_sum
+        self.n += other.n
+        self.exercise_frames += other.exercise_frames
+        for ex, (e, n) in other.by_exercise.items():
+            e0, n0 = self.by_exercise.get(ex, (0.0, 0))
+            self.by_exercise[ex] = (e0 + e, n0 + n)
+
+
+@dataclass
 class ClipScore:
-    """Everything measured on one clip."""
+    """Everything measured on one clip or session (times in s)."""
 
     name: str
     tags: dict[str, object]
     sets: list[SetScore] = field(default_factory=list)
-    phantom_reps: int = 0
+    phantom_unmatched: int = 0
+    phantom_rest: int = 0
+    stray: int = 0
     overlapping_pairs: int = 0
-    angle_err_sum: float = 0.0
-    angle_n: int = 0
+    angles: AngleErrors = field(default_factory=AngleErrors)
     rules: dict[str, RuleScore] = field(default_factory=dict)
     read_view: str = ""
+    #: The camera view read equals the truth's placement.
+    view_ok: bool = False
     found: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: All flags the analysis emitted, and the measurable fault flags per rule.
+    flags: int = 0
+    fault_flags: dict[str, int] = field(default_factory=dict)
+    analysis_s: float = 0.0
+    video_s: float = 0.0
+    pose_s: float = math.nan
+
+    @property
+    def phantom_reps(self) -> int:
+        """All phantom reps: unmatched + in a rest + stray (see the module docstring)."""
+        return self.phantom_unmatched + self.phantom_rest + self.stray
 
 
-def _describe(s: SetResult) -> str:
+def describe(s: SetResult) -> str:
+    """A found set in one short line: leg, exercise, count ("?" when withheld), span."""
     count = "?" if s.count_withheld else str(s.reps)
     return f"{s.side[0].upper()} {s.exercise} {count} [{s.start_s:.1f}-{s.end_s:.1f}]"
 
 
 def match_sets(truth: ClipTruth, found: Sequence[SetResult]) -> dict[int, int]:
-    """True set index -> found set index (see the module docstring)."""
+    """True set index -> found set index (see the module docstring); true sets are taken in
+    time order, ties in overlap go to the later found set."""
     used: dict[int, int] = {}
     for i, ts in sorted(enumerate(truth.sets), key=lambda p: p[1].start_s):
         cands = [
@@ -120,7 +176,9 @@ def _same_exercise(found: SetResult, true: TrueSet) -> bool:
     return found.exercise == true.exercise
 
 
-def _direction_ok(ts: TrueSet, found: Sequence[SetResult]) -> bool | None:
+def direction_ok(ts: TrueSet, found: Sequence[SetResult]) -> bool | None:
+    """Whether the found circle set of the same leg overlapping ``ts`` most turns its way;
+    None for a set that is not a circle set or that no found circle set overlaps."""
     if ts.direction is None:
         return None
     circles = [
@@ -142,16 +200,27 @@ def overlapping_pairs(found: Sequence[SetResult]) -> list[tuple[int, int]]:
     ]
 
 
+def in_rest(truth: ClipTruth, a: float, b: float) -> bool:
+    """Whether the truth frames within [a, b] s (the nearest one when none falls inside) are
+    all outside exercise segments (rest, break or transition)."""
+    idx = np.flatnonzero((truth.t >= a) & (truth.t <= b))
+    if len(idx) == 0:
+        idx = np.array([int(np.argmin(np.abs(truth.t - 0.5 * (a + b))))])
+    return bool(np.all(~truth.in_exercise[idx]))
+
+
 def score_clip(
     truth: ClipTruth,
     result: AnalysisResult,
     blocks: Sequence[BlockAnalysis] = (),
     rule_ids: Sequence[str] = (),
 ) -> ClipScore:
-    """Counts, directions, phantoms, invariants, angles and rules of one clip."""
+    """Counts, directions, phantoms, invariants, angles, flags and rules of one clip."""
     found = result.sets
     score = ClipScore(truth.name, dict(truth.tags), read_view=result.view)
-    score.found = [_describe(s) for s in found]
+    score.view_ok = result.view == truth.placement
+    score.video_s = result.duration_s
+    score.found = [describe(s) for s in found]
     matched = match_sets(truth, found)
     for i, ts in enumerate(truth.sets):
         fs = found[matched[i]] if i in matched else None
@@ -161,63 +230,102 @@ def score_clip(
                 ts.n_reps,
                 None if fs is None or fs.count_withheld else fs.reps,
                 withheld=fs is not None and bool(fs.count_withheld),
-                direction_ok=_direction_ok(ts, found),
+                direction_ok=direction_ok(ts, found),
+                side=ts.side,
             )
         )
-    true_of = {k: truth.sets[i] for i, k in matched.items()}
-    for k, fs in enumerate(found):
-        matched_set = true_of.get(k)
-        if matched_set is None:
-            score.phantom_reps += 0 if fs.count_withheld else fs.reps
-            score.notes.append(f"unmatched {score.found[k]}")
-            continue
-        for a, b in fs.rep_times if fs.counted else ():  # a withheld count prints no rep
-            if overlap_s(a, b, matched_set.start_s, matched_set.end_s) <= 0:
-                score.phantom_reps += 1
-                score.notes.append(f"stray {fs.exercise} rep [{a:.1f}-{b:.1f}]")
+    _score_phantoms(score, truth, found, {k: truth.sets[i] for i, k in matched.items()})
+    for fs in found:
+        score.flags += len(fs.flags)
+        for flag in fs.flags:
+            if flag.measurable:
+                score.fault_flags[flag.rule] = score.fault_flags.get(flag.rule, 0) + 1
     score.overlapping_pairs = len(overlapping_pairs(found))
-    _score_angles(score, blocks, truth)
+    score.angles = angle_errors(blocks, truth)
     score.rules = score_rules(truth, found, rule_ids)
     return score
 
 
-def _score_angles(score: ClipScore, blocks: Sequence[BlockAnalysis], truth: ClipTruth) -> None:
-    """Abduction error over exercise frames; block frames mapped to truth frames by time."""
+def _score_phantoms(
+    score: ClipScore, truth: ClipTruth, found: Sequence[SetResult], true_of: dict[int, TrueSet]
+) -> None:
+    """Count (and note) the unmatched, rest and stray reps (see the module docstring)."""
+    for k, fs in enumerate(found):
+        ts = true_of.get(k)
+        if ts is None:
+            score.phantom_unmatched += fs.reps if fs.counted else 0
+            score.notes.append(f"unmatched {score.found[k]}")
+            continue
+        for a, b in fs.rep_times if fs.counted else ():
+            if in_rest(truth, a, b):
+                score.phantom_rest += 1
+                score.notes.append(f"{fs.exercise} rep in rest [{a:.1f}-{b:.1f}]")
+            elif overlap_s(a, b, ts.start_s, ts.end_s) <= 0:
+                score.stray += 1
+                score.notes.append(f"stray {fs.exercise} rep [{a:.1f}-{b:.1f}]")
+
+
+def nearest_frames(t_truth: NDArray[np.float64], t: NDArray[np.float64]) -> NDArray[np.intp]:
+    """Index of the truth frame nearest in time to each of ``t`` (s; ``t_truth`` sorted,
+    at least two frames)."""
+    j = np.clip(np.searchsorted(t_truth, t), 1, len(t_truth) - 1)
+    return np.where(np.abs(t_truth[j - 1] - t) <= np.abs(t_truth[j] - t), j - 1, j)
+
+
+def angle_errors(blocks: Sequence[BlockAnalysis], truth: ClipTruth) -> AngleErrors:
+    """Abduction error of the blocks' working leg over exercise frames of that leg; block
+    frames mapped to the nearest truth frame within half a frame interval."""
+    out = AngleErrors(exercise_frames=int(truth.in_exercise.sum()))
     if len(truth.t) < 2:
-        return
+        return out
     dt = float(np.median(np.diff(truth.t)))
+    legs, in_ex = truth.frame_legs, truth.in_exercise
     for b in blocks:
-        if b.signals is None or b.view.working_leg != truth.working_leg:
+        if b.signals is None:
             continue
         t = b.signals.times_s
-        j = np.clip(np.searchsorted(truth.t, t), 1, len(truth.t) - 1)
-        j = np.where(np.abs(truth.t[j - 1] - t) <= np.abs(truth.t[j] - t), j - 1, j)
+        j = nearest_frames(truth.t, t)
         a = b.signals.abduction_2d_deg
-        use = (np.abs(truth.t[j] - t) <= 0.5 * dt) & np.isfinite(a) & truth.in_exercise[j]
+        use = (np.abs(truth.t[j] - t) <= 0.5 * dt) & np.isfinite(a) & in_ex[j]
+        use &= legs[j] == (b.view.working_leg or "")
         err = np.abs(a[use] - truth.abduction_deg[j[use]])
-        score.angle_err_sum += float(err.sum())
-        score.angle_n += int(use.sum())
+        out.err_sum += float(err.sum())
+        out.n += int(use.sum())
+        labels = truth.exercise[j[use]]
+        for ex in np.unique(labels):
+            e_sum, n = out.by_exercise.get(str(ex), (0.0, 0))
+            sel = labels == ex
+            out.by_exercise[str(ex)] = (e_sum + float(err[sel].sum()), n + int(sel.sum()))
+    return out
 
 
-def _match_reps(
-    true_reps: Sequence[TrueRep], found: Sequence[tuple[float, float, int, int]]
-) -> dict[int, int]:
-    """Found rep index -> true rep index, one-to-one by greatest overlap."""
-    pairs = sorted(
-        (
-            (overlap_s(fa, fb, tr.start_s, tr.end_s), fi, ti)
-            for fi, (fa, fb, _, _) in enumerate(found)
-            for ti, tr in enumerate(true_reps)
-        ),
-        reverse=True,
-    )
+def match_reps(true: Sequence[Span], found: Sequence[Span]) -> dict[int, int]:
+    """Found rep index -> true rep index: one-to-one, same leg only, greatest time overlap
+    first (equal overlaps: earlier found rep, then earlier true rep). Reps are matched
+    directly, not via their sets, so a rep counted in a merged or misread set is still
+    attributed to the true rep it covers."""
+    pairs = [
+        (overlap_s(fa, fb, ta, tb), fi, ti)
+        for fi, (fa, fb, f_leg) in enumerate(found)
+        for ti, (ta, tb, t_leg) in enumerate(true)
+        if f_leg == t_leg
+    ]
     out: dict[int, int] = {}
     taken: set[int] = set()
-    for ov, fi, ti in pairs:
+    for ov, fi, ti in sorted(pairs, key=lambda p: p[0], reverse=True):
         if ov > 0 and fi not in out and ti not in taken:
             out[fi] = ti
             taken.add(ti)
     return out
+
+
+def found_rep_spans(found: Sequence[SetResult]) -> list[tuple[int, int, Span]]:
+    """(found set index, rep number from 1, span) of every found rep, in order."""
+    return [
+        (k, n, (a, b, fs.side))
+        for k, fs in enumerate(found)
+        for n, (a, b) in enumerate(fs.rep_times, start=1)
+    ]
 
 
 def score_rules(
@@ -225,36 +333,33 @@ def score_rules(
 ) -> dict[str, RuleScore]:
     """Per-rule recall/precision counts (see the module docstring), for ``rule_ids`` and
     every rule that flagged or was injected."""
-    true_reps = [r for ts in truth.sets for r in ts.reps]
-    reps = [(a, b, k, n) for k, fs in enumerate(found) for n, (a, b) in enumerate(fs.rep_times)]
-    match = _match_reps(true_reps, reps)
+    true_reps = [(r, (r.start_s, r.end_s, ts.side)) for ts in truth.sets for r in ts.reps]
+    reps = found_rep_spans(found)
+    match = match_reps([s for _, s in true_reps], [s for _, _, s in reps])
+    index = {(k, n): fi for fi, (k, n, _) in enumerate(reps)}
     rules: dict[str, RuleScore] = {}
-    unmeasurable: dict[str, set[int]] = {}
     flagged: dict[str, set[int]] = {}
     for k, fs in enumerate(found):
         for f in fs.flags:
             rs = rules.setdefault(f.rule, RuleScore())
             if not f.measurable:
-                unmeasurable.setdefault(f.rule, set()).add(k)
                 rs.not_measurable_sets += 1
-                continue
-            if f.rep is None:
-                continue
-            fi = next(i for i, r in enumerate(reps) if r[2] == k and r[3] == f.rep - 1)
-            flagged.setdefault(f.rule, set()).add(fi)
-    for rule in set(rules) | set(rule_ids) | {r for tr in true_reps for r in tr.faults}:
+            elif f.rep is not None:
+                flagged.setdefault(f.rule, set()).add(index[(k, f.rep)])
+    faults = [r.faults for r, _ in true_reps]
+    for rule in set(rules) | set(rule_ids) | {r for rep in faults for r in rep}:
         rs = rules.setdefault(rule, RuleScore())
         hits = flagged.get(rule, set())
         rs.flags += len(hits)
         for fi in hits:
             ti = match.get(fi)
-            if ti is not None and rule in true_reps[ti].faults:
+            if ti is not None and rule in faults[ti]:
                 rs.true_flags += 1
-            elif ti is not None and not true_reps[ti].faults:
+            elif ti is not None and not faults[ti]:
                 rs.clean_flags += 1
-        rs.clean_reps += sum(1 for tr in true_reps if not tr.faults)
-        for ti, tr in enumerate(true_reps):
-            if rule in tr.faults:
+        rs.clean_reps += sum(1 for rep in faults if not rep)
+        for ti, rep in enumerate(faults):
+            if rule in rep:
                 rs.faulted += 1
                 rs.detected += any(match.get(fi) == ti for fi in hits)
     return rules

@@ -1,4 +1,10 @@
-"""Ground truth of a rendered side-lying clip, read from the renderer's (slim) truth file.
+"""Ground truth of a side-lying session as evaluation types (times in s, angles in deg).
+
+``ClipTruth`` holds the true sets (with their true reps when known) and, per frame, time,
+exercise label, working leg and abduction. Readers: :func:`clip_truth` for the renderer's
+``ground_truth.json`` and the corpus' slim copy (with ``segments``), below;
+``hipcoach.evaluation.rendered.render_truth`` for the older slim copies of rendered clips;
+``hipcoach.evaluation.synthetic.synth_truth`` for ``hipcoach.synth`` sessions.
 
 A true SET is a run of consecutive script segments of one exercise with no ``rest`` segment
 of ``SET_BREAK_S`` or more between them: a pause inside a set (``gap_s``), or lowering the
@@ -31,12 +37,14 @@ FAULT_RULES = {
 #: A rest at least this long between two segments of one exercise makes them two sets (s).
 SET_BREAK_S = 1.5
 
+#: Frame labels of exercise segments (any other label is a rest, a break or a transition).
 EXERCISES = (
     "small_leg_raise",
     "bicycle_sidekick",
     "big_leg_lift",
     "leg_circle_ccw",
     "leg_circle_cw",
+    "leg_raise",
 )
 
 
@@ -51,24 +59,33 @@ class TrueRep:
 
 @dataclass(frozen=True)
 class TrueSet:
-    """One true set: exercise id, working leg, span (s), reps, circle direction."""
+    """One true set: exercise id, working leg, span (s), reps, circle direction.
+
+    ``count``: the true number of reps when it is known without rep spans (e.g. from a
+    script); None = ``len(reps)``.
+    """
 
     exercise: str
     side: str
     start_s: float
     end_s: float
-    reps: tuple[TrueRep, ...]
+    reps: tuple[TrueRep, ...] = ()
     direction: str | None = None
+    count: int | None = None
 
     @property
     def n_reps(self) -> int:
         """Number of true reps."""
-        return len(self.reps)
+        return len(self.reps) if self.count is None else self.count
 
 
 @dataclass(frozen=True)
 class ClipTruth:
-    """True sets and, per rendered frame, time (s), exercise label and abduction (deg)."""
+    """True sets and, per frame, time (s), exercise label and working-leg abduction (deg).
+
+    ``legs``: the working leg per frame when it changes (a session on both sides); None =
+    ``working_leg`` throughout.
+    """
 
     name: str
     placement: str
@@ -79,20 +96,38 @@ class ClipTruth:
     exercise: NDArray[np.str_]
     abduction_deg: F64
     tags: dict[str, Any] = field(default_factory=dict)
+    legs: NDArray[np.str_] | None = None
 
     @property
     def in_exercise(self) -> NDArray[np.bool_]:
-        """Frames inside an exercise segment (not a rest)."""
+        """Frames inside an exercise segment (not a rest, a break or a transition)."""
         return np.isin(self.exercise, EXERCISES)
+
+    @property
+    def frame_legs(self) -> NDArray[np.str_]:
+        """The working leg of every frame."""
+        if self.legs is not None:
+            return self.legs
+        return np.full(len(self.t), self.working_leg)
+
+
+#: A fault of at least this size (deg) counts as injected; ``True`` (momentum) always does.
+MIN_FAULT_DEG = 1.0
+
+
+def fault_rules(faults: dict[str, Any] | None) -> frozenset[str]:
+    """The rules that should flag these injected faults (renderer fault name -> size in deg,
+    or ``True``); faults smaller than ``MIN_FAULT_DEG`` and unknown names are left out."""
+    return frozenset(
+        FAULT_RULES[k]
+        for k, v in (faults or {}).items()
+        if k in FAULT_RULES
+        and (v is True or (isinstance(v, (int, float)) and abs(v) >= MIN_FAULT_DEG))
+    )
 
 
 def _rep(event: dict[str, Any]) -> TrueRep:
-    faults = {
-        FAULT_RULES[k]
-        for k, v in (event.get("faults") or {}).items()
-        if k in FAULT_RULES and (v is True or (isinstance(v, (int, float)) and abs(v) >= 1.0))
-    }
-    return TrueRep(float(event["start"]), float(event["end"]), frozenset(faults))
+    return TrueRep(float(event["start"]), float(event["end"]), fault_rules(event.get("faults")))
 
 
 def true_sets(segments: list[dict[str, Any]], working_leg: str) -> tuple[TrueSet, ...]:
