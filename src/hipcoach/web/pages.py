@@ -35,10 +35,11 @@ NAV: tuple[tuple[str, str], ...] = (
     ("/screens", "Screens"),
     ("/routine", "Routine"),
 )
-#: CSP for a stored report shown in a frame: no script at all, its own inline styles only.
+#: CSP for a stored report shown in a frame: no script at all; its own ``<style>`` blocks
+#: (by hash) and ``style=`` attributes (the bar widths of its tables; they cannot run code).
 REPORT_CSP = (
-    "default-src 'none'; img-src data:; style-src {hashes}; frame-ancestors 'self'; "
-    "base-uri 'none'; form-action 'none'"
+    "default-src 'none'; img-src data:; style-src {hashes}; style-src-elem {hashes}; "
+    "style-src-attr 'unsafe-inline'; frame-ancestors 'self'; base-uri 'none'; form-action 'none'"
 )
 
 router = APIRouter()
