@@ -144,8 +144,7 @@ def open_live_page(
                 "console",
                 lambda m: opened.console_errors.append(m.text) if m.type == "error" else None,
             )
-            page.goto(config.login_url, wait_until="load")
-            page.goto(f"{config.url}session", wait_until="load")
+            page.goto(f"{config.url}session?token={config.token}", wait_until="load")
             yield opened
         finally:
             browser.close()
