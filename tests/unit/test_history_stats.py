@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from hipcoach.analysis.sides import percent_difference
 from hipcoach.config import HistorySettings
 from hipcoach.history import stats
 from hipcoach.history.overview import build_overview
 from hipcoach.history.stats import (
     PainReading,
     load_history,
-    percent_difference,
     streaks,
 )
 from hipcoach.storage import PainRow, SessionRow, StoredSet, open_db
@@ -148,7 +148,7 @@ def test_asymmetry_reps_and_median_peak() -> None:
         _stored(SetSpec("big_leg_lift", "left", 10, counted_by="timer")),  # not measured
         _stored(SetSpec("small_leg_raise", "left", 0, status="skipped")),
     ]
-    rows = {a.exercise: a for a in stats.asymmetry(sets, note_pct=10.0)}
+    rows = {a.exercise: a for a in stats.asymmetry(sets)}
     assert list(rows) == ["small_leg_raise", "big_leg_lift"]  # routine order
     lift = rows["big_leg_lift"]
     assert lift.left is not None and lift.right is not None
@@ -156,10 +156,12 @@ def test_asymmetry_reps_and_median_peak() -> None:
     assert lift.left.median_peak_deg == pytest.approx(35.0)  # the 90 deg outlier does not pull
     assert lift.reps_diff_pct == pytest.approx(-20.0)
     assert lift.peak_diff_pct == pytest.approx(-12.5)
-    assert "left leg 20% fewer reps" in lift.note and "12% lower peak" in lift.note
+    note = lift.note(10.0)
+    assert "left leg 20% fewer reps" in note and "12% lower peak" in note
+    assert lift.reps_diff == -2 and lift.peak_diff_deg == pytest.approx(-5.0)
     raise_ = rows["small_leg_raise"]
     assert raise_.left is None and raise_.reps_diff_pct is None
-    assert "only the right leg has data" in raise_.note
+    assert "only the right leg has data" in raise_.note(10.0)
 
 
 def test_asymmetry_within_threshold_says_so() -> None:
@@ -167,8 +169,9 @@ def test_asymmetry_within_threshold_says_so() -> None:
         _stored(SetSpec("big_leg_lift", "left", 10, peak_deg=38.0)),
         _stored(SetSpec("big_leg_lift", "right", 10, peak_deg=40.0)),
     ]
-    (row,) = stats.asymmetry(sets, note_pct=10.0)
-    assert row.note == "sides within 10% of each other"
+    (row,) = stats.asymmetry(sets)
+    assert row.note(10.0) == "sides within 10% of each other"
+    assert row.note(4.0) == "left leg 5% lower peak angle"
 
 
 # ---------------------------------------------------------------- from a real database

@@ -45,7 +45,7 @@ def test_withheld_count_is_null_in_json_and_survives_a_round_trip() -> None:
         {"view": "diagonal", "lying_on": "left", "sets": [data], "duration_s": 10.0}
     )
     assert not back.sets[0].counted
-    assert back.comparison() == {}
+    assert back.comparison() == []
 
 
 def test_terminal_never_prints_a_withheld_count() -> None:

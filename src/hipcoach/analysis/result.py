@@ -15,7 +15,7 @@ JSON schema (keys always present unless marked optional)::
                "rules_checked": [str],           # form rules measurable from this view
                "flags": [{"rule": str, "rep": int|null, "value": float|null,
                           "unit": str, "measurable": bool, "message": str}]}],
-     "comparison": {exercise: {"left": {...}, "right": {...}}},
+     "comparison": [{exercise, left, right, reps_diff, peak_diff_deg, ...}] (analysis.sides),
      "source": str, "duration_s": float, "hipcoach_version": str}
 """
 
@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from hipcoach import __version__
+from hipcoach.analysis.sides import SideComparison, compare_sides
 from hipcoach.exercises.routine import EXERCISE_IDS
 from hipcoach.exercises.rule_registry import RULE_IDS
 from hipcoach.files import json_safe, write_text
@@ -138,23 +139,9 @@ class AnalysisResult:
         """Working legs seen, in order of first appearance."""
         return list(dict.fromkeys(s.side for s in self.sets))
 
-    def comparison(self) -> dict[str, dict[str, dict[str, float | int]]]:
-        """Left vs right per exercise: total reps and mean peak angle (deg, NaN if none), from
-        counted sets only."""
-        reps: dict[tuple[str, str], int] = {}
-        peaks: dict[tuple[str, str], list[float]] = {}
-        for s in self.sets:
-            if not s.counted:
-                continue
-            key = (s.exercise, s.side)
-            reps[key] = reps.get(key, 0) + s.reps
-            peaks.setdefault(key, []).extend(v for v in s.peak_angle_deg if math.isfinite(v))
-        out: dict[str, dict[str, dict[str, float | int]]] = {}
-        for (exercise, side), n in reps.items():
-            values = peaks[(exercise, side)]
-            mean = sum(values) / len(values) if values else float("nan")
-            out.setdefault(exercise, {})[side] = {"reps": n, "mean_peak_deg": mean}
-        return out
+    def comparison(self) -> list[SideComparison]:
+        """Left vs right per exercise (:func:`~hipcoach.analysis.sides.compare_sides`)."""
+        return compare_sides(self.sets)
 
     def to_json(self) -> dict[str, Any]:
         """Plain-JSON dict (see the module docstring)."""
@@ -164,7 +151,7 @@ class AnalysisResult:
             "working_legs": self.working_legs,
             "problems": list(self.problems),
             "sets": [s.to_json() for s in self.sets],
-            "comparison": json_safe(self.comparison(), decimals=3),
+            "comparison": json_safe([c.to_json() for c in self.comparison()], decimals=3),
             "source": self.source,
             "duration_s": _num(self.duration_s),
             "hipcoach_version": __version__,

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from hipcoach.analysis.analyze import BlockAnalysis, analyze_sequence
 from hipcoach.analysis.result import AnalysisResult
+from hipcoach.analysis.sides import SideReading
 from hipcoach.analysis.view import FIX_PLACEMENT
 from hipcoach.cli.pose_cmd import PoseJob, run_pose
 from hipcoach.cli.ui import frame_progress, print_warning
@@ -141,34 +142,32 @@ def sets_table(result: AnalysisResult, routine: Routine | None = None) -> Table:
 
 
 def comparison_table(result: AnalysisResult, routine: Routine | None = None) -> Table | None:
-    """Left vs right per exercise (asymmetry is itself a glute-med signal)."""
-    comp = result.comparison()
-    if not any(len(sides) == 2 for sides in comp.values()):
+    """Left vs right per exercise (``analysis.sides``; asymmetry is itself a glute-med
+    signal)."""
+    rows = [c for c in result.comparison() if c.left is not None and c.right is not None]
+    if not rows:
         return None
     exercises, _ = _names(routine)
     table = Table(title="left vs right")
-    for col in (
-        "exercise",
-        "left reps",
-        "right reps",
-        "left mean peak",
-        "right mean peak",
-        "difference",
-    ):
+    for col in ("exercise", "left reps", "right reps", "left peak", "right peak", "difference"):
         table.add_column(col, overflow="fold")
-    for exercise, sides in comp.items():
-        left, right = sides.get("left", {}), sides.get("right", {})
-        lp = float(left.get("mean_peak_deg", math.nan))
-        rp = float(right.get("mean_peak_deg", math.nan))
+    for c in rows:
         table.add_row(
-            escape(exercises.get(exercise, exercise)),
-            str(left.get("reps", 0)),
-            str(right.get("reps", 0)),
-            _fmt(lp),
-            _fmt(rp),
-            _fmt(abs(lp - rp)),
+            escape(exercises.get(c.exercise, c.exercise)),
+            *(_reps(c.reading(side)) for side in ("left", "right")),
+            *(_peak(c.reading(side)) for side in ("left", "right")),
+            c.peak_words(),
         )
     return table
+
+
+def _reps(reading: SideReading | None) -> str:
+    return "-" if reading is None else str(reading.reps)
+
+
+def _peak(reading: SideReading | None) -> str:
+    peak = None if reading is None else reading.median_peak_deg
+    return _fmt(math.nan if peak is None else peak)
 
 
 def render_result(result: AnalysisResult, routine: Routine | None = None) -> Group:

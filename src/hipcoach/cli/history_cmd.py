@@ -19,6 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from hipcoach.analysis.result import AnalysisResult
+from hipcoach.analysis.sides import SideComparison
 from hipcoach.cli.ui import err_console, plain
 from hipcoach.config import HistorySettings
 from hipcoach.errors import InputError
@@ -31,9 +32,10 @@ from hipcoach.history.export import (
 )
 from hipcoach.history.overview import Overview, build_overview
 from hipcoach.history.progression import band_text
-from hipcoach.history.stats import Asymmetry, HistoryData, SessionSummary, load_history
+from hipcoach.history.stats import HistoryData, SessionSummary, load_history
 from hipcoach.storage import History, open_db
 from hipcoach.storage.db import Moment
+from hipcoach.types import Side
 
 FIX_ANALYSIS = "give a file written by `hipcoach analyze --json FILE`"
 _DAY = "%a %d %b"
@@ -214,8 +216,8 @@ def sessions_table(overview: Overview, limit: int) -> Table:
     return table
 
 
-def _peak(a: Asymmetry, side: str) -> str:
-    reading = a.left if side == "left" else a.right
+def _peak(a: SideComparison, side: Side) -> str:
+    reading = a.reading(side)
     if reading is None:
         return "-"
     peak = "-" if reading.median_peak_deg is None else f"{reading.median_peak_deg:.0f}°"
@@ -236,7 +238,7 @@ def asymmetry_table(overview: Overview) -> Table:
             _peak(a, "right"),
             "-" if a.reps_diff_pct is None else f"{a.reps_diff_pct:+.0f}%",
             "-" if a.peak_diff_pct is None else f"{a.peak_diff_pct:+.0f}%",
-            a.note,
+            a.note(overview.asymmetry_note_pct),
         )
     return table
 

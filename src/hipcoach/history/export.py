@@ -187,13 +187,9 @@ def _sessions_json(overview: Overview, data: HistoryData) -> list[dict[str, Any]
 
 
 def _asymmetry_json(overview: Overview) -> list[dict[str, Any]]:
-    out = []
-    for a in overview.asymmetry:
-        item = asdict(a)
-        for key in ("reps_diff_pct", "peak_diff_pct"):
-            item[key] = None if item[key] is None else round(item[key], 1)
-        out.append(item)
-    return out
+    return [
+        {**a.to_json(), "note": a.note(overview.asymmetry_note_pct)} for a in overview.asymmetry
+    ]
 
 
 def overview_json(overview: Overview, data: HistoryData) -> dict[str, Any]:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, tzinfo
 
+from hipcoach.analysis.sides import SideComparison
 from hipcoach.config import HistorySettings
 from hipcoach.history import stats
 from hipcoach.history.progression import Suggestion, suggest
 from hipcoach.history.stats import (
-    Asymmetry,
     BandChange,
     CalendarDay,
     HistoryData,
@@ -26,8 +26,10 @@ class Overview:
     sessions: list[SessionSummary]
     streak: Streak
     calendar: list[list[CalendarDay]]
-    asymmetry: list[Asymmetry]
+    asymmetry: list[SideComparison]
     asymmetry_sessions: int
+    #: A left-right difference above this (% of the larger side) is named in the notes.
+    asymmetry_note_pct: float
     band_changes: list[BandChange]
     progression: Suggestion
 
@@ -58,8 +60,9 @@ def build_overview(
         sessions=sessions,
         streak=stats.streaks(counts, day),
         calendar=stats.calendar(counts, day, settings.calendar_weeks),
-        asymmetry=stats.asymmetry(stats.recent_sets(data, window), settings.asymmetry_note_pct),
+        asymmetry=stats.asymmetry(stats.recent_sets(data, window)),
         asymmetry_sessions=window,
+        asymmetry_note_pct=settings.asymmetry_note_pct,
         band_changes=stats.band_changes(sessions),
         progression=suggest(sessions, settings),
     )

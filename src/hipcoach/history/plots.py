@@ -15,11 +15,13 @@ from typing import TYPE_CHECKING, Final
 
 import numpy as np
 
+from hipcoach.analysis.sides import SideComparison
 from hipcoach.config import HistorySettings
 from hipcoach.exercises.routine import Routine
-from hipcoach.history.stats import Asymmetry, SessionSummary
+from hipcoach.history.stats import SessionSummary
 from hipcoach.report.figures import figure, png_bytes, style_axes
-from hipcoach.report.plots import SIDE_COLOURS, SIDES, exercise_name, plot_label
+from hipcoach.report.plots import SIDE_COLOURS, exercise_name, plot_label
+from hipcoach.types import SIDES
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -159,7 +161,7 @@ def _bar_label(value: float, unit: str) -> str:
     return "-" if not np.isfinite(value) else f"{value:.0f}{unit}"
 
 
-def asymmetry_png(rows: Sequence[Asymmetry], routine: Routine) -> bytes | None:
+def asymmetry_png(rows: Sequence[SideComparison], routine: Routine) -> bytes | None:
     """Per exercise, left vs right: total reps (left panel) and median peak angle in degrees
     (right panel). None without rows."""
     if not rows:
@@ -170,7 +172,7 @@ def asymmetry_png(rows: Sequence[Asymmetry], routine: Routine) -> bytes | None:
         reps_ax, peak_ax = fig.subplots(1, 2, sharey=True)
         for k, side in enumerate(SIDES):
             offset = (0.5 - k) * height
-            readings = [a.left if side == "left" else a.right for a in rows]
+            readings = [a.reading(side) for a in rows]
             reps = [np.nan if r is None else float(r.reps) for r in readings]
             peaks = [
                 np.nan if r is None or r.median_peak_deg is None else r.median_peak_deg

@@ -152,7 +152,7 @@ def asymmetry_lines(overview: Overview, routine: Routine) -> list[AsymmetryLine]
                 right=_side(a.right.reps, a.right.median_peak_deg) if a.right else "-",
                 reps_diff="-" if a.reps_diff_pct is None else f"{a.reps_diff_pct:+.0f}%",
                 peak_diff="-" if a.peak_diff_pct is None else f"{a.peak_diff_pct:+.0f}%",
-                note=a.note,
+                note=a.note(overview.asymmetry_note_pct),
             )
         )
     return out

@@ -12,19 +12,16 @@ completion are shares 0..1; percentage differences in % of the larger side.
 from __future__ import annotations
 
 import itertools
-import math
-import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Final
 
-from hipcoach.exercises.routine import EXERCISE_IDS
+from hipcoach.analysis.sides import SideComparison, compare_sides
 from hipcoach.storage import History, PainRow, SessionRow, StoredSet
 
 #: Sets counted by these read the body, so their reps have a form reading.
 READ_BY_CAMERA: Final = ("video", "camera")
-SIDES: Final = ("left", "right")
 
 
 @dataclass(frozen=True)
@@ -330,93 +327,15 @@ def band_changes(sessions: Sequence[SessionSummary]) -> list[BandChange]:
     ]
 
 
-@dataclass(frozen=True)
-class SideReading:
-    """One leg's sets of one exercise: reps and the median peak angle (deg)."""
-
-    sets: int
-    reps: int
-    median_peak_deg: float | None
-
-
-@dataclass(frozen=True)
-class Asymmetry:
-    """Left vs right of one exercise. Differences are left minus right, in % of the larger
-    side (+ = the left leg did more / went higher); None when a side has no data."""
-
-    exercise: str
-    left: SideReading | None
-    right: SideReading | None
-    reps_diff_pct: float | None
-    peak_diff_pct: float | None
-    note: str
-
-
-def percent_difference(left: float, right: float) -> float | None:
-    """``100 * (left - right) / max(left, right)``; None unless the larger value is > 0."""
-    larger = max(left, right)
-    if not (math.isfinite(left) and math.isfinite(right)) or larger <= 0:
-        return None
-    return 100.0 * (left - right) / larger
-
-
-def _side_reading(sets: Sequence[StoredSet]) -> SideReading:
-    peaks = [p for s in sets for p in s.result.peak_angle_deg if math.isfinite(p)]
-    return SideReading(
-        sets=len(sets),
-        reps=sum(s.result.reps for s in sets),
-        median_peak_deg=statistics.median(peaks) if peaks else None,
-    )
-
-
-def _weaker(diff_pct: float) -> str:
-    return "right" if diff_pct > 0 else "left"
-
-
-def _asymmetry_note(
-    left: SideReading | None,
-    right: SideReading | None,
-    reps_pct: float | None,
-    peak_pct: float | None,
-    note_pct: float,
-) -> str:
-    """Plain words for one exercise's left-vs-right comparison."""
-    if left is None or right is None:
-        only = "left" if right is None else "right"
-        return f"only the {only} leg has data, so the sides cannot be compared"
-    parts = []
-    if reps_pct is not None and abs(reps_pct) > note_pct:
-        parts.append(f"{_weaker(reps_pct)} leg {abs(reps_pct):.0f}% fewer reps")
-    if peak_pct is not None and abs(peak_pct) > note_pct:
-        parts.append(f"{_weaker(peak_pct)} leg {abs(peak_pct):.0f}% lower peak angle")
-    return "; ".join(parts) if parts else f"sides within {note_pct:g}% of each other"
-
-
-def asymmetry(sets: Iterable[StoredSet], note_pct: float) -> list[Asymmetry]:
-    """Left vs right per exercise over the given sets (routine order, unknown ids last).
+def asymmetry(sets: Iterable[StoredSet]) -> list[SideComparison]:
+    """Left vs right per exercise over the given sets (``analysis.sides.compare_sides``).
 
     Only camera- or video-counted sets that were not skipped are read: timer counts are the
-    plan, not a measurement. A difference above ``note_pct`` (%) is named in the note.
+    plan, not a measurement.
     """
-    by_key: dict[tuple[str, str], list[StoredSet]] = {}
-    for s in sets:
-        if s.counted_by in READ_BY_CAMERA and s.status != "skipped":
-            by_key.setdefault((s.result.exercise, s.result.side), []).append(s)
-    found = {e for e, _ in by_key}
-    order = [e for e in EXERCISE_IDS if e in found] + sorted(found - set(EXERCISE_IDS))
-    out = []
-    for e in order:
-        left, right = (
-            _side_reading(by_key[(e, side)]) if (e, side) in by_key else None for side in SIDES
-        )
-        reps = peak = None
-        if left is not None and right is not None:
-            reps = percent_difference(left.reps, right.reps)
-            if left.median_peak_deg is not None and right.median_peak_deg is not None:
-                peak = percent_difference(left.median_peak_deg, right.median_peak_deg)
-        note = _asymmetry_note(left, right, reps, peak, note_pct)
-        out.append(Asymmetry(e, left, right, reps, peak, note))
-    return out
+    return compare_sides(
+        s.result for s in sets if s.counted_by in READ_BY_CAMERA and s.status != "skipped"
+    )
 
 
 def recent_sets(data: HistoryData, sessions: int) -> list[StoredSet]:

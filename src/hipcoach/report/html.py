@@ -20,6 +20,7 @@ from hipcoach import __version__
 from hipcoach.analysis.analyze import BlockAnalysis
 from hipcoach.analysis.result import AnalysisResult, Flag
 from hipcoach.analysis.rules import NOT_MEASURABLE
+from hipcoach.analysis.sides import SideReading
 from hipcoach.analysis.view import FIX_PLACEMENT
 from hipcoach.exercises.routine import Routine
 from hipcoach.files import write_text
@@ -78,7 +79,7 @@ class SetRow:
 
 @dataclass(frozen=True)
 class CompareRow:
-    """Left vs right of one exercise: reps and mean peak angle (deg)."""
+    """Left vs right of one exercise: reps and median peak angle (deg)."""
 
     exercise: str
     left_reps: str
@@ -216,31 +217,28 @@ def set_rows(result: AnalysisResult, routine: Routine) -> list[SetRow]:
     return rows
 
 
+def _peak_text(reading: SideReading | None) -> str:
+    peak = None if reading is None else reading.median_peak_deg
+    return _deg(math.nan if peak is None else peak)
+
+
 def compare_rows(result: AnalysisResult, routine: Routine) -> list[CompareRow]:
-    """Left vs right per exercise, in routine order ("-" where a side is missing)."""
-    comp = result.comparison()
+    """Left vs right per exercise (``analysis.sides``), in routine order ("-" where a side
+    is missing)."""
+    comp = {c.exercise: c for c in result.comparison()}
     rows = []
     for e in plots.exercise_order(result, routine):
-        if e not in comp:  # only sets whose count was withheld
+        c = comp.get(e)
+        if c is None:  # only sets whose count was withheld
             continue
-        left, right = comp[e].get("left", {}), comp[e].get("right", {})
-        lp = float(left.get("mean_peak_deg", math.nan))
-        rp = float(right.get("mean_peak_deg", math.nan))
-        diff = lp - rp
-        if not math.isfinite(diff):
-            diff_text = "-"
-        elif abs(diff) < 0.5:
-            diff_text = "equal"
-        else:
-            diff_text = f"{'left' if diff > 0 else 'right'} {abs(diff):.0f}° higher"
         rows.append(
             CompareRow(
                 exercise=plots.exercise_name(routine, e),
-                left_reps=str(left["reps"]) if left else "-",
-                right_reps=str(right["reps"]) if right else "-",
-                left_peak=_deg(lp),
-                right_peak=_deg(rp),
-                difference=diff_text,
+                left_reps=str(c.left.reps) if c.left else "-",
+                right_reps=str(c.right.reps) if c.right else "-",
+                left_peak=_peak_text(c.left),
+                right_peak=_peak_text(c.right),
+                difference=c.peak_words(),
             )
         )
     return rows
@@ -289,7 +287,7 @@ def charts(
         out.append(
             Chart(
                 "Left vs right asymmetry",
-                "Bar chart of the left minus right mean peak angle per exercise, in degrees: "
+                "Bar chart of the left minus right median peak angle per exercise, in degrees: "
                 + "; ".join(parts),
                 data_uri(asym),
                 "Bars to the right: the left leg went higher; to the left: the right leg did.",
@@ -320,17 +318,20 @@ def charts(
 
 
 def _summary_chart(result: AnalysisResult, routine: Routine, png: bytes) -> Chart:
-    comp = result.comparison()
+    comp = {c.exercise: c for c in result.comparison()}
     parts = []
     for e in plots.exercise_order(result, routine):
-        for side, values in comp.get(e, {}).items():
-            parts.append(
-                f"{plots.exercise_name(routine, e)}, {side} leg: {values['reps']} reps, "
-                f"mean peak {_deg(float(values['mean_peak_deg']))}"
-            )
+        c = comp.get(e)
+        for side in ("left", "right"):
+            reading = None if c is None else c.reading(side)
+            if reading is not None:
+                parts.append(
+                    f"{plots.exercise_name(routine, e)}, {side} leg: {reading.reps} reps, "
+                    f"median peak {_peak_text(reading)}"
+                )
     return Chart(
         "Reps and range of motion per leg",
-        "Bar charts of reps against the target and mean peak angle per exercise and leg: "
+        "Bar charts of reps against the target and median peak angle per exercise and leg: "
         + "; ".join(parts),
         data_uri(png),
         "Orange: left leg, blue: right leg. The dark tick marks each exercise's target.",

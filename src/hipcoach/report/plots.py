@@ -17,6 +17,7 @@ from hipcoach.analysis.analyze import BlockAnalysis
 from hipcoach.analysis.result import AnalysisResult, SetResult
 from hipcoach.exercises.routine import Routine
 from hipcoach.report.figures import figure, png_bytes, style_axes
+from hipcoach.types import SIDES
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -32,7 +33,6 @@ EXERCISE_COLOURS: Final[dict[str, str]] = {
 OTHER_COLOUR: Final = "#888888"
 #: The person's left side orange, right side blue (as the skeleton overlay draws them).
 SIDE_COLOURS: Final[dict[str, str]] = {"left": "#ff8c00", "right": "#00aaff"}
-SIDES: Final = ("left", "right")
 DIRECTION_TEXT: Final[dict[str, str]] = {
     "ccw": "counter-clockwise (seen from your feet)",
     "cw": "clockwise (seen from your feet)",
@@ -152,21 +152,24 @@ def _block_legend(ax: Axes, exercises: list[str], routine: Routine) -> None:
 
 
 def _side_values(result: AnalysisResult, exercises: list[str]) -> dict[str, dict[str, list[float]]]:
-    """Per side: total reps and mean peak angle (deg, NaN if none) per exercise."""
-    comp = result.comparison()
+    """Per side: total reps and median peak angle (deg, NaN if none) per exercise."""
+    comp = {c.exercise: c for c in result.comparison()}
     out: dict[str, dict[str, list[float]]] = {}
     for side in SIDES:
-        rows = [comp.get(e, {}).get(side, {}) for e in exercises]
+        readings = [None if e not in comp else comp[e].reading(side) for e in exercises]
         out[side] = {
-            "reps": [float(r.get("reps", 0)) for r in rows],
-            "peak": [float(r.get("mean_peak_deg", math.nan)) for r in rows],
+            "reps": [0.0 if r is None else float(r.reps) for r in readings],
+            "peak": [
+                math.nan if r is None or r.median_peak_deg is None else r.median_peak_deg
+                for r in readings
+            ],
         }
     return out
 
 
 def summary_png(result: AnalysisResult, routine: Routine) -> bytes | None:
     """Per exercise, left vs right side by side (only the legs analysed): reps against the
-    target (left panel) and mean peak angle in degrees (right panel). None without sets."""
+    target (left panel) and median peak angle in degrees (right panel). None without sets."""
     exercises = exercise_order(result, routine)
     if not exercises:
         return None
@@ -192,7 +195,7 @@ def summary_png(result: AnalysisResult, routine: Routine) -> bytes | None:
         reps_ax.plot([], [], color="#1f2933", lw=1.5, label="target")
         reps_ax.set_yticks(y, [plot_label(exercise_name(routine, e)) for e in exercises])
         reps_ax.set_xlabel("reps")
-        peak_ax.set_xlabel("mean peak angle (deg)")
+        peak_ax.set_xlabel("median peak angle (deg)")
         for ax in (reps_ax, peak_ax):
             style_axes(ax)
             ax.grid(False, axis="y")
@@ -214,21 +217,19 @@ def _signed_deg(value: float) -> str:
 
 
 def asymmetry(result: AnalysisResult, routine: Routine) -> list[tuple[str, float]]:
-    """(exercise id, left minus right mean peak angle in deg) for exercises done with both
-    legs and measured on both."""
-    comp = result.comparison()
+    """(exercise id, left minus right median peak angle in deg; ``analysis.sides``) for
+    exercises done and measured with both legs, in routine order."""
+    comp = {c.exercise: c for c in result.comparison()}
     out = []
     for e in exercise_order(result, routine):
-        sides = comp.get(e, {})
-        if "left" in sides and "right" in sides:
-            diff = float(sides["left"]["mean_peak_deg"]) - float(sides["right"]["mean_peak_deg"])
-            if math.isfinite(diff):
-                out.append((e, diff))
+        diff = comp[e].peak_diff_deg if e in comp else None
+        if diff is not None:
+            out.append((e, diff))
     return out
 
 
 def asymmetry_png(result: AnalysisResult, routine: Routine) -> bytes | None:
-    """Left minus right mean peak angle (deg) per exercise, bars coloured by the side that
+    """Left minus right median peak angle (deg) per exercise, bars coloured by the side that
     went higher. None unless both legs were analysed."""
     rows = asymmetry(result, routine)
     if not rows:
@@ -246,7 +247,7 @@ def asymmetry_png(result: AnalysisResult, routine: Routine) -> bytes | None:
         ax.set_xlim(-limit, limit)
         ax.set_yticks(y, [plot_label(exercise_name(routine, e)) for e, _ in rows])
         ax.grid(False, axis="y")
-        ax.set_xlabel("left minus right mean peak angle (deg)")
+        ax.set_xlabel("left minus right median peak angle (deg)")
         ax.text(0.01, 1.02, "◀ right leg higher", transform=ax.transAxes, fontsize=8, ha="left")
         ax.text(0.99, 1.02, "left leg higher ▶", transform=ax.transAxes, fontsize=8, ha="right")
         return png_bytes(fig)

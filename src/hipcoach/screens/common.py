@@ -38,9 +38,8 @@ from hipcoach.sequence.quality import (
 from hipcoach.sequence.schema import PoseSequence
 from hipcoach.signal.angles import angle_2d, mask_low_visibility
 from hipcoach.signal.filters import smooth_sequence
-from hipcoach.types import Side
+from hipcoach.types import SIDES, Side
 
-SIDES: tuple[Side, Side] = ("left", "right")
 F64 = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
 

@@ -27,7 +27,6 @@ from hipcoach.landmarks import Landmark as L  # noqa: N817
 from hipcoach.reps import HysteresisCounter, Rep
 from hipcoach.screens.common import (
     F64,
-    SIDES,
     ViewCheck,
     check_frontal_view,
     fppa_deg,
@@ -41,7 +40,7 @@ from hipcoach.screens.result import ScreenResult
 from hipcoach.sequence.schema import PoseSequence
 from hipcoach.signal.angles import knee_flexion_deg, mask_low_visibility
 from hipcoach.signal.filters import butterworth
-from hipcoach.types import Side
+from hipcoach.types import SIDES, Side
 
 #: Least travel (share of apparent size, or leg lengths across) that counts as walking.
 MIN_TRAVEL = 0.15

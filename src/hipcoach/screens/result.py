@@ -31,10 +31,9 @@ from hipcoach.errors import ConfigError, InputError
 from hipcoach.files import json_safe, read_json, write_text
 from hipcoach.screens import result_checks as checks
 from hipcoach.screens.evidence import EVIDENCE, judge
-from hipcoach.types import Finding
+from hipcoach.types import SIDES, Finding
 
 ScreenName = Literal["squat", "stance", "gait"]
-SIDES = ("left", "right")
 #: How each finding is written for people (terminal, chart, report, overlay).
 FINDING_LABEL: dict[str, str] = {
     "positive": "positive",

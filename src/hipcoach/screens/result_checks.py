@@ -10,11 +10,12 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from hipcoach.types import SIDES
+
 MAX_TEXT = 2_000
 MAX_ITEMS = 1_000
 MAX_SERIES = 200_000
 MAX_VALUE = 1e6  # degrees, seconds, ratios and pixels are all far below this
-SIDES = ("left", "right")
 
 Scalar = str | int | float | bool | None
 

@@ -29,7 +29,6 @@ from hipcoach.landmarks import Landmark as L  # noqa: N817
 from hipcoach.reps import HysteresisCounter, Rep
 from hipcoach.screens.common import (
     F64,
-    SIDES,
     ViewCheck,
     check_frontal_view,
     fppa_deg,
@@ -41,6 +40,7 @@ from hipcoach.screens.common import (
 )
 from hipcoach.screens.result import ScreenResult
 from hipcoach.sequence.schema import PoseSequence
+from hipcoach.types import SIDES
 
 FIX_SQUAT = (
     "film 3-5 slow bodyweight squats, feet hip-width apart, facing the camera, down to "

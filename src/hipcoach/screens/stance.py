@@ -27,7 +27,6 @@ from hipcoach.config import DEFAULTS, ScreenSettings, Settings
 from hipcoach.landmarks import Landmark as L  # noqa: N817
 from hipcoach.screens.common import (
     F64,
-    SIDES,
     BoolArray,
     ViewCheck,
     check_frontal_view,
@@ -42,7 +41,7 @@ from hipcoach.screens.common import (
 from hipcoach.screens.result import ScreenResult
 from hipcoach.sequence.schema import PoseSequence
 from hipcoach.signal.gaps import fill_short_gaps, true_runs
-from hipcoach.types import Side
+from hipcoach.types import SIDES, Side
 
 FIX_STANCE = (
     "stand on both feet for 2 s, then lift one foot and hold for 10-30 s, facing the camera"
