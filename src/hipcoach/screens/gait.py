@@ -40,7 +40,7 @@ from hipcoach.screens.result import ScreenResult
 from hipcoach.sequence.schema import PoseSequence
 from hipcoach.signal.angles import knee_flexion_deg, mask_low_visibility
 from hipcoach.signal.filters import butterworth
-from hipcoach.types import SIDES, Side
+from hipcoach.types import SIDES, Finding, Side
 
 #: Least travel (share of apparent size, or leg lengths across) that counts as walking.
 MIN_TRAVEL = 0.15
@@ -138,7 +138,7 @@ def _verdict(
     per_side: dict[str, dict[str, Any]],
     s: Any,
     moved: float,
-) -> tuple[str, str, str | None]:
+) -> tuple[Finding, str, str | None]:
     if not view.readable:
         return "inconclusive", view.problems[0], view.fix
     if moved < MIN_TRAVEL:
@@ -177,7 +177,7 @@ def screen_gait(seq: PoseSequence, settings: Settings = DEFAULTS) -> ScreenResul
     finding, reason, fix = _verdict(view, items, per_side, s, travel(times, xy))
     return ScreenResult(
         screen="gait",
-        finding=finding,  # type: ignore[arg-type]
+        finding=finding,
         reason=reason,
         per_side=per_side,
         items=items,

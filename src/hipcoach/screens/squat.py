@@ -40,7 +40,7 @@ from hipcoach.screens.common import (
 )
 from hipcoach.screens.result import ScreenResult
 from hipcoach.sequence.schema import PoseSequence
-from hipcoach.types import SIDES
+from hipcoach.types import SIDES, Finding
 
 FIX_SQUAT = (
     "film 3-5 slow bodyweight squats, feet hip-width apart, facing the camera, down to "
@@ -129,7 +129,7 @@ def _per_side(items: list[dict[str, Any]], s: Any) -> dict[str, dict[str, Any]]:
 
 def _verdict(
     view: ViewCheck, items: list[dict[str, Any]], per_side: dict[str, dict[str, Any]], s: Any
-) -> tuple[str, str, str | None]:
+) -> tuple[Finding, str, str | None]:
     full = sum(1 for i in items if i["complete"])
     if not view.readable:
         return "inconclusive", view.problems[0], view.fix
@@ -178,7 +178,7 @@ def screen_squat(seq: PoseSequence, settings: Settings = DEFAULTS) -> ScreenResu
             per_side[side]["valgus"] = None
     return ScreenResult(
         screen="squat",
-        finding=finding,  # type: ignore[arg-type]
+        finding=finding,
         reason=reason,
         per_side=per_side,
         items=items,

@@ -41,7 +41,7 @@ from hipcoach.screens.common import (
 from hipcoach.screens.result import ScreenResult
 from hipcoach.sequence.schema import PoseSequence
 from hipcoach.signal.gaps import fill_short_gaps, true_runs
-from hipcoach.types import SIDES, Side
+from hipcoach.types import SIDES, Finding, Side
 
 FIX_STANCE = (
     "stand on both feet for 2 s, then lift one foot and hold for 10-30 s, facing the camera"
@@ -63,12 +63,13 @@ def find_holds(
     """Holds on one leg: (stance leg, first frame, stop frame) lasting >= ``min_hold_s``."""
     filled = fill_short_gaps(times_s, lift, max_gap_s)
     holds: list[tuple[Side, int, int]] = []
-    for side, sign in (("left", 1.0), ("right", -1.0)):
+    signs: tuple[tuple[Side, float], ...] = (("left", 1.0), ("right", -1.0))
+    for side, sign in signs:
         with quiet_nan():
             mask = np.asarray(sign * filled > s.lift_share, bool)
         for a, b in true_runs(mask):
             if times_s[b - 1] - times_s[a] >= s.min_hold_s:
-                holds.append((side, a, b))  # type: ignore[arg-type]
+                holds.append((side, a, b))
     return sorted(holds, key=lambda h: h[1])
 
 
@@ -123,7 +124,7 @@ def _per_side(items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 
 def _verdict(
     view: ViewCheck, items: list[dict[str, Any]], s: ScreenSettings
-) -> tuple[str, str, str | None]:
+) -> tuple[Finding, str, str | None]:
     if not view.readable:
         return "inconclusive", view.problems[0], view.fix
     if not items:
@@ -181,7 +182,7 @@ def screen_stance(seq: PoseSequence, settings: Settings = DEFAULTS) -> ScreenRes
     longest = max(items, key=lambda i: i["hold_s"]) if items else None
     return ScreenResult(
         screen="stance",
-        finding=finding,  # type: ignore[arg-type]
+        finding=finding,
         reason=reason,
         per_side=_per_side(items),
         items=items,
