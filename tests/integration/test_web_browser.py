@@ -229,8 +229,24 @@ def test_an_uploaded_hip_series_clip_is_analysed(visit: Visit, tmp_path: Path) -
     assert "right" in rows.first.inner_text()  # lying on the left: the right leg works
     frame = visit.page.frame_locator("#job-report")
     assert "Hip series report" in frame.locator("h1").first.inner_text()
+    visit.page.select_option("#pain-before", "2")
+    visit.page.select_option("#pain-after", "1")
+    visit.page.click("#keep-form button[type=submit]")
+    status = visit.page.locator("#keep-status")
+    status.filter(has_text="Kept in your history").wait_for(timeout=10_000)
     assert visit.elsewhere() == [] and visit.errors == []
     visit.shot("analysis-result", tmp_path / "analysis.png")
+    from hipcoach.storage import open_db
+
+    with open_db(visit.config.db_path) as h:
+        (kept,) = [s for s in h.sessions() if s.source == HIP_CLIP.name]
+        assert sorted(p.score for p in h.pain_scores() if p.session_id == kept.id) == [1, 2]
+    assert visit.page.locator("#keep-form button").is_disabled()  # kept once
+    again = visit.page.evaluate(
+        "async () => await hipcoach.postJSON(document.getElementById('keep-form').dataset.url,"
+        " {band: 1})"
+    )
+    assert again == {"session": None, "already_kept": True}
 
 
 def test_an_uploaded_squat_gets_a_finding_with_its_reason(visit: Visit, tmp_path: Path) -> None:

@@ -311,3 +311,21 @@ def test_the_routine_page_saves_reps_and_band(config) -> None:
     assert "# " in config.routine_path.read_text(encoding="utf-8")  # comments kept
     page = c.get("/routine", headers=HTML).text
     assert 'value="14"' in page and 'id="band"' in page and 'value="2"' in page
+
+
+def test_an_uploaded_video_is_removed_once_analysed_and_old_jobs_at_start(config) -> None:
+    import time
+
+    c = client(config)
+    job = c.post("/jobs/upload?kind=analysis&name=a.mp4", content=CLIP.read_bytes()).json()
+    deadline = time.monotonic() + 10
+    while c.get(job["progress"]).json()["state"] != "done":
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    folder = config.work_dir / "jobs" / job["id"]
+    assert folder.is_dir() and not list(folder.glob("input.*"))
+    keep = c.post(job["url"] + "/keep", json={"pain_before": 11})
+    assert keep.status_code == 422  # pain is 0-10
+    assert c.post("/jobs/" + "f" * 32 + "/keep", json={}).status_code == 404
+    client(config)  # a new server on the same folders: the old job's folder is removed
+    assert not folder.exists()

@@ -4,6 +4,7 @@ wait in order. Each job only chains library calls and keeps what they return."""
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import threading
 import uuid
@@ -11,14 +12,16 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
 from hipcoach.backends.base import PoseCandidate
 from hipcoach.config import DEFAULTS, Settings
 from hipcoach.errors import HipcoachError
-from hipcoach.files import write_text
+from hipcoach.files import MAX_JSON_BYTES, parse_json, read_limited, write_text
 from hipcoach.sequence.schema import PoseSequence
+from hipcoach.storage.db import Moment
 from hipcoach.video import Frame
 from hipcoach.video.base import SourceInfo
 
@@ -43,6 +46,7 @@ class Job:
     error: str | None = None
     fix: str | None = None
     summary: dict[str, Any] = field(default_factory=dict)
+    created: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     @property
     def report(self) -> Path:
@@ -163,6 +167,23 @@ def run_screen(job: Job, source: Path, settings: Settings) -> None:
     }
 
 
+def keep_analysis(
+    job: Job, db_path: Path | None, band: int, pain: list[tuple[Moment, int]]
+) -> int | None:
+    """Store a finished analysis in the history as a session (as ``hipcoach import`` does:
+    once per analysis file); the new session id, or None when it was kept before."""
+    from hipcoach.analysis.result import AnalysisResult  # noqa: PLC0415
+    from hipcoach.storage import open_db  # noqa: PLC0415
+
+    path = job.folder / "analysis.json"
+    fix = "analyse the video again"
+    raw = read_limited(path, what="an analysis", fix=fix, max_bytes=MAX_JSON_BYTES)
+    result = AnalysisResult.from_json(parse_json(raw, name=path.name, what="an analysis", fix=fix))
+    key = hashlib.sha256(raw).hexdigest()
+    with open_db(db_path) as history:
+        return history.import_analysis(result, key, job.created, band_level=band, pain=pain)
+
+
 class JobStore:
     """The jobs of one server, run one at a time in a worker thread."""
 
@@ -172,6 +193,14 @@ class JobStore:
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hipcoach-job")
+        self._remove_old_jobs()
+
+    def _remove_old_jobs(self) -> None:
+        """Job folders of earlier runs (their pages are gone with that server)."""
+        if self.root.is_dir():
+            for old in self.root.iterdir():
+                if old.is_dir() and len(old.name) == 32 and set(old.name) <= JOB_ID_CHARS:
+                    shutil.rmtree(old, ignore_errors=True)
 
     def new(self, kind: JobKind, name: str) -> Job:
         """A new job with its own empty folder (the upload is written there)."""
@@ -212,6 +241,9 @@ class JobStore:
             job.fix = "try another video; if it keeps happening, run `hipcoach analyze` on it"
         else:
             job.state, job.stage = "done", "done"
+        finally:  # an uploaded video is not kept once it is analysed (the report is)
+            for upload in job.folder.glob("input.*"):
+                upload.unlink(missing_ok=True)
 
     def shutdown(self) -> None:
         """Stop accepting jobs; the running one finishes."""

@@ -14,10 +14,20 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
+from hipcoach.storage.db import Moment
 from hipcoach.web.config import WebConfig
-from hipcoach.web.jobs import Job, JobKind, JobStore, run_analysis, run_screen, settings_for_model
+from hipcoach.web.jobs import (
+    Job,
+    JobKind,
+    JobStore,
+    keep_analysis,
+    run_analysis,
+    run_screen,
+    settings_for_model,
+)
 from hipcoach.web.media import check_video, local_video, save_upload, video_suffix
 from hipcoach.web.pages import config_of, render, report_response
+from hipcoach.web.routine_file import MAX_BAND, preferred_band
 
 router = APIRouter()
 SCREEN_KINDS: tuple[tuple[str, str, str], ...] = (
@@ -32,6 +42,14 @@ class LocalVideo(BaseModel):
 
     kind: Literal["analysis", "squat", "stance", "gait"]
     path: str = Field(min_length=1, max_length=4096)
+
+
+class KeepAnalysis(BaseModel):
+    """Pain told before and after the recorded session (0-10, optional) and the band."""
+
+    pain_before: int | None = Field(default=None, ge=0, le=10)
+    pain_after: int | None = Field(default=None, ge=0, le=10)
+    band: int = Field(default=0, ge=0, le=MAX_BAND)
 
 
 def store_of(request: Request) -> JobStore:
@@ -109,7 +127,9 @@ def job_page(request: Request, job_id: str) -> HTMLResponse:
     """Progress while the job runs, then the findings and the report."""
     job = _job(request, job_id)
     title = "Analysis" if job.kind == "analysis" else f"{job.kind.capitalize()} screen"
-    return render(request, "job.html.j2", {"title": title, "job": job})
+    band = preferred_band(config_of(request).routine_path) or 0
+    context = {"title": title, "job": job, "band": band, "max_band": MAX_BAND}
+    return render(request, "job.html.j2", context)
 
 
 @router.get("/jobs/{job_id}/progress")
@@ -125,3 +145,18 @@ def job_report(request: Request, job_id: str) -> HTMLResponse:
     if job.state != "done" or not job.report.is_file():
         raise HTTPException(404, "the report is not ready")
     return report_response(job.report.read_text(encoding="utf-8"))
+
+
+@router.post("/jobs/{job_id}/keep")
+def keep(request: Request, job_id: str, body: KeepAnalysis) -> JSONResponse:
+    """Keep a finished analysis in the history, with the pain told and the band (once)."""
+    job = _job(request, job_id)
+    if job.kind != "analysis" or job.state != "done":
+        raise HTTPException(409, "only a finished analysis of the hip series can be kept")
+    told: list[tuple[Moment, int | None]] = [
+        ("before", body.pain_before),
+        ("after", body.pain_after),
+    ]
+    pain = [(moment, score) for moment, score in told if score is not None]
+    session = keep_analysis(job, config_of(request).db_path, body.band, pain)
+    return JSONResponse({"session": session, "already_kept": session is None})

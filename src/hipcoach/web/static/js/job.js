@@ -83,6 +83,8 @@
       summary.replaceChildren(job.kind === "analysis" ? analysisSummary(job.summary) : screenSummary(job.summary));
       document.getElementById("job-report").src = box.dataset.report;
       document.getElementById("job-result").classList.remove("hidden");
+      const keep = document.getElementById("keep-form");
+      if (keep && job.summary.sets && job.summary.sets.length) keep.classList.remove("hidden");
       return true;
     }
     return false;
@@ -97,6 +99,35 @@
       frames.textContent = "Waiting for the server… (" + err.message + ")";
     }
     window.setTimeout(poll, 1000);
+  }
+
+  function number(id) {
+    const value = document.getElementById(id).value;
+    return value === "" ? null : parseInt(value, 10);
+  }
+
+  const keepForm = document.getElementById("keep-form");
+  if (keepForm) {
+    keepForm.addEventListener("submit", async function (event) {
+      event.preventDefault();
+      const status = document.getElementById("keep-status");
+      const button = keepForm.querySelector("button");
+      button.disabled = true;
+      try {
+        const kept = await window.hipcoach.postJSON(keepForm.dataset.url, {
+          pain_before: number("pain-before"),
+          pain_after: number("pain-after"),
+          band: number("keep-band") || 0,
+        });
+        status.className = "status ok-message";
+        status.textContent = kept.already_kept ? "Already in your history."
+          : "Kept in your history as session " + kept.session + ".";
+      } catch (err) {
+        status.className = "status error-message";
+        status.textContent = "Not kept: " + err.message;
+        button.disabled = false;
+      }
+    });
   }
 
   poll();
