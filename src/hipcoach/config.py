@@ -7,6 +7,8 @@ view reading, counting, screens, session pacing, history) are fields here, with 
 the name or the comment, and modules take a settings object (or one part of it) as an
 argument. The rule measures' fixed reading windows are named constants beside the measures
 (``analysis/rules.py``). Every rule threshold is pinned by ``tests/unit/test_rules_pinned.py``.
+Comments give each value's unit and the reason for it; the measurements behind the values,
+with their dates and commands, are in ``docs/settings.md``.
 """
 
 from __future__ import annotations
@@ -27,13 +29,13 @@ class PoseSettings(_Frozen):
 
     model: ModelName = "full"
     #: MediaPipe detector confidence needed to start tracking a person (0..1). 0.4, not
-    #: MediaPipe's 0.5: a person lying 3.6 m from the camera (development body B05 of the
-    #: rendered corpus) was first found 1.3 s into the clip at 0.5 and in every frame at 0.4.
+    #: MediaPipe's 0.5: at 0.5 a person lying far from the camera was found late
+    #: (docs/settings.md, "Pose detection").
     min_detection_confidence: float = Field(0.4, ge=0.0, le=1.0)
     #: When a video file shows a person in fewer than this share of its frames (0..1), the
     #: pose step runs again with ``retry_detection_confidence`` and keeps the pass that
     #: found more: a lying body far away or seen at an angle is detected with low
-    #: confidence (a 3 m, 15 deg rendered body: 0% of frames at 0.4, 95% at 0.1).
+    #: confidence (docs/settings.md, "Pose detection").
     retry_below_detected_share: float = Field(0.5, ge=0.0, le=1.0)
     #: Detector confidence of that second pass (0..1).
     retry_detection_confidence: float = Field(0.1, ge=0.0, le=1.0)
@@ -114,19 +116,17 @@ class ViewSettings(_Frozen):
     max_yaw_deg: float = Field(55.0, gt=0.0, lt=90.0)
     #: A camera turned toward the feet (or head) shows the lower legs bigger (smaller) than
     #: the trunk: beyond this picture-scale ratio (``ViewReport.feet_scale_ratio``, or its
-    #: inverse) the view is "diagonal". Development bodies of the rendered corpus
-    #: (docs/accuracy.md): square-on cameras read 0.89-1.04, turned 15-30 deg 1.29-1.34.
+    #: inverse) the view is "diagonal"; set between the square-on and the turned readings
+    #: of the development bodies (docs/settings.md, "View").
     diagonal_feet_ratio: float = Field(1.15, gt=1.0)
     #: The camera also counts as turned toward the feet when the shoulder-to-ankle axis
-    #: (``ViewReport.axis_tilt_deg``) tilts toward it by this much or more (deg; negative).
-    #: Development bodies (docs/accuracy.md): square-on +3.2..+10.2, 10 deg +1.3, 15-45 deg
-    #: -7.1..-26.3 (B19 at 20 deg read as square-on by the feet ratio, 1.14, but -7.1 here).
+    #: (``ViewReport.axis_tilt_deg``) tilts toward it by this much or more (deg; negative):
+    #: it catches 15-20 deg turns the feet ratio reads as square-on (docs/settings.md,
+    #: "View").
     turned_axis_tilt_deg: float = Field(-3.0, lt=0.0)
     #: Beyond this ratio reps are not shown as counts and the user is told to square the
-    #: camera. Development bodies of the rendered corpus: cameras turned up to 30 deg read
-    #: up to 1.34 (counts supported), 45 deg read 1.70 (abduction 11 deg off); the first
-    #: limit, 1.6, let a validation body at 45 deg (B14, read 1.46) print wrong counts, so
-    #: 1.4 (B14 is therefore "seen"; docs/accuracy.md).
+    #: camera: above the readings of the supported turns (up to 30 deg), below those of a
+    #: 45 deg camera (docs/settings.md, "View").
     max_count_feet_ratio: float = Field(1.4, gt=1.0)
     #: Body spanning more than this share of the picture width = camera too close (0..1).
     max_body_span: float = Field(0.97, gt=0.0, le=1.0)
@@ -208,30 +208,30 @@ class SegmentSettings(_Frozen):
     flexion_release_fraction: float = Field(0.4, gt=0.0, lt=1.0)
     #: Bicycle reps are also counted on the thigh's 2-D foreshortening
     #: (``LegSignals.thigh_fold_2d_deg``): above the bicycle's ``flexion_high_deg``, then
-    #: back below this (deg). It reads 15-25 deg at rest and 13-28 deg between reps (the
-    #: kick-back folds the thigh too) on the development bodies, so release at 30.
+    #: back below this (deg): just above what the fold reads at rest and between reps (the
+    #: kick-back folds the thigh too; docs/settings.md, "Counting and sets").
     fold_release_deg: float = Field(30.0, gt=0.0, lt=90.0)
     #: A camera turned a little toward the feet but read as square-on (feet ratio between
     #: 1 and ``ViewSettings.diagonal_feet_ratio``) may be near the turn where the 2-D loop
     #: changes sign: there a circle set's direction is withheld unless the depth loop swept
-    #: at least this share of the 2-D loop's turns (docs/accuracy.md, development bodies).
+    #: at least this share of the 2-D loop's turns (docs/settings.md, "Counting and sets").
     min_depth_sweep_share: float = Field(0.5, gt=0.0, le=1.0)
     #: An abduction rep overlapping a circle or bicycle rep by more than this share of its
     #: own duration belongs to that rep, not to a raise (0..1).
     max_overlap_share: float = Field(0.3, ge=0.0, le=1.0)
     #: After the last kick of a bicycle rep the leg comes back down from its hover; for this
-    #: long after a bicycle rep an abduction excursion belongs to it (s). Measured on the
-    #: rendered clips: the last kick-back reads as an ~18 deg "raise" ending ~1.4 s later.
+    #: long after a bicycle rep an abduction excursion belongs to it (s): otherwise the last
+    #: kick-back coming down reads as a phantom raise (docs/settings.md, "Counting and
+    #: sets").
     bicycle_tail_s: float = Field(1.0, ge=0.0)
     #: Likewise the lift into the hover just before a bicycle rep belongs to it (s).
     bicycle_lead_s: float = Field(0.5, ge=0.0)
     #: Counters bridge gaps in the signal (no reading) up to this long (s); longer gaps
-    #: abandon the rep in progress. Measured on the noisy landmark suite (2% of frames
-    #: dropped in 0.2 s bursts): 0.25 s lost whole circle sets, 0.8 s kept them
-    #: (exact-set share 0.885 -> 0.941).
+    #: abandon the rep in progress. Long enough to keep circle sets through the frame
+    #: dropouts of the landmark suite (docs/settings.md, "Counting and sets").
     count_max_gap_s: float = Field(0.8, gt=0.0)
     #: A turn counts as a circle only when its path encloses at least this share of the
-    #: area of an ellipse of the same spread (0..1; see ``analysis.events.circularity``).
+    #: area of an ellipse of the same spread (0..1; see ``reps.excursion_circles.circularity``).
     #: A leg raise with depth jitter draws a thin loop that encloses almost nothing.
     min_circle_roundness: float = Field(0.75, ge=0.0, le=1.0)
     #: Fewest circles in one lift of the leg for it to count as a circle set (1: a circle
@@ -314,9 +314,8 @@ class LiveSettings(_Frozen):
     #: the last count.
     recount_interval_s: float = Field(0.3, gt=0.0, le=5.0)
     #: ...and never spends more than this share of the time re-counting: a re-count of the
-    #: whole set so far grows with the set (measured: ~0.065 ms per frame, 50 ms for 25 s
-    #: at 30 fps, while the full pose model takes ~34 ms per frame), so after a re-count
-    #: that took d seconds the next waits at least d / share (0..1).
+    #: whole set so far grows with the set (its cost: docs/performance.md, "Live re-count"),
+    #: so after a re-count that took d seconds the next waits at least d / share (0..1).
     max_count_share: float = Field(0.2, gt=0.0, le=1.0)
     #: No person detected in the frames of the last this many seconds = "no person in
     #: view" (s).
@@ -338,9 +337,9 @@ class ScreenSettings(_Frozen):
     #: Frontal-view check: body (hip and shoulder lines, world landmarks) turned more than
     #: this from square-on = warn that 2-D angles are biased (deg).
     oblique_warn_deg: float = Field(10.0, gt=0.0, lt=90.0)
-    #: ...more than this = the frontal angles cannot be read: inconclusive (deg). Measured on
-    #: the real squat clip (turned ~30 deg): the knee-flexion projection alone read as
-    #: FPPA +70 deg on one knee and -90 deg on the other at the bottoms.
+    #: ...more than this = the frontal angles cannot be read: inconclusive (deg); a turned
+    #: camera projects the knees' forward bend sideways (docs/screens.md, "What was
+    #: measured").
     oblique_max_deg: float = Field(20.0, gt=0.0, lt=90.0)
     #: Beyond this turn (deg), or with shoulder+hip width below ``side_width_ratio`` of the
     #: torso length in the picture, the clip is a side view.
@@ -368,7 +367,8 @@ class ScreenSettings(_Frozen):
     #: The pose model places the hips medial of the joint centres when the thighs are
     #: foreshortened, so the picture FPPA reads outward by about this much per % of hip
     #: descent (deg/%): it is added back, 0 standing, ~6 deg at a thighs-parallel bottom.
-    #: Fitted on the development bodies S01-S04 of the standing corpus (docs/screens.md).
+    #: Fitted on the development bodies of the standing corpus (docs/screens.md, "The
+    #: rendered standing corpus").
     fppa_depth_bias_deg_per_pct: float = Field(0.21, ge=0.0, lt=1.0)
     #: Knee-to-ankle separation ratio below this at a bottom = valgus (Mizner et al. 2012).
     kasr_valgus: float = Field(0.6, gt=0.0, lt=2.0)
@@ -378,8 +378,8 @@ class ScreenSettings(_Frozen):
     #: than this share of the leg length (hip to ankle, picture) (0..1).
     lift_share: float = Field(0.06, gt=0.0, lt=1.0)
     #: The foot lifted behind the stance leg is partly hidden: the stance screen places the
-    #: legs from this landmark visibility on (development body S01 of the standing corpus:
-    #: its free ankle read 0.36-0.52 through the hold, in the right place).
+    #: legs from this landmark visibility on, below what the hidden ankle reads through a
+    #: hold (docs/screens.md, "The rendered standing corpus").
     stance_min_visibility: float = Field(0.3, gt=0.0, le=1.0)
     #: Shortest hold on one leg for a finding (s).
     min_hold_s: float = Field(2.0, gt=0.0)
