@@ -349,7 +349,6 @@ def serve(
 
     config = make_config(port=port, host=host, db_path=db)
     console.print(f"[dim]{DISCLAIMER}[/]")
-    console.print("hipcoach is running on this computer only. Open this link (Ctrl-C stops it):")
     run_server(
         config,
         open_browser=not no_browser,

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 import webbrowser
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hipcoach.errors import ConfigError
 from hipcoach.storage.db import default_db_path
@@ -17,6 +19,9 @@ from hipcoach.web.config import (
     bundled_data_dir,
     new_token,
 )
+
+if TYPE_CHECKING:
+    import uvicorn
 
 DEFAULT_PORT = 8765
 
@@ -78,15 +83,29 @@ def serve(
         uvicorn.Config(app, host=config.host, port=config.port, log_level="warning")
     )
     _check_port_free(config)
-    announce(config.login_url)
-    if open_browser:
-        threading.Timer(0.8, webbrowser.open, args=(config.login_url,)).start()
+    threading.Thread(
+        target=_when_started, args=(server, config, announce, open_browser), daemon=True
+    ).start()
     try:
         server.run()
     except KeyboardInterrupt:  # uvicorn stopped on Ctrl-C and passed the signal on
         announce("stopped")
     finally:
         app.state.jobs.shutdown()
+
+
+def _when_started(
+    server: uvicorn.Server, config: WebConfig, announce: Callable[[str], None], open_browser: bool
+) -> None:
+    """Once the server listens: the link, and the browser opened on it."""
+    while not server.started:
+        if server.should_exit:
+            return
+        time.sleep(0.05)
+    announce("hipcoach is running on this computer only. Open this link (Ctrl-C stops it):")
+    announce(config.login_url)
+    if open_browser:
+        webbrowser.open(config.login_url)
 
 
 def _check_port_free(config: WebConfig) -> None:
