@@ -269,6 +269,20 @@ def test_a_file_that_is_not_a_video_is_refused_with_a_message(visit: Visit, tmp_
     assert "/jobs/" not in visit.page.url
 
 
+def test_a_video_without_a_person_says_so_with_the_fix(visit: Visit, tmp_path: Path) -> None:
+    from tests.helpers.clips import gradient_painter, write_clip
+
+    empty = write_clip(tmp_path / "empty room.mp4", [i / 30 for i in range(30)],
+                       gradient_painter(160, 120))  # fmt: skip
+    _upload(visit, "/analyse", empty)
+    error = visit.page.locator("#job-error:not(.hidden)")
+    error.wait_for(timeout=60_000)
+    text = error.inner_text()
+    assert "Not analysed:" in text and "What to do:" in text
+    assert visit.page.locator("#job-result").is_hidden()
+    assert visit.errors == []
+
+
 def test_the_routine_page_saves_reps(visit: Visit) -> None:
     visit.page.goto(visit.config.url + "routine")
     visit.page.fill("#reps-big_leg_lift", "12")

@@ -48,8 +48,10 @@ SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
     (b"cross-origin-opener-policy", b"same-origin"),
     (b"cross-origin-resource-policy", b"same-origin"),
     (b"permissions-policy", b"camera=(self), microphone=(), geolocation=()"),
-    (b"cache-control", b"no-store"),
 )
+#: Pages and data are never stored by the browser; static files are revalidated (ETag).
+NO_STORE = (b"cache-control", b"no-store")
+REVALIDATE = (b"cache-control", b"no-cache")
 LOGIN_FIX = "open the link that `hipcoach serve` printed in its terminal (it holds the token)"
 
 
@@ -136,7 +138,8 @@ class SecurityMiddleware:
         if refusal is not None:
             await refusal(scope, receive, send)
             return
-        await self.app(scope, receive, self._with_headers(send))
+        static = str(scope.get("path", "")).startswith("/static/")
+        await self.app(scope, receive, self._with_headers(send, static=static))
 
     def _refusal(self, scope: Scope, headers: Mapping[str, str]) -> _Reply | None:
         """The response refusing this request, or None when it may go through."""
@@ -205,14 +208,16 @@ class SecurityMiddleware:
             )
         return None
 
-    def _with_headers(self, send: Send) -> Send:
+    def _with_headers(self, send: Send, *, static: bool) -> Send:
+        extra = (*SECURITY_HEADERS, REVALIDATE if static else NO_STORE)
+
         async def sender(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 names = {k.lower() for k, _ in headers}
                 if b"content-security-policy" not in names:
                     headers.append((b"content-security-policy", CSP.encode()))
-                headers += [(k, v) for k, v in SECURITY_HEADERS if k not in names]
+                headers += [(k, v) for k, v in extra if k not in names]
                 message = {**message, "headers": headers}
             await send(message)
 
@@ -256,7 +261,8 @@ class _Reply:
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        headers = [*self.headers, (b"content-security-policy", CSP.encode()), *SECURITY_HEADERS]
+        csp = (b"content-security-policy", CSP.encode())
+        headers = [*self.headers, csp, *SECURITY_HEADERS, NO_STORE]
         if not any(k == b"content-length" for k, _ in headers):
             headers.append((b"content-length", str(len(self.body)).encode()))
         start: dict[str, Any] = {"type": "http.response.start", "status": self.code}
