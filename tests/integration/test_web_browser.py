@@ -241,6 +241,7 @@ def test_an_uploaded_hip_series_clip_is_analysed(visit: Visit, tmp_path: Path) -
     with open_db(visit.config.db_path) as h:
         (kept,) = [s for s in h.sessions() if s.source == HIP_CLIP.name]
         assert sorted(p.score for p in h.pain_scores() if p.session_id == kept.id) == [1, 2]
+    assert visit.axe_serious() == []
     assert visit.page.locator("#keep-form button").is_disabled()  # kept once
     again = visit.page.evaluate(
         "async () => await hipcoach.postJSON(document.getElementById('keep-form').dataset.url,"
@@ -256,16 +257,23 @@ def test_an_uploaded_squat_gets_a_finding_with_its_reason(visit: Visit, tmp_path
     assert finding  # positive / negative / inconclusive ..., as the screen says
     assert visit.page.locator("#job-summary p").nth(1).inner_text()  # the reason
     assert visit.elsewhere() == [] and visit.errors == []
+    assert visit.axe_serious() == []
     visit.shot("screen-result", tmp_path / "screen.png")
 
 
-def test_a_file_that_is_not_a_video_is_refused_with_a_message(visit: Visit, tmp_path: Path) -> None:
+def test_a_non_video_upload_or_a_path_outside_is_refused_with_a_message(
+    visit: Visit, tmp_path: Path
+) -> None:
     fake = tmp_path / "holiday.mp4"
     fake.write_text("these are my notes, not a video\n" * 10, encoding="utf-8")
     _upload(visit, "/analyse", fake)
     status = visit.page.locator("#upload-status")
     status.filter(has_text="Not analysed").wait_for(timeout=10_000)
     assert "not a video" in status.inner_text()
+    assert "/jobs/" not in visit.page.url
+    visit.page.fill("#video-path", str(CLIPS / ".." / ".." / "README.md"))
+    visit.page.click("#path-form button[type=submit]")
+    status.filter(has_text="outside the folders").wait_for(timeout=10_000)
     assert "/jobs/" not in visit.page.url
 
 
