@@ -2,7 +2,7 @@
 
 MediaPipe's Tasks API runs each inference on a worker thread and waits for it. A Ctrl-C
 raised in the waiting thread unwinds and frees the image while the worker still reads it:
-a segmentation fault (measured: 1 run in 6 when interrupted mid-video). :func:`shielded`
+a segmentation fault (docs/hardening.md, "Ctrl-C"). :func:`shielded`
 holds a press until the call returns, then delivers it to the handler that was in place,
 so the usual Ctrl-C policy applies one frame later.
 """

@@ -133,13 +133,12 @@ def resolve_directions(
 
     Square-on, the depth cue's loop gives the direction and the 2-D cue (ankle along the
     body line) backs it up: the 2-D cue then moves by perspective, with the depth cue's
-    sign (so on every square-on development body where both looped).
-    Turned toward the feet (``turned_to_feet``), the forward/back motion shows in the
-    picture and the model's depth is the weak channel (development body B04: the depth loop
-    was unreadable in one of two circle sets, the 2-D loop right in both), so the 2-D cue
-    leads, with the sign the camera's turn gives it (opposite to perspective), and depth
-    backs it up. When neither cue loops clearly (a single circle near the placement where
-    the 2-D cue changes sign), the direction is None: not measurable from this view.
+    sign. Turned toward the feet (``turned_to_feet``), the forward/back motion shows in the
+    picture and the model's depth is the weak channel (docs/hip-series.md, "Signals against
+    the renderer's truth"), so the 2-D cue leads, with the sign the camera's turn gives it
+    (opposite to perspective), and depth backs it up. When neither cue loops clearly (a
+    single circle near the placement where the 2-D cue changes sign), the direction is
+    None: not measurable from this view.
     ``slightly_turned``: read as square-on, but turned a little toward the feet, where the
     2-D cue may already have changed sign; a weak depth loop (less than
     ``seg.min_depth_sweep_share`` of the 2-D loop's turns) then gives no direction.
@@ -206,8 +205,8 @@ def detect_events(
     ``slightly_turned``: square-on by the view test, yet turned a little toward the feet.
     ``square_on``: the camera faces the body square-on; only then are bicycle reps also
     counted on the thigh's 2-D foreshortening (from a camera turned toward the head, the
-    kick-back foreshortens the thigh as much as the knee drive: synthetic sessions counted
-    each bicycle rep twice).
+    kick-back foreshortens the thigh as much as the knee drive, so each bicycle rep would
+    count twice).
     """
     gap = seg.count_max_gap_s
     abd = HysteresisCounter(abduction_config(routine, gap))

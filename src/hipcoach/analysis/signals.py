@@ -2,35 +2,29 @@
 
 - ``abduction_2d_deg``: image angle between the body line (shoulder midpoint → hip
   midpoint, continued toward the feet) and the working leg (hip → ankle); + = leg raised
-  toward the top of the picture. Reads abduction directly in the front view (measured on
-  rendered clips: r = 0.997 against the true angle).
+  toward the top of the picture. Reads abduction directly in the front view.
 - ``flexion_depth_deg`` / ``thigh_depth_deg``: how far the working ankle / knee comes
   toward the camera (+) or goes away from it (-) relative to the working hip, as the angle
   of the hip-ankle / hip-knee line out of the picture plane, from the model's image depth
   (``image_z``), minus its median over the analysed stretch (so the resting leg reads ~0);
   the ankle cue also minus the part explained by abduction (see :func:`decorrelate`).
-  From the front view these depth cues are what carry hip flexion: measured on a rendered
-  clip, the thigh cue followed forward flexion closely (r = 0.88 over bicycle reps: 77/83,
-  85/84 deg true/measured at the peaks) but showed the kick-back behind the body only as a
-  ~5 deg dip, and the signed area of the (flexion_depth, abduction_2d) path had the true
-  sign for both circle directions, while the pelvis-frame flexion from world landmarks had
-  the opposite sign.
+  From the front view these depth cues are what carry hip flexion: the thigh cue follows
+  forward flexion but shows the kick-back behind the body only faintly, and the signed area
+  of the (flexion_depth, abduction_2d) path gives the circle direction.
 - ``along_2d_deg``: where the working ankle lies along the body line in the picture, per leg
   length (hip→knee→ankle in pixels) as a small angle (1 deg = 1.75 % of the leg length),
   minus the part explained by abduction. A second,
   purely 2-D view of forward/backward leg motion: a camera turned toward the feet sees
-  the foot moving forward as moving along the body (measured on a 30 deg diagonal
-  rendered clip: r = -0.81..-0.90 against the true flexion during circles, where the
-  depth cue read r = 0.0..-0.5); a square-on camera sees it through perspective with the
-  opposite sign (r = +0.65..+0.89). Its sign therefore depends on the placement; the
-  circle counter only trusts its direction after calibrating it against the depth cue.
+  the foot moving forward as moving along the body, where the depth cue is weak; a
+  square-on camera sees it through perspective with the opposite sign. Its sign therefore
+  depends on the placement; the circle counter only trusts its direction after
+  calibrating it against the depth cue.
 - ``thigh_fold_2d_deg``: how far the working thigh points out of the picture plane, from its
   foreshortening alone: arccos(picture length of hip→knee / its 90th percentile over the
   stretch), unsigned (forward or back). Purely 2-D, so it holds where the model's depth
-  swaps the knees (legs close together, far camera): on the development bodies it followed
-  the true |hip flexion| in bicycle reps with r = 0.95-0.97, peaked at 56-72 deg there and
-  stayed below 26 deg in every other exercise (it reads ~15-25 deg at rest: arccos is
-  steep near 1, so small length noise shows).
+  swaps the knees (legs close together, far camera). It reads well above zero at rest
+  (arccos is steep near 1, so small length noise shows), hence the bicycle's own release
+  level for it (``SegmentSettings.fold_release_deg``).
 - ``knee_flexion_deg``: 0 = straight knee (3-D, from world landmarks).
 - ``foot_up_deg``: how far the working foot (heel → toes) has turned about the working
   shank (knee → ankle), from pointing at the camera toward the top of the picture ("toes
@@ -38,12 +32,14 @@
   the foot and the camera direction are both projected onto the plane normal to the shank,
   so raising the leg or bending the knee does not change the angle. The pose model
   under-reads the turn (small foot landmarks), and a leg drifting forward reads as a turn
-  too (the camera direction is not the body's forward axis); what it reads on rendered
-  clips, and the thresholds set from that, are in the routine file's ``toes_up`` entry and
-  docs/accuracy.md, not here.
+  too (the camera direction is not the body's forward axis).
 - ``pelvis_roll_deg``: rotation of the hip line (top hip - bottom hip) about the body's long
   axis, toward the camera (+, rolling forward) or away (-), minus its median (world
   landmarks).
+
+How well each signal follows the renderer's truth, and what the form measures read on clean
+and faulted reps: docs/hip-series.md ("Signals against the renderer's truth") and
+docs/settings.md; ``python benchmarks/signal_readings.py`` re-measures both.
 """
 
 from __future__ import annotations
@@ -191,9 +187,10 @@ def _pelvis_roll(world: F64, working: str) -> F64:
 def decorrelate(y: F64, x: F64, degree: int = 2) -> F64:
     """``y`` minus its best polynomial fit in ``x`` (least squares over finite samples).
 
-    The model's depth of the ankle drifts with the leg's abduction (measured on a rendered
-    clip: ~7 deg of spurious "flexion" over a raise); forward/backward motion is independent
-    of abduction, so removing the part of the depth cue explained by abduction keeps it.
+    The model's depth of the ankle drifts with the leg's abduction (a spurious "flexion"
+    over a raise; docs/hip-series.md, "What the front view can and cannot see");
+    forward/backward motion is independent of abduction, so removing the part of the depth
+    cue explained by abduction keeps it.
     """
     ok = np.isfinite(y) & np.isfinite(x)
     if ok.sum() <= degree + 2 or float(np.ptp(x[ok])) < 5.0:
@@ -206,8 +203,8 @@ def unproject_pitch(angle_deg: F64, pitch_deg: float) -> F64:
     """Undo the foreshortening of an angle in a plane tilted ``pitch_deg`` about the body's
     long axis (a raised camera looking down): tan(seen) = tan(true) * cos(pitch).
 
-    Measured on the rendered raised-camera clip: abduction error 5.04 -> 4.76 deg (bias
-    -3.1 -> -1.4 deg); applied only to views read as ``front_high``.
+    Applied only to views read as ``front_high``; what it gains: docs/hip-series.md
+    ("Signals against the renderer's truth").
     """
     with quiet_nan():
         return np.asarray(

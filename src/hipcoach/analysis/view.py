@@ -143,9 +143,8 @@ def _scale(xy: F64, world: F64, a: F64, b: F64, wa: F64, wb: F64) -> F64:
 
 def feet_scale_ratio(seq: PoseSequence, frames: NDArray[np.bool_], working: Side) -> float:
     """Median picture scale of the resting (lower) shin over the trunk's (see
-    :attr:`ViewReport.feet_scale_ratio`). Perspective, not the model's depth: the model
-    flattens a camera turned 30 deg toward the feet to a 10 deg yaw, while this ratio read
-    1.34 there against 0.90-1.04 for square-on cameras (development bodies)."""
+    :attr:`ViewReport.feet_scale_ratio`). Perspective, not the model's depth, which
+    flattens a camera's turn toward the feet (readings: docs/settings.md, "View")."""
     xy, w = seq.image_xy[frames].astype(np.float64), seq.world[frames].astype(np.float64)
     if len(xy) == 0:
         return float("nan")

@@ -18,9 +18,9 @@ on the lift signal (abduction, degrees) finds that excursion; while it lasts the
   ``min_radius`` deep on its lower side) - a raise goes up and straight down. Limit: a
   single circle that starts and ends at its lowest point has no such dip and reads as a
   raise (circles started from the lifted position, up or down first, are seen).
-  Measured on rendered clips, the abduction is read far better than the depth cue, whose
-  sweep lost one turn in a third of the circle sets while its sign stayed right. A turn
-  ends at its top.
+  Counted on the abduction because the pose model reads it far better than the depth cue,
+  whose sweep loses turns while its sign stays right (docs/hip-series.md, "Signals against
+  the renderer's truth"). A turn ends at its top.
 
 Turns are confirmed when the leg is lowered (a live display can show the excursion in
 progress). Fed one sample at time, it gives the same turns offline and live.

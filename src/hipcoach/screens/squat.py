@@ -12,8 +12,9 @@ At each bottom: the frontal-plane projection angle (FPPA, deg, + = knee inward) 
 knee and the knee-to-ankle separation ratio (KASR). A knee is flagged when the median FPPA
 over the reps exceeds ``fppa_valgus_deg`` AND the same angle read from the world landmarks
 turned square to the camera (``fppa_3d``, which a turned camera does not bias but which is
-noisier) exceeds half of it: a camera turned only 8° makes a straight knee read +13° in the
-picture at the bottom of a squat (synthetic, docs/screens.md). The finding is positive
+noisier) exceeds half of it: a camera turned a few degrees makes a straight knee read as
+caving in in the picture at the bottom of a squat (docs/screens.md, "Squat (frontal)").
+The finding is positive
 when a knee is flagged or the median KASR falls below ``kasr_valgus``.
 """
 
