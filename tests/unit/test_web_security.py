@@ -184,7 +184,7 @@ def test_an_upload_over_the_cap_is_refused(tmp_path: Path) -> None:
 
     streamed = c.post("/jobs/upload?kind=analysis&name=a.mp4", content=chunks())
     assert streamed.status_code == 413
-    assert not any((tmp_path / "web").rglob("input*"))  # the partial file is gone
+    assert not any((tmp_path / "web").rglob("*.mp4"))  # the partial file is gone
 
 
 @pytest.mark.parametrize(
@@ -201,7 +201,17 @@ def test_an_upload_must_be_a_video(config, name: str, data: bytes, why: str) -> 
     r = client(config).post(f"/jobs/upload?kind=analysis&name={name}", content=data)
     assert r.status_code == 400, r.text
     assert why in r.json()["error"] and r.json()["fix"]
-    assert not any((config.work_dir).rglob("input*"))
+    assert not any(p.is_file() for p in config.work_dir.rglob("*"))
+
+
+def test_an_upload_keeps_a_safe_form_of_its_name() -> None:
+    from hipcoach.web.media import upload_name
+
+    assert upload_name("my squat.MP4") == "my squat.mp4"
+    assert upload_name("../../etc/x.mov") == "x.mov"
+    assert upload_name("C:\\videos\\a;b$(c).webm") == "a_b__c_.webm"
+    assert upload_name("..mp4.mp4") == "mp4.mp4"
+    assert upload_name("...mp4") == "video.mp4"
 
 
 def test_an_upload_starts_a_job(config) -> None:
@@ -323,7 +333,7 @@ def test_an_uploaded_video_is_removed_once_analysed_and_old_jobs_at_start(config
         assert time.monotonic() < deadline
         time.sleep(0.05)
     folder = config.work_dir / "jobs" / job["id"]
-    assert folder.is_dir() and not list(folder.glob("input.*"))
+    assert folder.is_dir() and not list(folder.glob("*.mp4"))
     keep = c.post(job["url"] + "/keep", json={"pain_before": 11})
     assert keep.status_code == 422  # pain is 0-10
     assert c.post("/jobs/" + "f" * 32 + "/keep", json={}).status_code == 404

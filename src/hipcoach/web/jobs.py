@@ -47,6 +47,8 @@ class Job:
     fix: str | None = None
     summary: dict[str, Any] = field(default_factory=dict)
     created: datetime = field(default_factory=lambda: datetime.now(UTC))
+    #: The uploaded copy of the video (deleted when the job ends); None for a typed path.
+    upload: Path | None = None
 
     @property
     def report(self) -> Path:
@@ -242,8 +244,8 @@ class JobStore:
         else:
             job.state, job.stage = "done", "done"
         finally:  # an uploaded video is not kept once it is analysed (the report is)
-            for upload in job.folder.glob("input.*"):
-                upload.unlink(missing_ok=True)
+            if job.upload is not None:
+                job.upload.unlink(missing_ok=True)
 
     def shutdown(self) -> None:
         """Stop accepting jobs; the running one finishes."""

@@ -5,6 +5,7 @@ errors as the command line)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Iterable
 from pathlib import Path, PurePath
 
@@ -44,6 +45,15 @@ def video_suffix(name: str) -> str:
         shown = suffix or "no extension"
         raise InputError(f"{name!r} is not a video file name ({shown})", fix=FIX_VIDEO)
     return suffix
+
+
+def upload_name(name: str) -> str:
+    """A safe file name for an upload named ``name`` (its messages then name the user's
+    file): letters, digits, space, ``.-_`` kept, the rest ``_``; the video suffix kept."""
+    base = PurePath(name.replace("\\", "/")).name
+    suffix = video_suffix(base)
+    stem = re.sub(r"[^\w. -]", "_", base[: -len(suffix)]).strip(" .") or "video"
+    return stem[:100] + suffix
 
 
 def check_video(path: Path, name: str) -> None:

@@ -25,7 +25,7 @@ from hipcoach.web.jobs import (
     run_screen,
     settings_for_model,
 )
-from hipcoach.web.media import check_video, local_video, save_upload, video_suffix
+from hipcoach.web.media import check_video, local_video, save_upload, upload_name, video_suffix
 from hipcoach.web.pages import config_of, render, report_response
 from hipcoach.web.routine_file import MAX_BAND, preferred_band
 
@@ -93,10 +93,10 @@ async def upload(
 ) -> JSONResponse:
     """The request body is the video file itself (``Content-Type`` ignored: the bytes are
     sniffed). Too large: 413; not a video: 400."""
-    suffix = video_suffix(name)
+    video_suffix(name)
     store = store_of(request)
     job = store.new(kind, Path(name.replace("\\", "/")).name)
-    target = job.folder / f"input{suffix}"
+    target = job.upload = job.folder / upload_name(job.name)
     try:
         await save_upload(request.stream(), target, config_of(request).max_upload_bytes)
         await run_in_threadpool(check_video, target, job.name)
