@@ -1,0 +1,171 @@
+"""The batch driver: plan, skip finished work, run an engine, write the overview and the
+client reports. Only the driver writes these shared outputs; tasks write their own video's.
+
+Nothing here prints: ``progress`` (optional) hears of the plan and of each finished video,
+and :class:`BatchResult` carries everything the command line shows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hipcoach.batch.engines import EngineName, run_engine
+from hipcoach.batch.keys import file_sha256, job_key, model_sha256, pose_key
+from hipcoach.batch.outcome import JobOutcome, read_manifest
+from hipcoach.batch.plan import Job, plan_jobs
+from hipcoach.batch.task import BatchConfig, Task
+from hipcoach.config import DEFAULTS, Settings
+from hipcoach.errors import ConfigError, InputError, Interrupted
+
+
+@dataclass(frozen=True)
+class BatchRequest:
+    """What to run: IN (folder or manifest CSV), OUT, and how."""
+
+    source: Path
+    out: Path
+    settings: Settings = DEFAULTS
+    routine_path: Path | None = None
+    engine: EngineName = "local"
+    #: Worker processes (local) or CPUs of a local Ray cluster; None: every core.
+    workers: int | None = None
+    #: Ray cluster address (``auto``, ``ray://head:10001``); None starts a local one.
+    address: str | None = None
+    pose_cache: bool = True
+    #: Also print each client report to PDF with Chromium (skipped, with a warning, if absent).
+    pdf: bool = True
+
+
+@dataclass
+class BatchResult:
+    """Every job's outcome in plan order, and what the driver wrote (times in s)."""
+
+    outcomes: list[JobOutcome]
+    written: list[Path] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    wall_s: float = 0.0
+
+    @property
+    def failed(self) -> list[JobOutcome]:
+        """Jobs that gave no result (their reasons are in the overview)."""
+        return [o for o in self.outcomes if o.status == "failed"]
+
+    @property
+    def skipped(self) -> int:
+        """Jobs finished by an earlier run (same key), not run again."""
+        return sum(o.skipped for o in self.outcomes)
+
+
+class BatchProgress:
+    """Hooks the caller may override (the command line draws a progress bar)."""
+
+    def planned(self, total: int, to_run: int) -> None:
+        """``total`` jobs, of which ``to_run`` run now (the rest are finished)."""
+
+    def finished(self, outcome: JobOutcome) -> None:
+        """One job ended (in finishing order)."""
+
+
+def default_workers() -> int:
+    """Every core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _check_paths(source: Path, out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise ConfigError(f"--out {out} is a file", fix="give a folder for the batch outputs")
+    if source.is_dir():
+        src, dst = source.resolve(), out.resolve()
+        if dst == src or src in dst.parents:
+            raise ConfigError(
+                f"--out {out} is inside the input folder {source}",
+                fix="write the outputs to a folder outside IN",
+            )
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(
+            f"the folder --out {out} cannot be made ({exc.strerror})", fix="choose another path"
+        ) from exc
+
+
+def routine_sha256(path: Path | None) -> str:
+    """Check the routine (ConfigError, exit 5) and return the sha256 of its text."""
+    from hipcoach.exercises.routine import BUNDLED_NAME, load_routine  # noqa: PLC0415
+    from hipcoach.exercises.toml_errors import read_data_file  # noqa: PLC0415
+
+    load_routine(path)
+    text, _ = read_data_file(path, BUNDLED_NAME, "routine")
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _tasks(
+    jobs: list[Job], request: BatchRequest, routine_sha: str
+) -> tuple[list[Task], dict[Job, JobOutcome]]:
+    """Tasks to run now, and the outcomes known already (finished, or unreadable)."""
+    model_sha = model_sha256(request.settings)
+    known: dict[Job, JobOutcome] = {}
+    tasks: list[Task] = []
+    for job in jobs:
+        try:
+            video = file_sha256(job.video)
+        except InputError as exc:
+            known[job] = JobOutcome(
+                job.client, job.date, str(job.video), job.kind, "", "failed",
+                reason=exc.message, exit_code=exc.exit_code, keep=False,
+            )  # fmt: skip
+            continue
+        key = job_key(video, request.settings, model_sha, routine_sha, job.kind)
+        stored = read_manifest(request.out, job)
+        if stored is not None and stored.key == key:
+            stored.skipped = True
+            known[job] = stored
+            continue
+        tasks.append(Task(job, key, pose_key(video, request.settings, model_sha)))
+    return tasks, known
+
+
+def run_batch(request: BatchRequest, progress: BatchProgress | None = None) -> BatchResult:
+    """Run the batch (module docstring). Raises ConfigError/InputError/ModelError before
+    any work for an unusable request, and Interrupted (exit 130) on Ctrl-C, after which
+    every finished video is kept and a re-run continues where it stopped."""
+    start = time.perf_counter()
+    hooks = progress or BatchProgress()
+    jobs = plan_jobs(request.source)
+    _check_paths(request.source, request.out)
+    routine_sha = routine_sha256(request.routine_path)
+    tasks, known = _tasks(jobs, request, routine_sha)
+    hooks.planned(len(jobs), len(tasks))
+    for outcome in known.values():
+        hooks.finished(outcome)
+    config = BatchConfig(request.out, request.settings, request.routine_path, request.pose_cache)
+    done: list[JobOutcome] = []
+    workers = request.workers or default_workers()
+
+    def on_done(outcome: JobOutcome) -> None:
+        done.append(outcome)
+        hooks.finished(outcome)
+
+    try:
+        run_engine(request.engine, tasks, config, workers, on_done, request.address)
+    except KeyboardInterrupt:
+        finished = sum(o.keep for o in done)
+        raise Interrupted(
+            f"stopped; {finished} video(s) finished in this run are kept in {request.out}",
+            fix="run the same command again to continue (finished videos are skipped)",
+        ) from None
+    ran = {(o.client, o.date, o.video): o for o in done}
+    outcomes = [known.get(job) or ran[(job.client, job.date, str(job.video))] for job in jobs]
+    result = BatchResult(outcomes)
+    from hipcoach.batch.reports import write_reports  # noqa: PLC0415 - Jinja2, matplotlib
+
+    result.written, result.warnings = write_reports(request.out, jobs, outcomes, pdf=request.pdf)
+    result.wall_s = time.perf_counter() - start
+    return result

@@ -1,0 +1,192 @@
+"""Engines: run the task function over many videos, the same function everywhere.
+
+``local``: a :class:`~concurrent.futures.ProcessPoolExecutor` of ``workers`` processes
+(started with ``spawn``: no fork of a driver that has threads), each warmed once
+(:func:`~hipcoach.batch.task.warm_worker`). ``ray``: each video is one Ray task running
+:func:`~hipcoach.batch.task.run_task` on a cluster (``address``) or on a local one bound to
+127.0.0.1; only the task's arguments (a path and settings) and its small outcome travel
+through Ray, never frames or landmarks. Both call ``on_done`` in the driver as each video
+finishes, in finishing order.
+
+Ctrl-C in the driver: jobs not started are cancelled, running ones get the interrupt (they
+write nothing), finished ones are kept (their manifests are on disk); the
+KeyboardInterrupt is then re-raised for the caller.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import multiprocessing
+import os
+import signal
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from types import FrameType
+from typing import Any, Final, Literal
+
+from hipcoach.batch.outcome import JobOutcome
+from hipcoach.batch.task import BatchConfig, Task, run_task, warm_worker
+from hipcoach.errors import ConfigError
+
+EngineName = Literal["local", "ray"]
+OnDone = Callable[[JobOutcome], None]
+RAY_INSTALL: Final = 'the ray engine needs Ray: pip install "hipcoach[batch]"'
+
+# ------------------------------------------------------------------- local worker side
+_STATE = {"busy": False, "stopping": False}
+
+
+def _on_sigint(signum: int, frame: FrameType | None) -> None:
+    """In a worker: stop the running job; take no queued job after it."""
+    _STATE["stopping"] = True
+    if _STATE["busy"]:
+        _STATE["busy"] = False  # a second press while unwinding is not raised again
+        raise KeyboardInterrupt
+
+
+def _init_worker() -> None:
+    signal.signal(signal.SIGINT, _on_sigint)
+    warm_worker()
+
+
+def _worker_task(task: Task, config: BatchConfig) -> JobOutcome:
+    if _STATE["stopping"]:
+        raise KeyboardInterrupt
+    _STATE["busy"] = True
+    try:
+        return run_task(task, config)
+    finally:
+        _STATE["busy"] = False
+
+
+# ------------------------------------------------------------------- driver side
+def lost(task: Task, why: str) -> JobOutcome:
+    """The outcome of a job whose worker did not answer (not kept: retried next run)."""
+    job = task.job
+    return JobOutcome(
+        job.client, job.date, str(job.video), job.kind, task.key, "failed",
+        reason=f"{why}; it is tried again next run", exit_code=1, keep=False,
+    )  # fmt: skip
+
+
+def _collect(future: Future[JobOutcome], task: Task) -> JobOutcome:
+    try:
+        return future.result()
+    except KeyboardInterrupt:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a crashed worker is one failed video
+        return lost(task, f"the worker stopped ({type(exc).__name__})")
+
+
+def _stop_pool(pool: ProcessPoolExecutor) -> None:
+    """Cancel queued jobs and interrupt running ones (their workers may not have seen the
+    terminal's Ctrl-C: a signal sent to the driver alone), then wait for the workers."""
+    pool.shutdown(wait=False, cancel_futures=True)
+    processes: dict[int, Any] = getattr(pool, "_processes", None) or {}
+    for pid in list(processes):
+        with contextlib.suppress(OSError):  # already gone
+            os.kill(pid, signal.SIGINT)
+    pool.shutdown(wait=True)
+
+
+def run_local(
+    tasks: Sequence[Task], config: BatchConfig, workers: int, on_done: OnDone
+) -> list[JobOutcome]:
+    """Run ``tasks`` on ``workers`` local processes (module docstring)."""
+    if not tasks:
+        return []
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(min(workers, len(tasks)), context, initializer=_init_worker)
+    outcomes: list[JobOutcome] = []
+    try:
+        futures = {pool.submit(_worker_task, t, config): t for t in tasks}
+        for future in as_completed(futures):
+            outcomes.append(_collect(future, futures[future]))
+            on_done(outcomes[-1])
+    except KeyboardInterrupt:
+        _stop_pool(pool)
+        raise
+    pool.shutdown(wait=True)
+    return outcomes
+
+
+def _ray() -> Any:
+    try:
+        import ray  # noqa: PLC0415 - optional dependency
+    except ImportError as exc:
+        raise ConfigError(RAY_INSTALL) from exc
+    return ray
+
+
+def _init_ray(ray: Any, workers: int, address: str | None) -> None:
+    quiet: dict[str, Any] = {"logging_level": logging.ERROR, "log_to_driver": False}
+    if address:
+        try:
+            ray.init(address=address, **quiet)
+        except (ConnectionError, RuntimeError, ValueError) as exc:
+            raise ConfigError(
+                f"cannot reach the Ray cluster at {address}: {exc}",
+                fix="check --address (e.g. ray://head:10001 or auto) and that the cluster runs",
+            ) from exc
+        return
+    ray.init(
+        num_cpus=workers,
+        include_dashboard=False,
+        _node_ip_address="127.0.0.1",
+        **quiet,
+    )
+
+
+def run_ray(
+    tasks: Sequence[Task],
+    config: BatchConfig,
+    workers: int,
+    on_done: OnDone,
+    address: str | None = None,
+) -> list[JobOutcome]:
+    """Run ``tasks`` as Ray tasks, one video each (module docstring)."""
+    ray = _ray()
+    if not tasks:
+        return []
+    _init_ray(ray, workers, address)
+    try:
+        remote = ray.remote(num_cpus=1, max_retries=1)(run_task)
+        config_ref = ray.put(config)
+        refs = {remote.remote(t, config_ref): t for t in tasks}
+        return _wait_ray(ray, refs, on_done)
+    finally:
+        ray.shutdown()
+
+
+def _wait_ray(ray: Any, refs: dict[Any, Task], on_done: OnDone) -> list[JobOutcome]:
+    outcomes: list[JobOutcome] = []
+    pending = list(refs)
+    try:
+        while pending:
+            done, pending = ray.wait(pending, num_returns=1)
+            for ref in done:
+                try:
+                    outcomes.append(ray.get(ref))
+                except Exception as exc:  # noqa: BLE001 - RayTaskError, a lost worker...
+                    outcomes.append(lost(refs[ref], f"the Ray task failed ({type(exc).__name__})"))
+                on_done(outcomes[-1])
+    except KeyboardInterrupt:
+        for ref in pending:
+            ray.cancel(ref)  # a running task gets KeyboardInterrupt and writes nothing
+        raise
+    return outcomes
+
+
+def run_engine(
+    engine: EngineName,
+    tasks: Sequence[Task],
+    config: BatchConfig,
+    workers: int,
+    on_done: OnDone,
+    address: str | None = None,
+) -> list[JobOutcome]:
+    """Run ``tasks`` on ``engine`` (``address`` is for Ray only)."""
+    if engine == "ray":
+        return run_ray(tasks, config, workers, on_done, address)
+    return run_local(tasks, config, workers, on_done)
