@@ -357,6 +357,44 @@ def serve(
 
 
 @app.command()
+def batch(
+    source: Annotated[
+        Path,
+        typer.Argument(
+            help="Folder of <client>/<YYYY-MM-DD>/ videos, or a manifest CSV "
+            "(client,date,video,kind).",
+            metavar="IN",
+        ),
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for every output.")],
+    workers: Annotated[
+        int | None, typer.Option(min=1, max=512, help="Videos at a time (default: every core).")
+    ] = None,
+    engine: Annotated[
+        Literal["local", "ray"], typer.Option(help="local processes, or a Ray cluster.")
+    ] = "local",
+    address: Annotated[
+        str | None, typer.Option(help="Ray cluster address (default: start a local one).")
+    ] = None,
+    routine: Annotated[
+        Path | None, typer.Option(help="Routine file (default: the bundled hip series).")
+    ] = None,
+    model: ModelOpt = DEFAULTS.pose.model,
+    no_pdf: Annotated[bool, typer.Option("--no-pdf", help="No PDF client reports.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Analyse many clients' videos: per-video results, per-client reports (HTML, PDF) and
+    an overview. Resumable: finished videos are skipped; a bad video never stops it."""
+    from hipcoach.batch import BatchRequest  # noqa: PLC0415
+    from hipcoach.cli.batch_cmd import run_batch_command  # noqa: PLC0415
+
+    request = BatchRequest(
+        source, out, settings_for(model), routine, engine, workers, address, pdf=not no_pdf
+    )
+    run_batch_command(request, quiet)
+
+
+@app.command()
 def models() -> None:
     """List the pose models and check their checksums."""
     from rich.table import Table  # noqa: PLC0415
