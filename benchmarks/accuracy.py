@@ -31,9 +31,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from hipcoach.evaluation.corpus import score_corpus, split_tables
-from hipcoach.evaluation.faults import RuleCount, fault_table, run_fault_suite
+from hipcoach.evaluation.faults import fault_table, run_fault_suite
 from hipcoach.evaluation.rendered import run_rendered_fault_suite, run_rendered_suite
-from hipcoach.evaluation.score import ClipScore
+from hipcoach.evaluation.score import ClipScore, RuleCount
 from hipcoach.evaluation.summary import Summary, summarize
 from hipcoach.evaluation.synthetic import run_landmark_suite
 from hipcoach.evaluation.tables import (

@@ -123,8 +123,8 @@ def test_rule_recall_precision_and_not_measurable() -> None:
     result = AnalysisResult("front", "left", [found("small_leg_raise", RAISES, flags=flags)])
     rules = score_clip(truth, result).rules
     toes = rules["toes_up"]
-    assert (toes.faulted, toes.detected, toes.flags, toes.true_flags) == (1, 1, 2, 1)
-    assert (toes.clean_reps, toes.clean_flags) == (2, 1)
+    assert (toes.injected, toes.detected, toes.flags, toes.hits) == (1, 1, 2, 1)
+    assert (toes.clean_reps, toes.clean_alarms) == (2, 1)
     knee = rules["knee_bent"]
-    assert knee.faulted == 0  # 0.4 deg is below the 1 deg "injected" floor
-    assert knee.not_measurable_sets == 1
+    assert knee.nm_injected == knee.injected == 0  # 0.4 deg is below the 1 deg floor
+    assert knee.not_measurable == 1

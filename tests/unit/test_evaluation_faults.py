@@ -9,13 +9,14 @@ from hipcoach.analysis.result import AnalysisResult, Flag, SetResult
 from hipcoach.evaluation.faults import (
     FAULT_SIZES,
     RULE_FAULTS,
-    RuleCount,
+    by_short_name,
     exercise_rules,
     fault_script,
     fault_table,
     pool,
     score_faults,
 )
+from hipcoach.evaluation.score import RuleCount
 from hipcoach.evaluation.truth import ClipTruth, TrueRep, TrueSet
 from hipcoach.synth.program import exercise_id
 
@@ -92,7 +93,7 @@ def test_recall_precision_and_false_alarms_of_a_rule() -> None:
     assert (c.flags, c.hits, c.clean_alarms, c.other_alarms) == (4, 1, 1, 2)
     assert c.other_by == {"knee_bend_deg": 1, "none": 1}
     assert c.clean_reps == 1
-    assert c.by_exercise == {"small": (1, 2)}
+    assert c.by_exercise == {"small_leg_raise": (1, 2)}
     assert (c.recall, c.precision) == (0.5, 0.25)
 
 
@@ -118,8 +119,15 @@ def test_counts_pool_per_rule_and_view() -> None:
     c = pooled[("toes_up", "front")]
     assert (c.injected, c.detected, c.flags, c.hits) == (4, 2, 8, 2)
     assert c.other_by == {"knee_bend_deg": 2, "none": 2}
-    assert c.by_exercise == {"small": (2, 4)}
+    assert c.by_exercise == {"small_leg_raise": (2, 4)}
     assert pooled[("toes_up", "front_high")].injected == 2
+
+
+def test_fault_table_names_exercises_short_and_pools_the_circles() -> None:
+    c = RuleCount(
+        by_exercise={"big_leg_lift": (1, 2), "leg_circle_cw": (1, 1), "leg_circle_ccw": (0, 1)}
+    )
+    assert by_short_name(c) == {"big": (1, 2), "circle": (1, 2)}
 
 
 def test_fault_table_rows() -> None:

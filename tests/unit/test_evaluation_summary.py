@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from hipcoach.evaluation.score import AngleErrors, ClipScore, RuleScore, SetScore
+from hipcoach.evaluation.score import AngleErrors, ClipScore, RuleCount, SetScore
 from hipcoach.evaluation.summary import summarize
 
 
@@ -31,7 +31,7 @@ A = clip(
     analysis_s=1.0,
     video_s=60.0,
     pose_s=10.0,
-    rules={"toes_up": RuleScore(faulted=2, detected=1)},
+    rules={"toes_up": RuleCount(injected=2, detected=1)},
 )
 B = clip(
     [
@@ -43,7 +43,7 @@ B = clip(
     analysis_s=0.5,
     video_s=30.0,
     pose_s=5.0,
-    rules={"toes_up": RuleScore(faulted=1, detected=1), "knee_bent": RuleScore(flags=2)},
+    rules={"toes_up": RuleCount(injected=1, detected=1), "knee_bent": RuleCount(flags=2)},
 )
 
 
@@ -60,7 +60,7 @@ def test_summary_pools_sets_phantoms_angles_views_and_times() -> None:
     assert s.angle_mae == pytest.approx(8 / 4) and s.coverage == pytest.approx(4 / 8)
     assert s.view_share == 0.5
     assert (s.analysis_s, s.video_s, s.pose_s) == (1.5, 90.0, 15.0)
-    assert (s.rules["toes_up"].faulted, s.rules["toes_up"].detected) == (3, 2)
+    assert (s.rules["toes_up"].injected, s.rules["toes_up"].detected) == (3, 2)
     assert s.rules["knee_bent"].flags == 2
 
 

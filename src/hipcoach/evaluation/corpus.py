@@ -18,7 +18,7 @@ from typing import Any
 
 from hipcoach.analysis.analyze import analyze_sequence
 from hipcoach.config import DEFAULTS, Settings
-from hipcoach.evaluation.score import ClipScore, RuleScore, score_clip
+from hipcoach.evaluation.score import ClipScore, RuleCount, score_clip
 from hipcoach.evaluation.summary import Summary, summarize
 from hipcoach.evaluation.tables import Table, fmt, ratio
 from hipcoach.evaluation.truth import EXERCISES, load_clip_truth
@@ -82,7 +82,7 @@ def score_corpus(
         seq = load_npz(folder / f"{clip.name}.npz")
         t0 = time.perf_counter()
         result, blocks = analyze_sequence(seq, routine, settings)
-        score = score_clip(truth, result, blocks, [r.id for r in routine.rules])
+        score = score_clip(truth, result, blocks, routine)
         score.analysis_s = time.perf_counter() - t0
         out.append(score)
     return out
@@ -170,21 +170,23 @@ def split_tables(scores: Sequence[ClipScore]) -> str:
 
 
 def rule_table(scores: Sequence[ClipScore]) -> str:
-    """Per split and rule: recall, precision, flags on clean reps, sets not measurable."""
+    """Per split and rule, over the sets of exercises that list the rule: recall,
+    precision, flags on clean reps, sets not measurable (and the faulted reps in them)."""
     rows = []
     rule_ids = [r.id for r in load_routine().rules]
     for split in ("dev", "val"):
         s = summarize([c for c in scores if c.tags["split"] == split])
         for rule in rule_ids:
-            rs = s.rules.get(rule, RuleScore())
+            rs = s.rules.get(rule, RuleCount())
             rows.append(
                 [
                     split,
                     rule,
-                    ratio(rs.detected, rs.faulted),
-                    ratio(rs.true_flags, rs.flags),
-                    ratio(rs.clean_flags, rs.clean_reps),
-                    str(rs.not_measurable_sets),
+                    ratio(rs.detected, rs.injected),
+                    ratio(rs.hits, rs.flags),
+                    ratio(rs.clean_alarms, rs.clean_reps),
+                    f"{rs.not_measurable}"
+                    + (f" ({rs.nm_injected} faulted)" if rs.nm_injected else ""),
                 ]
             )
     return markdown_table(
@@ -194,7 +196,7 @@ def rule_table(scores: Sequence[ClipScore]) -> str:
             "recall (faulted reps flagged)",
             "precision (flags on a faulted rep)",
             "flags on clean reps",
-            "sets: not measurable from this view",
+            "sets: not measurable from this view (faulted reps in them)",
         ],
         rows,
     )

@@ -9,27 +9,23 @@ knee bend 35 deg (knee_bent), leg forward 30 deg (trunk_leg_alignment), pelvis r
 A fault goes only into exercises that list its rule. Rendered clips with injected faults
 are scored the same way (``hipcoach.evaluation.rendered``).
 
-Scoring: found reps are matched to true reps one-to-one by greatest time overlap
-(``score.match_reps``; not via sets, so a rep counted in a merged or misread set still
-counts). Per rule, over the true sets of exercises that list the rule: recall = faulted reps
-whose found rep has the rule's flag / faulted reps ("uncounted": no found rep); precision =
-flags on faulted reps / all the rule's rep flags; false alarms on clean (fault-free) reps;
-false flags on reps with another fault (or on no true rep). A rule the view excludes (the
-analysis says "not measurable from this view") reads "not measurable": correct behaviour.
+Scoring: per rule and view, recall, precision, false alarms on clean (fault-free) reps and
+false flags on reps with another fault, as ``hipcoach.evaluation.score`` defines them. A
+rule the view excludes (the analysis says "not measurable from this view") reads "not
+measurable": correct behaviour.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, fields
 from typing import Any
 
 from hipcoach.analysis.analyze import analyze_sequence
 from hipcoach.analysis.result import AnalysisResult
-from hipcoach.evaluation.score import found_rep_spans, match_reps
+from hipcoach.evaluation.score import RuleCount, score_rules
 from hipcoach.evaluation.synthetic import SIDES, VARIATION, synth_truth
 from hipcoach.evaluation.tables import Table, fmt
-from hipcoach.evaluation.truth import FAULT_RULES, ClipTruth, TrueRep
+from hipcoach.evaluation.truth import FAULT_RULES, ClipTruth
 from hipcoach.exercises.routine import load_routine
 from hipcoach.synth.program import exercise_id
 from hipcoach.synth.sidelying import SideLyingScript, generate
@@ -57,7 +53,8 @@ FAULT_SETS: tuple[tuple[str, dict[str, Any]], ...] = (
     ("big_leg_lift", {"reps": 5, "rep_s": 2.0, "peak_deg": 45.0}),
     ("leg_circle", {"reps": 5}),
 )
-_SHORT = {"small_leg_raise": "small", "big_leg_lift": "big"}
+#: Exercise id -> its short name in the fault table (circles: "circle").
+SHORT_NAMES = {"small_leg_raise": "small", "big_leg_lift": "big"}
 
 
 def exercise_rules() -> dict[str, tuple[str, ...]]:
@@ -89,115 +86,14 @@ def fault_script(reps: Sequence[int]) -> list[dict[str, Any]]:
     return segs
 
 
-@dataclass
-class RuleCount:
-    """Fault-suite counts of one rule (per session, or pooled)."""
-
-    injected: int = 0  # true reps with the rule's fault, rule measurable
-    detected: int = 0  # ... whose matched found rep carries the rule's flag
-    no_rep: int = 0  # ... with no found rep matched
-    flags: int = 0  # measurable fault flags of the rule on reps
-    hits: int = 0  # ... on a found rep matched to a true rep with the rule's fault
-    clean_alarms: int = 0  # ... on a found rep matched to a clean true rep
-    other_alarms: int = 0  # ... on a rep with another fault, or on no true rep
-    other_by: dict[str, int] = field(default_factory=dict)  # ... per fault ("none": no rep)
-    clean_reps: int = 0  # clean true reps in sets the rule applies to
-    not_measurable: int = 0  # sets with the rule's "not measurable from this view" flag
-    nm_injected: int = 0  # faulted true reps in sets where the rule was not measurable
-    by_exercise: dict[str, tuple[int, int]] = field(default_factory=dict)  # (detected, inj)
-
-    def add(self, other: RuleCount) -> None:
-        """Pool ``other`` into this one."""
-        for f in fields(self):
-            if f.name not in ("by_exercise", "other_by"):
-                setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
-        for key, v in other.other_by.items():
-            self.other_by[key] = self.other_by.get(key, 0) + v
-        for ex, (d, n) in other.by_exercise.items():
-            d0, n0 = self.by_exercise.get(ex, (0, 0))
-            self.by_exercise[ex] = (d0 + d, n0 + n)
-
-    @property
-    def recall(self) -> float:
-        """Detected / injected faulted reps (NaN without any)."""
-        return self.detected / self.injected if self.injected else float("nan")
-
-    @property
-    def precision(self) -> float:
-        """Flags on a rep with the rule's fault / all the rule's flags (NaN without any)."""
-        return self.hits / self.flags if self.flags else float("nan")
-
-
-def _true_reps(truth: ClipTruth) -> list[tuple[int, int, TrueRep]]:
-    """(set index, rep index within the set, rep) of every true rep."""
-    return [(j, i, r) for j, ts in enumerate(truth.sets) for i, r in enumerate(ts.reps)]
-
-
 def score_faults(
     result: AnalysisResult,
     truth: ClipTruth,
     rules_of: Mapping[str, Sequence[str]] | None = None,
 ) -> dict[str, RuleCount]:
-    """Per suite rule: injected/detected reps, flags and their attribution (``RuleCount``).
-
-    ``rules_of``: exercise id -> its rules (default: the routine's).
-    """
-    rules_of = exercise_rules() if rules_of is None else rules_of
-    true = _true_reps(truth)
-    found = found_rep_spans(result.sets)
-    spans = [(r.start_s, r.end_s, truth.sets[j].side) for j, _, r in true]
-    match = match_reps(spans, [s for _, _, s in found])
-    rep_of = {found[fi][:2]: true[ti][2] for fi, ti in match.items()}
-    found_of = {true[ti][:2]: found[fi][:2] for fi, ti in match.items()}
-    # The view rules a rule out for every set of an exercise: "not measurable" flags.
-    nm = {(fs.exercise, f.rule) for fs in result.sets for f in fs.flags if not f.measurable}
-    flagged = {
-        (k, f.rep, f.rule) for k, fs in enumerate(result.sets) for f in fs.flags if f.measurable
-    }
-    counts = {rule: RuleCount() for rule in RULE_FAULTS}
-    for rule, c in counts.items():
-        for j, ts in enumerate(truth.sets):
-            if rule not in rules_of[ts.exercise]:
-                continue
-            faulted = [i for i, r in enumerate(ts.reps) if rule in r.faults]
-            if (ts.exercise, rule) in nm:
-                c.not_measurable += 1
-                c.nm_injected += len(faulted)
-                continue
-            c.clean_reps += sum(not r.faults for r in ts.reps)
-            ex = _SHORT.get(ts.exercise, "circle")
-            for i in faulted:
-                hit = found_of.get((j, i))
-                ok = hit is not None and (*hit, rule) in flagged
-                c.injected += 1
-                c.detected += ok
-                c.no_rep += hit is None
-                d, n = c.by_exercise.get(ex, (0, 0))
-                c.by_exercise[ex] = (d + ok, n + 1)
-    _attribute_flags(result, rep_of, counts)
-    return counts
-
-
-def _attribute_flags(
-    result: AnalysisResult, rep_of: Mapping[tuple[int, int], TrueRep], counts: dict[str, RuleCount]
-) -> None:
-    """Count each measurable rep flag as a hit, a clean alarm or another alarm."""
-    for k, fs in enumerate(result.sets):
-        for f in fs.flags:
-            if not f.measurable or f.rep is None or f.rule not in counts:
-                continue
-            c = counts[f.rule]
-            c.flags += 1
-            r = rep_of.get((k, f.rep))
-            if r is not None and f.rule in r.faults:
-                c.hits += 1
-            elif r is not None and not r.faults:
-                c.clean_alarms += 1
-            else:
-                c.other_alarms += 1
-                names = sorted(RULE_FAULTS[x] for x in r.faults) if r is not None else ["none"]
-                for name in names:
-                    c.other_by[name] = c.other_by.get(name, 0) + 1
+    """Counts of the suite's rules (``score.score_rules``), in ``RULE_FAULTS`` order;
+    ``rules_of``: exercise id -> its rules (default: the routine's)."""
+    return score_rules(truth, result.sets, tuple(RULE_FAULTS), rules_of)
 
 
 def pool(
@@ -237,6 +133,17 @@ def run_fault_suite(
     return pooled, n
 
 
+def by_short_name(c: RuleCount) -> dict[str, tuple[int, int]]:
+    """(detected, injected) per short exercise name (``SHORT_NAMES``), in order of first
+    appearance."""
+    out: dict[str, tuple[int, int]] = {}
+    for ex, (d, n) in c.by_exercise.items():
+        name = SHORT_NAMES.get(ex, "circle")
+        d0, n0 = out.get(name, (0, 0))
+        out[name] = (d0 + d, n0 + n)
+    return out
+
+
 def fault_table(title: str, pooled: Mapping[tuple[str, str], RuleCount]) -> Table:
     """Per rule and view: recall, precision, false alarms on clean and on other reps."""
     table = Table(
@@ -258,7 +165,7 @@ def fault_table(title: str, pooled: Mapping[tuple[str, str], RuleCount]) -> Tabl
             table.add(label, view, nm, "-", "-", "-", "-")
             continue
         miss = f", {c.no_rep} uncounted" if c.no_rep else ""
-        by_ex = " ".join(f"{ex} {d}/{n}" for ex, (d, n) in c.by_exercise.items())
+        by_ex = " ".join(f"{ex} {d}/{n}" for ex, (d, n) in by_short_name(c).items())
         other = ", ".join(f"{k} {v}" for k, v in c.other_by.items())
         table.add(
             label,

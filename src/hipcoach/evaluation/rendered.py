@@ -21,8 +21,8 @@ import numpy as np
 from hipcoach import __version__
 from hipcoach.analysis.analyze import analyze_sequence
 from hipcoach.config import DEFAULTS
-from hipcoach.evaluation.faults import RuleCount, pool, score_faults
-from hipcoach.evaluation.score import ClipScore, score_clip
+from hipcoach.evaluation.faults import pool, score_faults
+from hipcoach.evaluation.score import ClipScore, RuleCount, score_clip
 from hipcoach.evaluation.truth import EXERCISES, ClipTruth, TrueRep, TrueSet, fault_rules
 from hipcoach.pipeline import PoseRequest, find_poses
 from hipcoach.sequence.io import load, save

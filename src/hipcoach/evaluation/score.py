@@ -20,25 +20,30 @@ way but scores as "withheld", never as a count.
 - abduction error: per frame, |``abduction_2d_deg`` of the analysed block - true
   working-leg abduction| over exercise frames, block frames mapped to truth frames by time
   (nearest within half a frame); coverage is the share of exercise frames with a reading.
-- rules: found reps are matched one-to-one to true reps of the same leg by greatest overlap
-  (:func:`match_reps`); recall per rule = faulted true reps whose found rep carries the
-  rule's flag; precision = flags on reps whose true rep carries that fault / all the rule's
-  rep flags. A rule the view cannot measure is counted as "not measurable" (the honest
-  answer), never as a detection.
+- rules, per rule over the true sets of exercises that list it: found reps are matched
+  one-to-one to true reps of the same leg by greatest overlap (:func:`match_reps`; not via
+  sets, so a rep counted in a merged or misread set still counts). Recall = faulted reps
+  whose found rep carries the rule's flag / faulted reps ("uncounted": no found rep);
+  precision = flags on reps whose true rep carries that fault / all the rule's rep flags;
+  false alarms = flags on clean reps (of all clean reps), and flags on reps with another
+  fault or on no true rep. A rule the view cannot measure ("not measurable from this view"
+  on the exercise's found sets) is counted apart, sets and faulted reps: the honest answer,
+  never a detection or a miss.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 from numpy.typing import NDArray
 
 from hipcoach.analysis.analyze import BlockAnalysis
 from hipcoach.analysis.result import AnalysisResult, SetResult
-from hipcoach.evaluation.truth import ClipTruth, TrueSet
+from hipcoach.evaluation.truth import RULE_FAULT, ClipTruth, TrueRep, TrueSet
+from hipcoach.exercises.routine import Routine, load_routine
 
 #: A time span (s) and the working leg it belongs to: (start, end, leg).
 Span = tuple[float, float, str]
@@ -72,21 +77,42 @@ class SetScore:
 
 
 @dataclass
-class RuleScore:
-    """Per-rule detection counts (summable over clips)."""
+class RuleCount:
+    """Detection counts of one form rule (per clip, or pooled; see the module docstring)."""
 
-    faulted: int = 0
-    detected: int = 0
-    flags: int = 0
-    true_flags: int = 0
-    not_measurable_sets: int = 0
-    clean_reps: int = 0
-    clean_flags: int = 0
+    injected: int = 0  # true reps with the rule's fault in sets where it is measurable
+    detected: int = 0  # ... whose matched found rep carries the rule's flag
+    no_rep: int = 0  # ... with no found rep matched
+    flags: int = 0  # measurable flags of the rule on reps
+    hits: int = 0  # ... on a found rep matched to a true rep with the rule's fault
+    clean_alarms: int = 0  # ... on a found rep matched to a clean true rep
+    other_alarms: int = 0  # ... on a rep with another fault, or on no true rep
+    other_by: dict[str, int] = field(default_factory=dict)  # ... per fault ("none": no rep)
+    clean_reps: int = 0  # clean true reps in sets the rule applies to
+    not_measurable: int = 0  # true sets the view rules the rule out for
+    nm_injected: int = 0  # faulted true reps in those sets
+    by_exercise: dict[str, tuple[int, int]] = field(default_factory=dict)  # (detected, inj)
 
-    def add(self, other: RuleScore) -> None:
-        """Add another clip's counts."""
-        for k in vars(self):
-            setattr(self, k, getattr(self, k) + getattr(other, k))
+    def add(self, other: RuleCount) -> None:
+        """Pool ``other`` into this one."""
+        for f in fields(self):
+            if f.name not in ("by_exercise", "other_by"):
+                setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+        for key, v in other.other_by.items():
+            self.other_by[key] = self.other_by.get(key, 0) + v
+        for ex, (d, n) in other.by_exercise.items():
+            d0, n0 = self.by_exercise.get(ex, (0, 0))
+            self.by_exercise[ex] = (d0 + d, n0 + n)
+
+    @property
+    def recall(self) -> float:
+        """Detected / injected faulted reps (NaN without any)."""
+        return self.detected / self.injected if self.injected else math.nan
+
+    @property
+    def precision(self) -> float:
+        """Flags on a rep with the rule's fault / all the rule's flags (NaN without any)."""
+        return self.hits / self.flags if self.flags else math.nan
 
 
 @dataclass
@@ -127,7 +153,7 @@ class ClipScore:
     stray: int = 0
     overlapping_pairs: int = 0
     angles: AngleErrors = field(default_factory=AngleErrors)
-    rules: dict[str, RuleScore] = field(default_factory=dict)
+    rules: dict[str, RuleCount] = field(default_factory=dict)
     read_view: str = ""
     #: The camera view read equals the truth's placement.
     view_ok: bool = False
@@ -213,9 +239,10 @@ def score_clip(
     truth: ClipTruth,
     result: AnalysisResult,
     blocks: Sequence[BlockAnalysis] = (),
-    rule_ids: Sequence[str] = (),
+    routine: Routine | None = None,
 ) -> ClipScore:
-    """Counts, directions, phantoms, invariants, angles, flags and rules of one clip."""
+    """Counts, directions, phantoms, invariants, angles, flags and the counts of every rule
+    of ``routine`` (default: the bundled one) of one clip."""
     found = result.sets
     score = ClipScore(truth.name, dict(truth.tags), read_view=result.view)
     score.view_ok = result.view == truth.placement
@@ -242,7 +269,9 @@ def score_clip(
                 score.fault_flags[flag.rule] = score.fault_flags.get(flag.rule, 0) + 1
     score.overlapping_pairs = len(overlapping_pairs(found))
     score.angles = angle_errors(blocks, truth)
-    score.rules = score_rules(truth, found, rule_ids)
+    routine = routine or load_routine()
+    rules_of: dict[str, Sequence[str]] = {ex.id: ex.rules for ex in routine.exercises}
+    score.rules = score_rules(truth, found, [r.id for r in routine.rules], rules_of)
     return score
 
 
@@ -329,37 +358,67 @@ def found_rep_spans(found: Sequence[SetResult]) -> list[tuple[int, int, Span]]:
 
 
 def score_rules(
-    truth: ClipTruth, found: Sequence[SetResult], rule_ids: Sequence[str] = ()
-) -> dict[str, RuleScore]:
-    """Per-rule recall/precision counts (see the module docstring), for ``rule_ids`` and
-    every rule that flagged or was injected."""
-    true_reps = [(r, (r.start_s, r.end_s, ts.side)) for ts in truth.sets for r in ts.reps]
+    truth: ClipTruth,
+    found: Sequence[SetResult],
+    rule_ids: Sequence[str],
+    rules_of: Mapping[str, Sequence[str]] | None = None,
+) -> dict[str, RuleCount]:
+    """Per rule of ``rule_ids``, over the true sets of exercises that list it (``rules_of``:
+    exercise id -> rules, default: the bundled routine's): faulted reps
+    detected or not, and every measurable rep flag as a hit, a clean alarm or another alarm.
+    A rule flagged "not measurable from this view" on a found set of an exercise is not
+    measurable on every true set of that exercise: its faulted reps are counted apart."""
+    if rules_of is None:
+        rules_of = {ex.id: ex.rules for ex in load_routine().exercises}
+    true = [(j, i, r) for j, ts in enumerate(truth.sets) for i, r in enumerate(ts.reps)]
     reps = found_rep_spans(found)
-    match = match_reps([s for _, s in true_reps], [s for _, _, s in reps])
-    index = {(k, n): fi for fi, (k, n, _) in enumerate(reps)}
-    rules: dict[str, RuleScore] = {}
-    flagged: dict[str, set[int]] = {}
+    spans = [(r.start_s, r.end_s, truth.sets[j].side) for j, _, r in true]
+    match = match_reps(spans, [s for _, _, s in reps])
+    found_of = {true[ti][:2]: reps[fi][:2] for fi, ti in match.items()}
+    nm = {(fs.exercise, f.rule) for fs in found for f in fs.flags if not f.measurable}
+    flagged = {(k, f.rep, f.rule) for k, fs in enumerate(found) for f in fs.flags if f.measurable}
+    counts = {rule: RuleCount() for rule in rule_ids}
+    for rule, c in counts.items():
+        for j, ts in enumerate(truth.sets):
+            if rule not in rules_of.get(ts.exercise, ()):
+                continue
+            faulted = [i for i, r in enumerate(ts.reps) if rule in r.faults]
+            if (ts.exercise, rule) in nm:
+                c.not_measurable += 1
+                c.nm_injected += len(faulted)
+                continue
+            c.clean_reps += sum(not r.faults for r in ts.reps)
+            for i in faulted:
+                hit = found_of.get((j, i))
+                ok = hit is not None and (*hit, rule) in flagged
+                c.injected += 1
+                c.detected += ok
+                c.no_rep += hit is None
+                d, n = c.by_exercise.get(ts.exercise, (0, 0))
+                c.by_exercise[ts.exercise] = (d + ok, n + 1)
+    _attribute_flags(found, {reps[fi][:2]: true[ti][2] for fi, ti in match.items()}, counts)
+    return counts
+
+
+def _attribute_flags(
+    found: Sequence[SetResult],
+    rep_of: Mapping[tuple[int, int], TrueRep],
+    counts: dict[str, RuleCount],
+) -> None:
+    """Count each measurable rep flag as a hit, a clean alarm or another alarm."""
     for k, fs in enumerate(found):
         for f in fs.flags:
-            rs = rules.setdefault(f.rule, RuleScore())
-            if not f.measurable:
-                rs.not_measurable_sets += 1
-            elif f.rep is not None:
-                flagged.setdefault(f.rule, set()).add(index[(k, f.rep)])
-    faults = [r.faults for r, _ in true_reps]
-    for rule in set(rules) | set(rule_ids) | {r for rep in faults for r in rep}:
-        rs = rules.setdefault(rule, RuleScore())
-        hits = flagged.get(rule, set())
-        rs.flags += len(hits)
-        for fi in hits:
-            ti = match.get(fi)
-            if ti is not None and rule in faults[ti]:
-                rs.true_flags += 1
-            elif ti is not None and not faults[ti]:
-                rs.clean_flags += 1
-        rs.clean_reps += sum(1 for rep in faults if not rep)
-        for ti, rep in enumerate(faults):
-            if rule in rep:
-                rs.faulted += 1
-                rs.detected += any(match.get(fi) == ti for fi in hits)
-    return rules
+            if not f.measurable or f.rep is None or f.rule not in counts:
+                continue
+            c = counts[f.rule]
+            c.flags += 1
+            r = rep_of.get((k, f.rep))
+            if r is not None and f.rule in r.faults:
+                c.hits += 1
+            elif r is not None and not r.faults:
+                c.clean_alarms += 1
+            else:
+                c.other_alarms += 1
+                names = ["none"] if r is None else sorted(RULE_FAULT.get(x, x) for x in r.faults)
+                for name in names:
+                    c.other_by[name] = c.other_by.get(name, 0) + 1

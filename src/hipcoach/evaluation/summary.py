@@ -11,7 +11,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from hipcoach.evaluation.score import AngleErrors, ClipScore, RuleScore
+from hipcoach.evaluation.score import AngleErrors, ClipScore, RuleCount
 
 
 def _share(a: float, b: float) -> float:
@@ -43,7 +43,7 @@ class Summary:
     analysis_s: float = 0.0
     video_s: float = 0.0
     pose_s: float = 0.0
-    rules: dict[str, RuleScore] = field(default_factory=dict)
+    rules: dict[str, RuleCount] = field(default_factory=dict)
 
     @property
     def exact_share(self) -> float:
@@ -118,5 +118,5 @@ def summarize(scores: Iterable[ClipScore], exercise: str | None = None) -> Summa
         s.video_s += c.video_s
         s.pose_s += c.pose_s
         for rule, rs in c.rules.items():
-            s.rules.setdefault(rule, RuleScore()).add(rs)
+            s.rules.setdefault(rule, RuleCount()).add(rs)
     return s

@@ -34,6 +34,8 @@ FAULT_RULES = {
     "leg_forward_deg": "trunk_leg_alignment",
     "momentum": "tempo",
 }
+#: Routine rule -> the renderer fault it should flag.
+RULE_FAULT = {rule: fault for fault, rule in FAULT_RULES.items()}
 #: A rest at least this long between two segments of one exercise makes them two sets (s).
 SET_BREAK_S = 1.5
 
