@@ -41,10 +41,11 @@ def client(config: Any, *, login: bool = True) -> Any:
     from fastapi.testclient import TestClient
 
     from hipcoach.web.app import create_app
+    from hipcoach.web.security import cookie_name
 
     c = TestClient(create_app(config), base_url=config.url.rstrip("/"))
     if login:
-        c.cookies.set("hipcoach_token", config.token)
+        c.cookies.set(cookie_name(config), config.token)
         c.headers.update({"origin": config.url.rstrip("/"), "x-csrf-token": config.csrf_token})
     return c
 

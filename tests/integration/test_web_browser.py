@@ -150,7 +150,7 @@ def test_the_token_link_sets_the_cookie_and_leaves_the_address(
         v.page.goto(app_server.login_url)
         assert v.page.url == app_server.url  # the token is not left in the address bar
         (cookie,) = v.context.cookies()
-        assert cookie["name"] == "hipcoach_token" and cookie["httpOnly"]
+        assert cookie["name"] == f"hipcoach_token_{app_server.port}" and cookie["httpOnly"]
         assert cookie["sameSite"] == "Strict"
         assert v.page.evaluate("document.cookie") == ""  # not readable by scripts
     finally:

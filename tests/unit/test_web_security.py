@@ -19,7 +19,12 @@ from starlette.websockets import WebSocketDisconnect
 
 from hipcoach.errors import ConfigError
 from hipcoach.web.app import create_app
-from hipcoach.web.security import CSP, origin_allowed, require_websocket_origin
+from hipcoach.web.security import (
+    CSP,
+    cookie_name,
+    origin_allowed,
+    require_websocket_origin,
+)
 from hipcoach.web.server import make_config
 
 WEB = Path(__file__).resolve().parents[2] / "src" / "hipcoach" / "web"
@@ -52,7 +57,7 @@ def test_the_link_sets_an_httponly_strict_cookie_and_drops_the_token(config) -> 
     assert r.status_code == 303
     assert r.headers["location"] == "/history?x=1"
     cookie = r.headers["set-cookie"]
-    assert f"hipcoach_token={config.token}" in cookie
+    assert f"hipcoach_token_{config.port}={config.token}" in cookie
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/" in cookie
     assert c.get("/history", headers=HTML).status_code == 200  # the cookie now opens pages
 
@@ -63,14 +68,21 @@ def test_every_request_needs_the_token(config, path: str) -> None:
     r = c.get(path, headers=HTML)
     assert r.status_code == 401
     assert "link" in r.text and "Traceback" not in r.text
-    c.cookies.set("hipcoach_token", "wrong" + config.token)
+    c.cookies.set(cookie_name(config), "wrong" + config.token)
     assert c.get(path).status_code == 401
     assert c.get(f"{path}?token=nope").status_code == 401
     assert c.get(path).json()["fix"].startswith("open the link")
 
 
-def test_each_server_has_its_own_token(tmp_path: Path) -> None:
-    assert web_config(tmp_path).token != web_config(tmp_path).token
+def test_each_server_has_its_own_token_and_cookie(tmp_path: Path) -> None:
+    """Browsers keep cookies per host, not per port: a second server must neither log the
+    first one out nor be opened by its cookie."""
+    first, second = web_config(tmp_path, port=8765), web_config(tmp_path, port=8766)
+    assert first.token != second.token
+    assert cookie_name(first) != cookie_name(second)
+    c = client(first, login=False)
+    c.cookies.set(cookie_name(second), first.token)
+    assert c.get("/").status_code == 401
 
 
 # ---------------------------------------------------------------------------- Host
@@ -108,7 +120,7 @@ def test_post_needs_the_csrf_header_and_the_apps_origin(config) -> None:
     assert other_site.status_code == 403
     assert other_site.json()["error"].startswith("the request did not come from this app")
     no_origin = TestClient(c.app, base_url=config.url.rstrip("/"))
-    no_origin.cookies.set("hipcoach_token", config.token)
+    no_origin.cookies.set(cookie_name(config), config.token)
     r = no_origin.post("/routine", json=body, headers={"x-csrf-token": config.csrf_token})
     assert r.status_code == 403
     assert not config.routine_path.exists()  # nothing was written by a refused request
@@ -146,10 +158,10 @@ def test_websocket_needs_the_token_and_the_apps_origin(config) -> None:
     for headers, cookie in (({"origin": "http://evil.example"}, True), ({}, True), (own, False)):
         c.cookies.clear()
         if cookie:
-            c.cookies.set("hipcoach_token", config.token)
+            c.cookies.set(cookie_name(config), config.token)
         with pytest.raises(WebSocketDisconnect), c.websocket_connect(url, headers=headers):
             pass
-    c.cookies.set("hipcoach_token", config.token)
+    c.cookies.set(cookie_name(config), config.token)
     with c.websocket_connect(url, headers=own) as ws:
         assert ws.receive_text() == "hello"
 
@@ -302,7 +314,7 @@ def test_errors_are_one_clear_message_never_a_traceback(config, monkeypatch) -> 
 
     monkeypatch.setattr("hipcoach.web.pages.read_history", broken)
     c2 = TestClient(c.app, base_url=config.url.rstrip("/"), raise_server_exceptions=False)
-    c2.cookies.set("hipcoach_token", config.token)
+    c2.cookies.set(cookie_name(config), config.token)
     r = c2.get("/", headers=HTML)
     assert r.status_code == 500
     assert "unexpected error (RuntimeError)" in r.text and "Traceback" not in r.text

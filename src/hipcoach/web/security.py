@@ -6,7 +6,9 @@ router included), so no route can forget a check:
 - **Host allow-list** against DNS rebinding: ``Host`` must be ``127.0.0.1:<port>`` or
   ``localhost:<port>`` (400 otherwise).
 - **Token** on every request: the printed link ``/?token=...`` sets the HttpOnly,
-  SameSite=Strict cookie ``hipcoach_token`` and redirects to the same address without the
+  SameSite=Strict cookie ``hipcoach_token_<port>`` (:func:`cookie_name`; cookies are not
+  kept apart by port, so two servers must not share a name) and redirects to the same
+  address without the
   token; any request without the cookie gets 401.
 - **CSRF** on POST/PUT/PATCH/DELETE: an ``Origin`` (or ``Referer``) on the app's own origin
   and the header ``X-CSRF-Token`` equal to :attr:`WebConfig.csrf_token` (403 otherwise).
@@ -33,7 +35,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from hipcoach.web.config import WebConfig
 
-COOKIE = "hipcoach_token"
+COOKIE_PREFIX = "hipcoach_token_"
 CSRF_HEADER = "x-csrf-token"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 CSP = (
@@ -77,6 +79,11 @@ async def require_websocket_origin(websocket: WebSocket) -> None:
         )
 
 
+def cookie_name(config: WebConfig) -> str:
+    """The name of the token cookie of the server on ``config.port``."""
+    return f"{COOKIE_PREFIX}{config.port}"
+
+
 def token_matches(given: str | None, config: WebConfig) -> bool:
     """Constant-time comparison of a presented token with the server's."""
     return bool(given) and hmac.compare_digest(str(given).encode(), config.token.encode())
@@ -86,13 +93,13 @@ def _headers(scope: Scope) -> dict[str, str]:
     return {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
 
 
-def _cookie(headers: Mapping[str, str]) -> str | None:
+def _cookie(headers: Mapping[str, str], name: str) -> str | None:
     jar: SimpleCookie = SimpleCookie()
     try:
         jar.load(headers.get("cookie", ""))
     except Exception:  # noqa: BLE001 - a malformed Cookie header is just no cookie
         return None
-    morsel = jar.get(COOKIE)
+    morsel = jar.get(name)
     return morsel.value if morsel is not None else None
 
 
@@ -125,7 +132,7 @@ class SecurityMiddleware:
         allowed = self.config.allowed_hosts
         if (
             headers.get("host") not in allowed
-            or not token_matches(_cookie(headers), self.config)
+            or not token_matches(_cookie(headers, cookie_name(self.config)), self.config)
             or not origin_allowed(headers.get("origin"), allowed)
         ):
             await send({"type": "websocket.close", "code": status.WS_1008_POLICY_VIOLATION})
@@ -164,7 +171,7 @@ class SecurityMiddleware:
                     scope,
                 )
             return _Reply.login(scope, query, config)
-        if not token_matches(_cookie(headers), config):
+        if not token_matches(_cookie(headers, cookie_name(config)), config):
             return _Reply.error(
                 401,
                 "Open the link with the token",
@@ -249,7 +256,7 @@ class _Reply:
         if not path.startswith("/") or path.startswith("//"):
             path = "/"
         location = path + (f"?{rest}" if rest else "")
-        cookie = f"{COOKIE}={config.token}; Path=/; HttpOnly; SameSite=Strict"
+        cookie = f"{cookie_name(config)}={config.token}; Path=/; HttpOnly; SameSite=Strict"
         return cls(
             303,
             [
