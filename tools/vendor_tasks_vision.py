@@ -5,7 +5,8 @@ Usage: ``python tools/vendor_tasks_vision.py [VERSION]`` (needs ``npm``; run fro
 Fetches ``@mediapipe/tasks-vision@VERSION`` with ``npm pack`` into a temporary folder and
 copies what the live page needs into ``src/hipcoach/web/static/live/vendor/``:
 
-- ``vision_bundle.mjs`` (the ES module; its source-map comment removed),
+- ``vision_bundle.js`` (the classic-script build, ``var Vision = ...``, loaded by the page's
+  pose worker with ``importScripts``; its source-map comment removed),
 - ``vision_wasm_internal.js`` (the loader of the SIMD build: every Chromium has WASM SIMD),
 - ``vision_wasm_internal.wasm.gz`` (the SIMD binary, gzip -9: 13 MB → ~3.8 MB in git; the
   app serves it with ``Content-Encoding: gzip``),
@@ -72,9 +73,11 @@ def vendor(version: str) -> dict[str, str]:
         meta = json.loads((pkg / "package.json").read_text())
         if meta.get("license") != "Apache-2.0":
             raise SystemExit(f"unexpected licence {meta.get('license')!r}: check before vendoring")
-        bundle = (pkg / "vision_bundle.mjs").read_text()
+        bundle = (pkg / "vision_bundle.js").read_text()
         bundle = re.sub(r"\n?//# sourceMappingURL=\S+\s*$", "\n", bundle)
-        (VENDOR / "vision_bundle.mjs").write_text(bundle)
+        for old in VENDOR.glob("vision_bundle.*"):
+            old.unlink()
+        (VENDOR / "vision_bundle.js").write_text(bundle)
         shutil.copyfile(
             pkg / "wasm" / "vision_wasm_internal.js", VENDOR / "vision_wasm_internal.js"
         )

@@ -117,6 +117,37 @@ class LivePage:
         """The newest state message."""
         return self.page.evaluate("() => window.hipcoachLive.live.state")  # type: ignore[no-any-return]
 
+    def phase(self) -> dict[str, Any]:
+        """The newest view, or an empty one before the first."""
+        return self.view() or {"phase": "", "prompt": None, "reps": 0}
+
+    def start(self, working: str | None, timeout_s: float = 60.0) -> float:
+        """Wait until the page is ready (s, returned), choose the working leg, press Start,
+        answer "no" to the safety questions and 0 to pain-before as fast as they come, and
+        return once the count-in or the set runs."""
+        began = time.monotonic()
+        self.page.wait_for_function(
+            "() => !document.getElementById('live-start-button').disabled",
+            timeout=timeout_s * 1000,
+        )
+        ready_s = time.monotonic() - began
+        if working is not None:
+            self.page.select_option("#live-side", working)
+        self.page.click("#live-start-button")
+        deadline = time.monotonic() + timeout_s
+        answered: str | None = None
+        while time.monotonic() < deadline:
+            view = self.phase()
+            if view["phase"] in ("count_in", "exercise"):
+                return ready_s
+            prompt = view["prompt"]
+            if prompt and prompt != answered:
+                answered = prompt
+                yes_no = prompt.endswith("[y/n]")
+                self.page.click("#live-yesno [data-key=n]" if yes_no else "[data-pain='0']")
+            time.sleep(0.05)
+        raise AssertionError(f"the set never started: {self.phase()}")
+
 
 @contextmanager
 def open_live_page(

@@ -66,39 +66,18 @@ def _clip(clip: str, tmp: Path) -> tuple[Path, int]:
     return write_y4m(compose(frames, 0, last, PAD_S, FPS), tmp / f"{clip}.y4m", FPS), reps
 
 
-def _view(lp: LivePage) -> dict[str, Any]:
-    return lp.view() or {"phase": "", "prompt": None, "reps": 0}
-
-
-def _answer_until_the_set(lp: LivePage, timeout_s: float = 60.0) -> None:
-    """Answer "no" to the safety questions and 0 to pain-before, as fast as they come."""
-    deadline = time.monotonic() + timeout_s
-    answered: str | None = None
-    while time.monotonic() < deadline:
-        view = _view(lp)
-        if view["phase"] in ("count_in", "exercise"):
-            return
-        prompt = view["prompt"]
-        if prompt and prompt != answered:
-            answered = prompt
-            button = "#live-yesno [data-key=n]" if prompt.endswith("[y/n]") else "[data-pain='0']"
-            lp.page.click(button)
-        time.sleep(0.05)
-    raise AssertionError(f"the set never started: {_view(lp)}")
-
-
 def _watch_set(lp: LivePage, timeout_s: float = 90.0) -> int:
     """The highest live count shown while the set ran; returns once it has ended."""
     deadline = time.monotonic() + timeout_s
     shown, started = 0, False
     while time.monotonic() < deadline:
-        view = _view(lp)
+        view = lp.phase()
         if view["phase"] == "exercise":
             started, shown = True, max(shown, int(view["reps"]))
         elif started and view["phase"] in ("rest", "switch", "count_in"):
             return shown
         time.sleep(0.1)
-    raise AssertionError(f"the set did not end: {_view(lp)}")
+    raise AssertionError(f"the set did not end: {lp.phase()}")
 
 
 def _pain_stop(lp: LivePage, score: int = 6) -> dict[str, Any]:
@@ -127,12 +106,7 @@ def test_live_count_equals_analyze_and_truth_and_pain_stops(
     offline = offline_reps(clip)[EXERCISE]
     with served_app(tmp_path, _settings(), model=MODEL) as config:
         with open_live_page(config, y4m) as lp:
-            lp.page.wait_for_function(
-                "() => !document.getElementById('live-start-button').disabled", timeout=60_000
-            )
-            lp.page.select_option("#live-side", working)
-            lp.page.click("#live-start-button")
-            _answer_until_the_set(lp)
+            lp.start(working)
             shown = _watch_set(lp)
             state = _pain_stop(lp)
             stats = lp.stats()

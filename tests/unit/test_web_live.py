@@ -235,7 +235,7 @@ def test_page_and_its_assets_are_served(tmp_path: Path) -> None:
     _, c = _client(tmp_path)
     page = c.get("/session")
     assert page.status_code == 200 and "live-config" in page.text
-    for path in ("/session/vendor/vision_bundle.mjs", "/session/model/lite.task"):
+    for path in ("/session/vendor/vision_bundle.js", "/session/model/lite.task"):
         assert c.get(path).status_code == 200
     wasm = c.get("/session/vendor/vision_wasm_internal.wasm")
     assert wasm.status_code == 200 and wasm.content[:4] == b"\x00asm"

@@ -14,19 +14,21 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
+from hipcoach.analysis.result import SetResult
 from hipcoach.backends.base import PoseCandidate
 from hipcoach.config import DEFAULTS, Settings
 from hipcoach.errors import HipcoachError, SafetyStop
 from hipcoach.exercises.questionnaires import load_questionnaires
-from hipcoach.exercises.routine import Routine, load_routine
+from hipcoach.exercises.routine import ExerciseSpec, Routine, load_routine
 from hipcoach.session.camera import CameraRepSource
 from hipcoach.session.clock import Clock, SystemClock
 from hipcoach.session.display import PlayerView
 from hipcoach.session.keys import KeySource
 from hipcoach.session.plan import build_plan
 from hipcoach.session.player import Player, SessionOutcome
-from hipcoach.session.progress import RepSource
+from hipcoach.session.progress import RepSource, SetProgress
 from hipcoach.session.prompts import Asker
 from hipcoach.session.redflags import ask_red_flags, needs_asking
 from hipcoach.session.remote import PushedBackend, PushedFrames, RemoteKeys, RemoteScreen
@@ -117,6 +119,42 @@ def run_guided(
             raise
 
 
+class TracedCount:
+    """A ``RepSource`` around a :class:`CameraRepSource` that notes which frames each
+    re-count covered: ``counted_frame_s`` is the newest frame time (s, frame clock) seen
+    before the latest re-count (None before the first), so a front-end can tell how old the
+    count it shows is; ``on_poll`` is called after each re-count."""
+
+    counted_by: Literal["camera", "timer"] = "camera"
+
+    def __init__(self, inner: CameraRepSource, on_poll: Callable[[], None] = lambda: None) -> None:
+        self.inner = inner
+        self.on_poll = on_poll
+        self.counted_frame_s: float | None = None
+
+    def begin(self, side: Side, exercise: ExerciseSpec, routine: Routine, t_s: float) -> None:
+        """As :meth:`CameraRepSource.begin`."""
+        self.inner.begin(side, exercise, routine, t_s)
+
+    def poll(self, t_s: float) -> SetProgress:
+        """As :meth:`CameraRepSource.poll`, noting the frames a re-count covered."""
+        newest = self.inner.feed_state().last_frame_s
+        before = self.inner.last_count
+        progress = self.inner.poll(t_s)
+        if self.inner.last_count is not before:
+            self.counted_frame_s = newest
+            self.on_poll()
+        return progress
+
+    def end(self, t_s: float) -> SetResult:
+        """As :meth:`CameraRepSource.end`."""
+        return self.inner.end(t_s)
+
+    def close(self) -> None:
+        """As :meth:`CameraRepSource.close`."""
+        self.inner.close()
+
+
 class RemoteSession:
     """A guided session fed by a page: landmarks in (:meth:`push_frame`), keys in
     (:meth:`press`), the view and speech out (``screen``), run in a background thread.
@@ -139,6 +177,7 @@ class RemoteSession:
         self.source = CameraRepSource(
             self.frames, PushedBackend(), opts.settings, threaded=False, size=size
         )
+        self.counter = TracedCount(self.source, on_change)
         self.keys = RemoteKeys()
         self.screen = RemoteScreen(on_change)
         self._clock = clock or SystemClock()
@@ -155,7 +194,7 @@ class RemoteSession:
     def _run(self) -> None:
         dev = Devices(self._clock, self.keys, self.screen, self.screen)
         try:
-            self.outcome = run_guided(self.opts, dev, self.source, "guided (browser camera)")
+            self.outcome = run_guided(self.opts, dev, self.counter, "guided (browser camera)")
         except HipcoachError as exc:
             self.error = exc
         except Exception as exc:  # noqa: BLE001 - reported to the page, never a traceback

@@ -3,16 +3,17 @@ WebSocket ``/ws/live``).
 
 The page runs MediaPipe's PoseLandmarker (``@mediapipe/tasks-vision``, vendored under
 ``static/live/vendor/``; the model is the package's own ``.task`` file, served here) on the
-camera and sends, per frame, ``{"type": "frame", "t": s, "landmarks": 33 x [x, y, z,
-visibility], "world": 33 x [x, y, z]}`` (empty lists = nobody found). Only one frame is in
+camera in a Web Worker (``static/live/pose_worker.js``) and sends, per frame,
+``{"type": "frame", "t": s, "landmarks": 33 x [x, y, z, visibility], "world": 33 x [x, y,
+z]}`` (empty lists = nobody found). Only one frame is in
 flight: the page sends the next one after the answer to the previous one, and keeps only the
 newest meanwhile. Python turns the message into the project's pose candidates and drives
 the SAME session engine as ``hipcoach session --camera N``
 (:class:`~hipcoach.session.guided.RemoteSession`: the player, its plan, pain rules and
 history; ``count_known_set`` and the cue selector through ``CameraRepSource``). It answers
 with ``{"type": "state", ...}``: the player's view (phase, reps vs target, timer, cue,
-problem, prompt), the texts to say, the frame warnings, and ``frame_t`` (the newest frame
-counted, s, page clock).
+problem, prompt), the texts to say, the frame warnings, ``frame_t`` (the newest frame
+received, s, page clock) and ``count_frame_t`` (the newest frame the shown count covers).
 
 Other messages from the page: ``{"type": "start", "width": px, "height": px,
 "start_side": "left"|"right"|null, "band": 0..10|null}`` (first, once) and ``{"type": "key",
@@ -57,7 +58,7 @@ VENDOR_DIR = Path(__file__).with_name("static") / "live" / "vendor"
 MAX_MESSAGE_BYTES = 64_000
 KEYS = frozenset(" psnqy0123456789\n\x7f")
 _VENDOR_TYPES = {
-    "vision_bundle.mjs": "text/javascript",
+    "vision_bundle.js": "text/javascript",
     "vision_wasm_internal.js": "text/javascript",
 }
 _WASM = "vision_wasm_internal.wasm"
@@ -160,7 +161,8 @@ def session_page(request: Request) -> HTMLResponse:
     config = _config(request)
     page = {
         "model": f"/session/model/{'full' if config.model == 'full' else 'lite'}.task",
-        "bundle": "/session/vendor/vision_bundle.mjs",
+        "bundle": "/session/vendor/vision_bundle.js",
+        "worker": "/static/live/pose_worker.js",
         "wasm_loader": "/session/vendor/vision_wasm_internal.js",
         "wasm_binary": f"/session/vendor/{_WASM}",
         "socket": "/ws/live",
@@ -283,6 +285,7 @@ class LiveConnection:
         return {
             "type": "state",
             "frame_t": self.frame_t,
+            "count_frame_t": None if session is None else session.counter.counted_frame_s,
             "frames": self.frames,
             "view": None if view is None else _jsonable(asdict(view)),
             "say": [] if session is None else session.screen.take_speech(),

@@ -1,5 +1,5 @@
-// hipcoach guided session: pose in the browser (MediaPipe tasks-vision, served by the app),
-// landmarks to Python over /ws/live, the session's state back. One frame in flight at a time:
+// hipcoach guided session: pose in the browser (MediaPipe tasks-vision, served by the app, in
+// a worker: pose_worker.js), landmarks to Python over /ws/live, the session's state back. One frame in flight at a time:
 // while the answer to the last frame is pending, only the newest new frame is kept.
 // Times: frame times are seconds on the page clock (performance.now() / 1000).
 
@@ -10,23 +10,33 @@ const overlay = $("live-overlay");
 const YES_NO = /\[y\/n\]\s*$/;
 
 const stats = {
-  started: 0, processed: 0, sent: 0, dropped: 0, inferMs: [], latencyMs: [], errors: [],
+  started: 0, processed: 0, sent: 0, dropped: 0, errors: [],
+  // Pose inference per frame; frame → its answer from Python; frame → a shown count that
+  // covers it (the count is re-computed every LiveSettings.recount_interval_s or slower).
+  inferMs: [], latencyMs: [], countLatencyMs: [],
 };
+const captured = new Map(); // frame time (s) → performance.now() when the frame came (ms)
 const live = {
-  landmarker: null, socket: null, started: false, finished: false,
-  inflight: null, pending: null, lastTs: 0, muted: false, view: null, state: null,
+  worker: null, workerBusy: false, frameAt: null, socket: null, started: false, finished: false,
+  inflight: null, pending: null, lastTs: 0, lastCountT: null, muted: false, view: null, state: null,
 };
 window.hipcoachLive = { stats, live };
 
 function setStatus(text) { $("live-status").textContent = text; }
 
-async function loadModel() {
-  const vision = await import(cfg.bundle);
-  const fileset = { wasmLoaderPath: cfg.wasm_loader, wasmBinaryPath: cfg.wasm_binary };
-  live.landmarker = await vision.PoseLandmarker.createFromOptions(fileset, {
-    baseOptions: { modelAssetPath: cfg.model, delegate: "CPU" },
-    runningMode: "VIDEO",
-    numPoses: 1,
+function loadModel() {
+  // The pose model runs in a worker; resolves once it is loaded.
+  live.worker = new Worker(cfg.worker);
+  return new Promise((resolve, reject) => {
+    live.worker.onmessage = (event) => {
+      if (event.data.type === "ready") { live.worker.onmessage = onWorkerMessage; resolve(); }
+      else if (event.data.type === "error") reject(new Error(event.data.error));
+    };
+    live.worker.onerror = (event) => reject(new Error(event.message || "the pose worker failed"));
+    live.worker.postMessage({
+      type: "init", bundle: cfg.bundle, wasm_loader: cfg.wasm_loader,
+      wasm_binary: cfg.wasm_binary, model: cfg.model,
+    });
   });
 }
 
@@ -36,20 +46,6 @@ async function openCamera() {
   });
   video.srcObject = stream;
   await video.play();
-}
-
-function round(v) { return Math.round(v * 1e5) / 1e5; }
-
-function frameMessage(result, tsMs) {
-  const lm = result.landmarks && result.landmarks[0];
-  const wd = result.worldLandmarks && result.worldLandmarks[0];
-  const ok = lm && wd && lm.length === 33 && wd.length === 33;
-  return {
-    type: "frame",
-    t: tsMs / 1000,
-    landmarks: ok ? lm.map((p) => [round(p.x), round(p.y), round(p.z), round(p.visibility ?? 0)]) : [],
-    world: ok ? wd.map((p) => [round(p.x), round(p.y), round(p.z)]) : [],
-  };
 }
 
 function drawOverlay(msg) {
@@ -72,18 +68,43 @@ function send(item) {
   stats.sent += 1;
 }
 
-function onFrame(now) {
-  if (live.finished) return;
-  const captured = performance.now();
-  const ts = Math.max(live.lastTs + 1, captured);
+function onVideoFrame() {
+  // A new camera frame: remember when it came; the worker takes the newest when it is free.
+  live.frameAt = performance.now();
+  pump();
+  if (!live.finished) video.requestVideoFrameCallback(onVideoFrame);
+}
+
+async function pump() {
+  if (live.workerBusy || live.frameAt === null || live.finished) return;
+  const capturedAt = live.frameAt;
+  live.frameAt = null;
+  live.workerBusy = true;
+  const ts = Math.max(live.lastTs + 1, capturedAt);
   live.lastTs = ts;
-  const result = live.landmarker.detectForVideo(video, ts);
-  stats.inferMs.push(performance.now() - captured);
+  captured.set(ts / 1000, capturedAt);
+  if (captured.size > 300) captured.delete(captured.keys().next().value);
+  let bitmap;
+  try {
+    bitmap = await createImageBitmap(video);
+  } catch (err) {
+    live.workerBusy = false;
+    return;
+  }
+  live.worker.postMessage({ type: "frame", bitmap, ts }, [bitmap]);
+}
+
+function onWorkerMessage(event) {
+  const data = event.data;
+  if (data.type === "error") { stats.errors.push(data.error); finish(`The pose model stopped (${data.error}).`); return; }
+  if (data.type !== "result") return;
+  live.workerBusy = false;
+  stats.inferMs.push(data.inferMs);
   stats.processed += 1;
-  const msg = frameMessage(result, ts);
+  const msg = { type: "frame", t: data.ts / 1000, landmarks: data.landmarks, world: data.world };
   drawOverlay(msg);
-  if (live.started && live.socket && live.socket.readyState === WebSocket.OPEN) {
-    const item = { msg, captured };
+  if (live.started && !live.finished && live.socket && live.socket.readyState === WebSocket.OPEN) {
+    const item = { msg, captured: captured.get(msg.t) };
     if (live.inflight) {
       if (live.pending) stats.dropped += 1;
       live.pending = item;
@@ -91,7 +112,7 @@ function onFrame(now) {
       send(item);
     }
   }
-  video.requestVideoFrameCallback(onFrame);
+  pump();
 }
 
 function speak(texts) {
@@ -149,6 +170,17 @@ function onState(state) {
     live.inflight = null;
     if (live.pending) { const next = live.pending; live.pending = null; send(next); }
   }
+  const countT = state.count_frame_t;
+  const counting = live.view && live.view.phase === "exercise" && state.view && state.view.phase === "exercise";
+  if (counting && countT !== null && live.lastCountT !== null && countT !== live.lastCountT) {
+    // Every frame this re-count covers for the first time: how long until it was counted
+    // (within a running set; the first re-count of a set also covers frames of the rest).
+    const now = performance.now();
+    for (const [t, at] of captured) {
+      if (t <= countT && t > live.lastCountT) stats.countLatencyMs.push(now - at);
+    }
+  }
+  live.lastCountT = countT;
   live.view = state.view || live.view;
   renderView(state.view);
   renderWarnings(state.warnings || []);
@@ -240,7 +272,7 @@ async function main() {
   }
   setStatus("Camera ready. Lie down in view, then press Start.");
   $("live-start-button").disabled = false;
-  video.requestVideoFrameCallback(onFrame);
+  video.requestVideoFrameCallback(onVideoFrame);
 }
 
 main();
