@@ -109,7 +109,8 @@ def row(r: dict[str, Any]) -> str:
 
 HEADER = (
     "| model | re-count every (s) | processed frames/s | sent frames/s | dropped "
-    "| inference ms p50 / p95 | frame → answer ms p50 / p95 | frame → shown count ms p50 / p95 | page ready s |\n"
+    "| inference ms p50 / p95 | frame → answer ms p50 / p95 "
+    "| frame → shown count ms p50 / p95 | page ready s |\n"
     "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 )
 
