@@ -351,3 +351,10 @@ def test_an_uploaded_video_is_removed_once_analysed_and_old_jobs_at_start(config
     assert c.post("/jobs/" + "f" * 32 + "/keep", json={}).status_code == 404
     client(config)  # a new server on the same folders: the old job's folder is removed
     assert not folder.exists()
+
+
+def test_a_damaged_history_is_a_message_with_the_fix(config) -> None:
+    config.db_path.write_bytes(b"this is not a database" * 100)
+    r = client(config).get("/", headers=HTML)
+    assert r.status_code == 500
+    assert "damaged" in r.text and "What to do" in r.text and "Traceback" not in r.text

@@ -12,7 +12,13 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from hipcoach.errors import HipcoachError, InputError, NoExerciseError, NoPersonError
+from hipcoach.errors import (
+    HipcoachError,
+    InputError,
+    NoExerciseError,
+    NoPersonError,
+    StorageError,
+)
 from hipcoach.web import pages
 from hipcoach.web.config import WebConfig
 from hipcoach.web.media import OutsideRoots, UploadTooLarge
@@ -28,6 +34,7 @@ _STATUS: dict[type[HipcoachError], int] = {
     InputError: 400,
     NoPersonError: 422,
     NoExerciseError: 422,
+    StorageError: 500,  # the history database: the server's side, not the request
 }
 
 
