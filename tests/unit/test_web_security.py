@@ -304,6 +304,10 @@ def test_errors_are_one_clear_message_never_a_traceback(config, monkeypatch) -> 
     c = client(config, login=True)
     assert c.get("/jobs/" + "0" * 32, headers=HTML).status_code == 404
     assert c.get("/jobs/../../etc/passwd").status_code == 404
+    for probe in ("/static/../security.py", "/static/%2e%2e/security.py",
+                  "/static/..%2f..%2fweb%2fsecurity.py", "/static/css/../../app.py"):  # fmt: skip
+        r = c.get(probe)
+        assert r.status_code == 404 and "SecurityMiddleware" not in r.text, probe
     bad = c.post("/routine", json={"reps": {"small_leg_raise": 0}, "band": 11})
     assert bad.status_code == 422 and "greater than or equal to 1" in bad.json()["error"]
     unknown = c.post("/routine", json={"reps": {"sit_up": 5}, "band": 0})
