@@ -166,6 +166,8 @@ def run_batch(request: BatchRequest, progress: BatchProgress | None = None) -> B
     result = BatchResult(outcomes)
     from hipcoach.batch.reports import write_reports  # noqa: PLC0415 - Jinja2, matplotlib
 
-    result.written, result.warnings = write_reports(request.out, jobs, outcomes, pdf=request.pdf)
+    result.written, result.warnings = write_reports(
+        request.out, outcomes, request.routine_path, pdf=request.pdf, workers=workers
+    )
     result.wall_s = time.perf_counter() - start
     return result
