@@ -7,6 +7,7 @@ Used by ``tests/integration/test_live_browser.py`` and ``benchmarks/live_pipelin
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
@@ -21,7 +22,11 @@ import numpy as np
 import pytest
 
 from hipcoach.config import Settings
+from tests.conftest import REPO
 from tests.helpers.browser import CHROMIUM, CHROMIUM_ARGS
+
+AXE = REPO / "tests" / "vendor" / "axe-core" / "axe.min.js"
+SHOTS = REPO / "docs" / "web"
 
 
 def read_frames(video: Path) -> list[np.ndarray]:
@@ -116,6 +121,29 @@ class LivePage:
     def state(self) -> dict[str, Any] | None:
         """The newest state message."""
         return self.page.evaluate("() => window.hipcoachLive.live.state")  # type: ignore[no-any-return]
+
+    def axe_serious(self) -> list[str]:
+        """axe-core (tests/vendor) violations of impact serious or critical."""
+        self.page.evaluate(AXE.read_text(encoding="utf-8") + "\n;0")
+        result = self.page.evaluate(
+            "async () => (await axe.run(document, {resultTypes: ['violations']}))"
+            ".violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
+            " nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 3)}))"
+        )
+        return [
+            f"{v['id']} ({v['impact']}): {v['help']} at {v['nodes']}"
+            for v in result
+            if v["impact"] in ("serious", "critical")
+        ]
+
+    def shot(self, name: str, scratch: Path) -> Path:
+        """Screenshot to docs/web/<name>.png when HIPCOACH_UPDATE_SCREENSHOTS is set, else
+        to ``scratch``; the path written."""
+        keep = bool(os.environ.get("HIPCOACH_UPDATE_SCREENSHOTS"))
+        path = SHOTS / f"{name}.png" if keep else scratch
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
 
     def phase(self) -> dict[str, Any]:
         """The newest view, or an empty one before the first."""

@@ -6,7 +6,8 @@ the page runs MediaPipe's PoseLandmarker in WASM and sends landmarks to the app,
 session engine counts the set. Checked: the live count and the stored set equal
 ``analyze_sequence`` on the same video (same pose model as the page) and the truth; the
 pain button at 6/10 stops the session and the finished set is in the history; every
-request the page makes goes to the app on 127.0.0.1.
+request the page makes goes to the app on 127.0.0.1; axe-core finds no serious violation
+with the pain scale open. ``HIPCOACH_UPDATE_SCREENSHOTS=1`` writes docs/web/session.png.
 """
 
 from __future__ import annotations
@@ -66,33 +67,41 @@ def _clip(clip: str, tmp: Path) -> tuple[Path, int]:
     return write_y4m(compose(frames, 0, last, PAD_S, FPS), tmp / f"{clip}.y4m", FPS), reps
 
 
-def _watch_set(lp: LivePage, timeout_s: float = 90.0) -> int:
-    """The highest live count shown while the set ran; returns once it has ended."""
+def _watch_set(lp: LivePage, shot: Path | None, timeout_s: float = 90.0) -> int:
+    """The highest live count shown while the set ran; returns once it has ended. Takes
+    the page's screenshot (to ``shot`` or docs/web) at the third rep when ``shot``."""
     deadline = time.monotonic() + timeout_s
     shown, started = 0, False
     while time.monotonic() < deadline:
         view = lp.phase()
         if view["phase"] == "exercise":
             started, shown = True, max(shown, int(view["reps"]))
+            if shot is not None and shown >= 3:
+                lp.shot("session", shot)
+                shot = None
         elif started and view["phase"] in ("rest", "switch", "count_in"):
             return shown
         time.sleep(0.1)
     raise AssertionError(f"the set did not end: {lp.phase()}")
 
 
-def _pain_stop(lp: LivePage, score: int = 6) -> dict[str, Any]:
-    """Press the pain button, give ``score`` during and after; the final state."""
+def _pain_stop(lp: LivePage, score: int = 6) -> tuple[dict[str, Any], list[str]]:
+    """Press the pain button, give ``score`` during and after; the final state and the
+    serious accessibility violations with the pain scale shown."""
     lp.page.click("button.live-pain")
+    violations: list[str] = []
     for phase in ("pain", "done"):  # pain during the session, then pain after it
         lp.page.wait_for_function(
             "p => { const v = window.hipcoachLive.live.view; return v.phase === p && v.prompt; }",
             arg=phase,
         )
+        if phase == "pain":
+            violations = lp.axe_serious()
         lp.page.click(f"[data-pain='{score}']")
     lp.page.wait_for_function("() => window.hipcoachLive.live.state.finished", timeout=20_000)
     state = lp.state()
     assert state is not None
-    return state
+    return state, violations
 
 
 CLIPS = [("faults_left_front", "right"), ("faults_right_front", "left")]  # (clip, working leg)
@@ -107,12 +116,13 @@ def test_live_count_equals_analyze_and_truth_and_pain_stops(
     with served_app(tmp_path, _settings(), model=MODEL) as config:
         with open_live_page(config, y4m) as lp:
             lp.start(working)
-            shown = _watch_set(lp)
-            state = _pain_stop(lp)
+            shown = _watch_set(lp, tmp_path / "session.png" if working == "right" else None)
+            state, violations = _pain_stop(lp)
             stats = lp.stats()
             hosts = {u.split("/")[2] for u in lp.requests}
         assert hosts == {f"127.0.0.1:{config.port}"}, lp.requests
         assert not stats["errors"], stats["errors"]
+        assert violations == []
         with open_db(config.db_path) as history:
             (session,) = history.sessions()
             sets = history.sets_of(session.id)
