@@ -138,11 +138,17 @@ class LivePage:
 
     def shot(self, name: str, scratch: Path) -> Path:
         """Screenshot to docs/web/<name>.png when HIPCOACH_UPDATE_SCREENSHOTS is set, else
-        to ``scratch``; the path written."""
+        to ``scratch``; the path written (128 colours: the camera picture's noise would
+        make a full-colour PNG three times larger)."""
+        from PIL import Image
+
         keep = bool(os.environ.get("HIPCOACH_UPDATE_SCREENSHOTS"))
         path = SHOTS / f"{name}.png" if keep else scratch
         path.parent.mkdir(parents=True, exist_ok=True)
         self.page.screenshot(path=str(path), full_page=True)
+        with Image.open(path) as im:
+            small = im.convert("RGB").quantize(128, dither=Image.Dither.NONE)
+        small.save(path, optimize=True)
         return path
 
     def phase(self) -> dict[str, Any]:
