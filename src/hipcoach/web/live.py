@@ -49,6 +49,7 @@ from hipcoach.session.guided import GuidedOptions, RemoteSession
 from hipcoach.session.remote import N_LANDMARKS, candidate_from_lists, frame_warnings
 from hipcoach.web.config import WebConfig
 from hipcoach.web.pages import render
+from hipcoach.web.routine_file import preferred_band
 from hipcoach.web.security import require_websocket_origin
 
 router = APIRouter()
@@ -199,8 +200,9 @@ def vendor_file(name: str, request: Request) -> Response:
 
 # ------------------------------------------------------------------------------ socket
 def guided_options(ws: WebSocket, start: StartMsg) -> GuidedOptions:
-    """The session to run for this page: the app's routine and history, the page's side
-    and band, the app's settings (``app.state.live_settings`` when set)."""
+    """The session to run for this page: the app's routine and history, the page's side,
+    the band (the page's, else the routine page's saved one, else the last session's), the
+    app's settings (``app.state.live_settings`` when set)."""
     config = _config(ws)
     settings: Settings = getattr(ws.app.state, "live_settings", DEFAULTS)
     routine = config.routine_path if config.routine_path.is_file() else None
@@ -209,7 +211,7 @@ def guided_options(ws: WebSocket, start: StartMsg) -> GuidedOptions:
         routine_path=routine,
         db=config.db_path,
         start_side=start.start_side,
-        band_level=start.band,
+        band_level=start.band if start.band is not None else preferred_band(config.routine_path),
     )
 
 
@@ -236,7 +238,7 @@ class LiveConnection:
         try:
             await self._receive_loop()
         except BadMessage as bad:
-            await self._close_with(bad.error, "the page sent something unexpected", bad.code)
+            await close_with(self.ws, bad.error, "the page sent something unexpected", bad.code)
         except WebSocketDisconnect:
             pass
         finally:
@@ -305,10 +307,12 @@ class LiveConnection:
             if state["finished"]:
                 return
 
-    async def _close_with(self, error: str, fix: str, code: int) -> None:
-        if self.ws.application_state == WebSocketState.CONNECTED:
-            await self.ws.send_text(json.dumps({"type": "error", "error": error, "fix": fix}))
-            await self.ws.close(code=code)
+
+async def close_with(ws: WebSocket, error: str, fix: str, code: int) -> None:
+    """Tell the page what went wrong (one ``error`` message) and close with ``code``."""
+    if ws.application_state == WebSocketState.CONNECTED:
+        await ws.send_text(json.dumps({"type": "error", "error": error, "fix": fix}))
+        await ws.close(code=code)
 
 
 def _jsonable(view: dict[str, Any]) -> dict[str, Any]:
@@ -327,4 +331,4 @@ async def live_socket(
     try:
         await LiveConnection(websocket).run()
     except HipcoachError as exc:
-        await LiveConnection(websocket)._close_with(exc.message, exc.fix or _FIX_RELOAD, 1011)
+        await close_with(websocket, exc.message, exc.fix or _FIX_RELOAD, 1011)
