@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from hipcoach.analysis.analyze import analyze_sequence
+from hipcoach.analysis.evidence import RENDERED_ONLY
 from hipcoach.exercises.routine import load_routine
 from hipcoach.report import write_report
 from hipcoach.synth.sidelying import SideLyingScript, generate
@@ -64,6 +65,12 @@ def test_report_renders_in_headless_chromium(tmp_path: Path) -> None:
         rows = opened.page.locator("tr.set-row").count()
         summaries = opened.page.locator("li.form-summary").all_inner_texts()
         title = opened.page.title()
+        limits = opened.page.locator("#limits li").all_inner_texts()
+        rep_rows = opened.page.locator("tr.rep-row").all_inner_texts()
+        counted = (
+            opened.page.locator(".stat", has_text="Reps counted").locator(".value").inner_text()
+        )
+        references = opened.page.locator("tr.set-row .reference").all_inner_texts()
         shot = opened.screenshot(SCREENSHOT, tmp_path / "r.png")
     assert shot.stat().st_size > 10_000
     assert len(images) == 4  # summary, asymmetry, one angle chart per side
@@ -73,6 +80,11 @@ def test_report_renders_in_headless_chromium(tmp_path: Path) -> None:
     assert all("rules checked" in t or "not checked" in t for t in summaries), summaries
     assert not any(t.strip() == "no form faults seen" for t in summaries)
     assert "hip-series-session.mp4" in title
+    assert limits[0] == RENDERED_ONLY and any("validation bodies" in x for x in limits)
+    assert len(rep_rows) == int(counted)  # every counted rep has its row
+    toes = [r.split("\t")[:2] for r in rep_rows if "Foot turned up:" in r]
+    assert toes == [["6", "6"], ["6", "7"], ["6", "8"]]  # set 6, the injected reps
+    assert len(references) == 10 and all("target" in r for r in references)
     assert opened.external_requests() == []
     assert SCREENSHOT.stat().st_size > 10_000
 

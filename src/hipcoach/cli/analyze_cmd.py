@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from hipcoach.analysis.analyze import BlockAnalysis, analyze_sequence
+from hipcoach.analysis.evidence import limits, write_analysis_json
 from hipcoach.analysis.result import AnalysisResult
 from hipcoach.analysis.sides import SideReading
 from hipcoach.analysis.view import FIX_PLACEMENT
@@ -82,7 +83,7 @@ def write_outputs(
     """Write the requested JSON, HTML report and overlay video; returns (what, path) pairs."""
     written: list[tuple[str, Path]] = []
     if json_out is not None:
-        out.result.write_json(json_out)
+        write_analysis_json(out.result, out.routine, json_out)
         written.append(("JSON", json_out))
     if report is not None:
         # Imported on use: the report pulls in matplotlib and Jinja2.
@@ -178,9 +179,8 @@ def render_result(result: AnalysisResult, routine: Routine | None = None) -> Gro
     if comp is not None:
         parts.append(comp)
     _, rules = _names(routine)
-    unmeasured = sorted({rules.get(r, r) for s in result.sets for r in s.unmeasurable})
-    if unmeasured:
-        parts.append(f"[dim]not measurable from this view: {escape(', '.join(unmeasured))}[/]")
+    for line in limits(result, rules):
+        parts.append(f"[dim]limit: {escape(line)}[/]")
     for problem in result.problems:
         parts.append(f"[yellow]note:[/] {escape(problem)}")
     if any(not s.counted for s in result.sets):

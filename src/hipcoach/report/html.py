@@ -18,6 +18,7 @@ from typing import Final
 
 from hipcoach import __version__
 from hipcoach.analysis.analyze import BlockAnalysis
+from hipcoach.analysis.evidence import MEASURED, limits, references, rep_evidence
 from hipcoach.analysis.result import AnalysisResult, Flag
 from hipcoach.analysis.rules import NOT_MEASURABLE
 from hipcoach.analysis.sides import SideReading
@@ -70,6 +71,8 @@ class SetRow:
     count_withheld: str | None = None
     #: The form summary that never claims more than was checked (``SetResult.form_text``).
     form_text: str = ""
+    #: The exercise's reference values (``analysis.evidence.Reference.text``).
+    reference: str = ""
 
     @property
     def reached(self) -> bool:
@@ -189,6 +192,7 @@ def flag_lines(flags: list[Flag], routine: Routine) -> tuple[list[FlagLine], lis
 
 def set_rows(result: AnalysisResult, routine: Routine) -> list[SetRow]:
     """The set table, one row per set in time order."""
+    refs = {r.exercise: r.text() for r in references(routine)}
     rows = []
     for k, s in enumerate(result.sets, start=1):
         faults, notes = flag_lines(s.flags, routine)
@@ -212,6 +216,7 @@ def set_rows(result: AnalysisResult, routine: Routine) -> list[SetRow]:
                 not_measurable=notes,
                 count_withheld=s.count_withheld,
                 form_text=s.form_text(),
+                reference=refs.get(s.exercise, ""),
             )
         )
     return rows
@@ -356,6 +361,7 @@ def render_report(
     text = resources.files("hipcoach.report").joinpath(TEMPLATE).read_text(encoding="utf-8")
     template = html_environment().from_string(text)
     rows = set_rows(result, routine)
+    titles: dict[str, str] = {r.id: r.title for r in routine.rules}
     when = (generated or datetime.now().astimezone()).strftime("%Y-%m-%d %H:%M")
     return template.render(
         title="Hip series report",
@@ -377,6 +383,9 @@ def render_report(
         compare=compare_rows(result, routine),
         charts=charts(result, blocks, seq, routine),
         both_sides=len(set(result.working_legs)) == 2,
+        limits=limits(result, titles),
+        accuracy_measured=MEASURED,
+        reps=rep_evidence(result, titles),
     )
 
 
