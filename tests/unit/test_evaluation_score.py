@@ -24,8 +24,9 @@ from hipcoach.evaluation.score import (
     nearest_frames,
     overlap_s,
     score_clip,
+    score_rules,
 )
-from hipcoach.evaluation.truth import ClipTruth, TrueSet
+from hipcoach.evaluation.truth import ClipTruth, TrueRep, TrueSet
 
 
 def truth(sets: list[TrueSet], labels: list[tuple[float, float, str]], **kw: Any) -> ClipTruth:
@@ -232,3 +233,20 @@ def test_found_rep_spans_number_reps_from_one() -> None:
         (0, 2, (2.0, 3.0, "right")),
         (1, 1, (5.0, 6.0, "left")),
     ]
+
+
+def test_score_rules_counts_the_rules_asked_for_over_the_sets_that_list_them() -> None:
+    faulted = TrueSet(
+        "small_leg_raise", "right", 1.0, 3.0, (TrueRep(1.0, 2.0, frozenset({"toes_up"})),)
+    )
+    clean = TrueSet("big_leg_lift", "right", 8.0, 9.0, (TrueRep(8.0, 9.0),))
+    t = truth([faulted, clean], LABELS)
+    raises = found("small_leg_raise", [(1.0, 2.0)], flags=[Flag("toes_up", 1, 9.0, "deg", True)])
+    rules_of = {"small_leg_raise": ("toes_up",), "big_leg_lift": ()}
+    counts = score_rules(t, [raises], ["toes_up", "tempo"], rules_of)
+    assert list(counts) == ["toes_up", "tempo"]
+    toes = counts["toes_up"]
+    assert (toes.injected, toes.detected, toes.hits, toes.flags, toes.clean_reps) == (1, 1, 1, 1, 0)
+    assert counts["tempo"].clean_reps == 0  # no set lists tempo
+    routine = score_rules(t, [raises], ["toes_up"])  # the bundled routine's rules
+    assert routine["toes_up"].clean_reps == 1  # big lifts list toes_up there

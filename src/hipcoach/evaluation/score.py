@@ -25,10 +25,10 @@ way but scores as "withheld", never as a count.
   sets, so a rep counted in a merged or misread set still counts). Recall = faulted reps
   whose found rep carries the rule's flag / faulted reps ("uncounted": no found rep);
   precision = flags on reps whose true rep carries that fault / all the rule's rep flags;
-  false alarms = flags on clean reps (of all clean reps), and flags on reps with another
-  fault or on no true rep. A rule the view cannot measure ("not measurable from this view"
-  on the exercise's found sets) is counted apart, sets and faulted reps: the honest answer,
-  never a detection or a miss.
+  false alarms = flags on clean reps (of the clean reps of those sets), and flags on reps
+  with another fault or on no true rep. A rule the view cannot measure ("not measurable
+  from this view" on the exercise's found sets) is counted apart, sets and faulted reps:
+  the honest answer, never a detection or a miss.
 """
 
 from __future__ import annotations
