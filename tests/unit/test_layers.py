@@ -80,3 +80,15 @@ def test_shared_types_are_declared_once() -> None:
         if re.search(r"^(Side|View|Finding) = ", text, re.M):
             offenders.append(str(path.relative_to(SRC)))
     assert offenders == ["synth/skeleton.py"]  # camera placements of the synthetic scenes
+
+
+def test_the_batch_package_is_library_and_loads_on_use() -> None:
+    """``hipcoach.batch`` (issue 16) is library: it imports neither the command line nor the
+    web app, and the command line imports it only inside ``hipcoach batch`` (fast --help)."""
+    for path in (SRC / "batch").rglob("*.py"):
+        bad = [m for m in _imports(path) if m.startswith(("hipcoach.cli", "hipcoach.web"))]
+        assert not bad, (path.name, bad)
+    tree = ast.parse((SRC / "cli" / "app.py").read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and node.module:
+            assert not node.module.startswith("hipcoach.batch"), node.module
