@@ -12,6 +12,7 @@ from "start" to the stored pain scores.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -240,3 +241,18 @@ def test_page_and_its_assets_are_served(tmp_path: Path) -> None:
     wasm = c.get("/session/vendor/vision_wasm_internal.wasm")
     assert wasm.status_code == 200 and wasm.content[:4] == b"\x00asm"
     assert c.get("/session/vendor/..%2F..%2Fapp.py").status_code == 404
+
+
+def test_the_live_page_files_name_no_other_host_and_run_no_inline_script() -> None:
+    """The page's own files (not the vendored runtime, whose requests the browser test
+    records) name no other host; the template has no inline script, handler or style."""
+    web = REPO / "src" / "hipcoach" / "web"
+    own = [*(web / "static" / "live").glob("*.*"), *(web / "templates" / "live").glob("*.j2")]
+    assert len(own) >= 4
+    for path in own:
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"(https?:|wss?:)?//[a-z0-9.-]+\.[a-z]{2,}", text), path.name
+    template = (web / "templates" / "live" / "session.html.j2").read_text(encoding="utf-8")
+    scripts = re.findall(r"<script([^>]*)>", template)
+    assert all("src=" in s or 'type="application/json"' in s for s in scripts), scripts
+    assert not re.search(r"\son[a-z]+=|\sstyle=", template)
