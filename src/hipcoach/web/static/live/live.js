@@ -213,7 +213,8 @@ function startSession(event) {
     const band = $("live-band").value;
     socket.send(JSON.stringify({
       type: "start", width: video.videoWidth, height: video.videoHeight,
-      start_side: $("live-side").value || null, band: band === "" ? null : Number(band),
+      start_side: $("live-side").value || null,
+      band: band === "" || Number.isNaN(Number(band)) ? null : Math.min(10, Math.max(0, Math.round(Number(band)))),
     }));
     live.started = true;
     stats.started = performance.now();
