@@ -4,9 +4,9 @@
 (started with ``spawn``: no fork of a driver that has threads), each warmed once
 (:func:`~hipcoach.batch.task.warm_worker`). ``ray``: each video is one Ray task running
 :func:`~hipcoach.batch.task.run_task` on a cluster (``address``) or on a local one bound to
-127.0.0.1; only the task's arguments (a path and settings) and its small outcome travel
-through Ray, never frames or landmarks. Both call ``on_done`` in the driver as each video
-finishes, in finishing order.
+127.0.0.1 (every port on loopback); only the task's arguments (a path and settings) and its
+small outcome travel through Ray, never frames or landmarks. Both call ``on_done`` in the
+driver as each video finishes, in finishing order.
 
 Ctrl-C in the driver: jobs not started are cancelled, running ones get the interrupt (they
 write nothing), finished ones are kept (their manifests are on disk); the
@@ -16,11 +16,12 @@ KeyboardInterrupt is then re-raised for the caller.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import logging
 import multiprocessing
 import os
 import signal
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from types import FrameType
 from typing import Any, Final, Literal
@@ -119,23 +120,40 @@ def _ray() -> Any:
     return ray
 
 
+#: Ray's switch for single-machine clusters on loopback (its default on macOS/Windows).
+_LOOPBACK_VAR: Final = "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"
+
+
+@contextlib.contextmanager
+def _loopback_cluster() -> Iterator[None]:
+    """A local Ray cluster on 127.0.0.1 only: every Ray port listens on loopback (Ray would
+    otherwise advertise, and listen on, the machine's network address)."""
+    constants: Any = importlib.import_module("ray._private.ray_constants")
+    saved = os.environ.get(_LOOPBACK_VAR), constants.ENABLE_RAY_CLUSTER
+    os.environ[_LOOPBACK_VAR] = "0"
+    constants.ENABLE_RAY_CLUSTER = False
+    try:
+        yield
+    finally:
+        if saved[0] is None:
+            os.environ.pop(_LOOPBACK_VAR, None)
+        else:
+            os.environ[_LOOPBACK_VAR] = saved[0]
+        constants.ENABLE_RAY_CLUSTER = saved[1]
+
+
 def _init_ray(ray: Any, workers: int, address: str | None) -> None:
     quiet: dict[str, Any] = {"logging_level": logging.ERROR, "log_to_driver": False}
-    if address:
-        try:
-            ray.init(address=address, **quiet)
-        except (ConnectionError, RuntimeError, ValueError) as exc:
-            raise ConfigError(
-                f"cannot reach the Ray cluster at {address}: {exc}",
-                fix="check --address (e.g. ray://head:10001 or auto) and that the cluster runs",
-            ) from exc
+    if not address:
+        ray.init(num_cpus=workers, include_dashboard=False, **quiet)
         return
-    ray.init(
-        num_cpus=workers,
-        include_dashboard=False,
-        _node_ip_address="127.0.0.1",
-        **quiet,
-    )
+    try:
+        ray.init(address=address, **quiet)
+    except (ConnectionError, RuntimeError, ValueError) as exc:
+        raise ConfigError(
+            f"cannot reach the Ray cluster at {address}: {exc}",
+            fix="check --address (e.g. ray://head:10001 or auto) and that the cluster runs",
+        ) from exc
 
 
 def run_ray(
@@ -149,14 +167,15 @@ def run_ray(
     ray = _ray()
     if not tasks:
         return []
-    _init_ray(ray, workers, address)
-    try:
-        remote = ray.remote(num_cpus=1, max_retries=1)(run_task)
-        config_ref = ray.put(config)
-        refs = {remote.remote(t, config_ref): t for t in tasks}
-        return _wait_ray(ray, refs, on_done)
-    finally:
-        ray.shutdown()
+    with contextlib.nullcontext() if address else _loopback_cluster():
+        _init_ray(ray, workers, address)
+        try:
+            remote = ray.remote(num_cpus=1, max_retries=1)(run_task)
+            config_ref = ray.put(config)
+            refs = {remote.remote(t, config_ref): t for t in tasks}
+            return _wait_ray(ray, refs, on_done)
+        finally:
+            ray.shutdown()
 
 
 def _wait_ray(ray: Any, refs: dict[Any, Task], on_done: OnDone) -> list[JobOutcome]:
