@@ -127,6 +127,7 @@ def test_live_count_equals_analyze_and_truth_and_pain_stops(
             (session,) = history.sessions()
             sets = history.sets_of(session.id)
             pain = [(p.moment, p.score) for p in history.pain_scores()]
+    y4m.unlink()  # ~90 MB of raw video
     assert shown == sets[0].result.reps == offline == true_reps, (shown, sets, offline)
     assert (sets[0].result.exercise, sets[0].result.side, sets[0].status) == (
         EXERCISE,

@@ -24,7 +24,7 @@ from hipcoach.exercises.questionnaires import load_questionnaires
 from hipcoach.exercises.routine import ExerciseSpec, Routine, load_routine
 from hipcoach.session.camera import CameraRepSource
 from hipcoach.session.clock import Clock, SystemClock
-from hipcoach.session.display import PlayerView
+from hipcoach.session.display import Display, PlayerView
 from hipcoach.session.keys import KeySource
 from hipcoach.session.plan import build_plan
 from hipcoach.session.player import Player, SessionOutcome
@@ -32,6 +32,7 @@ from hipcoach.session.progress import RepSource, SetProgress
 from hipcoach.session.prompts import Asker
 from hipcoach.session.redflags import ask_red_flags, needs_asking
 from hipcoach.session.remote import PushedBackend, PushedFrames, RemoteKeys, RemoteScreen
+from hipcoach.session.voice import Voice
 from hipcoach.storage import History, open_db
 from hipcoach.types import Side
 
@@ -54,12 +55,12 @@ class GuidedOptions:
 
 @dataclass
 class Devices:
-    """The player's clock, keys, screen and voice."""
+    """The player's clock, keys, screen and voice (any front-end's)."""
 
     clock: Clock
     keys: KeySource
-    display: RemoteScreen
-    voice: RemoteScreen
+    display: Display
+    voice: Voice
 
 
 def safety_gate(opts: GuidedOptions, history: History, dev: Devices, routine: Routine) -> None:

@@ -36,7 +36,7 @@ from dataclasses import asdict
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request, WebSocket, WebSocketDisconnect
 from fastapi.responses import FileResponse, HTMLResponse, Response
@@ -45,12 +45,14 @@ from starlette.websockets import WebSocketState
 
 from hipcoach.config import DEFAULTS, Settings
 from hipcoach.errors import HipcoachError
-from hipcoach.session.guided import GuidedOptions, RemoteSession
 from hipcoach.session.remote import N_LANDMARKS, candidate_from_lists, frame_warnings
 from hipcoach.web.config import WebConfig
 from hipcoach.web.pages import render
 from hipcoach.web.routine_file import preferred_band
 from hipcoach.web.security import require_websocket_origin
+
+if TYPE_CHECKING:  # the session engine (scipy, the analysis) is imported on first use
+    from hipcoach.session.guided import GuidedOptions, RemoteSession
 
 router = APIRouter()
 
@@ -203,6 +205,8 @@ def guided_options(ws: WebSocket, start: StartMsg) -> GuidedOptions:
     """The session to run for this page: the app's routine and history, the page's side,
     the band (the page's, else the routine page's saved one, else the last session's), the
     app's settings (``app.state.live_settings`` when set)."""
+    from hipcoach.session.guided import GuidedOptions  # noqa: PLC0415 - heavy, lazy
+
     config = _config(ws)
     settings: Settings = getattr(ws.app.state, "live_settings", DEFAULTS)
     routine = config.routine_path if config.routine_path.is_file() else None
@@ -264,6 +268,8 @@ class LiveConnection:
     def _start(self, msg: StartMsg) -> None:
         if self.session is not None:
             raise BadMessage("the session was already started")
+        from hipcoach.session.guided import RemoteSession  # noqa: PLC0415 - heavy, lazy
+
         self.session = RemoteSession(
             guided_options(self.ws, msg), (msg.width, msg.height), self._notify
         )
