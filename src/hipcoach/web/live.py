@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import importlib
 import json
 import math
 from collections.abc import Mapping
@@ -257,7 +258,7 @@ class LiveConnection:
                 return
             msg = parse_message(raw)
             if isinstance(msg, StartMsg):
-                self._start(msg)
+                await self._start(msg)
             elif self.session is None:
                 raise BadMessage("the first message must be 'start'")
             elif isinstance(msg, FrameMsg):
@@ -265,9 +266,11 @@ class LiveConnection:
             else:
                 self.session.press(msg.key)
 
-    def _start(self, msg: StartMsg) -> None:
+    async def _start(self, msg: StartMsg) -> None:
         if self.session is not None:
             raise BadMessage("the session was already started")
+        # The engine's first import takes about a second: not in the event loop's thread.
+        await asyncio.to_thread(importlib.import_module, "hipcoach.session.guided")
         from hipcoach.session.guided import RemoteSession  # noqa: PLC0415 - heavy, lazy
 
         self.session = RemoteSession(
