@@ -29,6 +29,7 @@ CHECK_ANSWERS = {
     "side_waist_tight": 1,
     "outer_hip_tight": 2,
     "deep_buttock_pain": 0,
+    "painful_side": "left",
     "sitting_pain": True,
     "leg_tingling": False,
 }

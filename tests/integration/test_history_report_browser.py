@@ -59,6 +59,7 @@ def test_history_report_renders_in_headless_chromium(tmp_path: Path) -> None:
         painful = page.locator("tr.session-row.painful td").first.inner_text()
         next_step = page.locator("#progression .headline").inner_text()
         check = page.locator("#check").inner_text()
+        marked = page.locator("#asymmetry th.painful").all_inner_texts()
         safety = page.locator("#safety").inner_text()
         shot = opened.screenshot(SCREENSHOT, tmp_path / "h.png")
     assert headings == [
@@ -76,6 +77,7 @@ def test_history_report_renders_in_headless_chromium(tmp_path: Path) -> None:
     assert painful == "11"  # the session stopped for pain is highlighted
     assert next_step == "Ready for more: try band level 2"
     assert "What the answers suggest" in check and "not a diagnosis" in check
+    assert [m.lower() for m in marked] == ["left leg (hurts)"]  # the side the check named
     assert "not a medical device" in safety
     assert opened.external_requests() == []
     assert shot.stat().st_size > 50_000

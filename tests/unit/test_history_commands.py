@@ -75,6 +75,9 @@ def test_history_json_has_the_statistics(seeded: Path) -> None:
     prog = data["progression"]
     assert prog["kind"] == "add_band" and "band level 2" in prog["headline"]
     assert len(prog["session_ids"]) == 3 and len(prog["reasons"]) >= 4
+    assert data["painful_side"] == "left"  # from the stored check
+    assert prog["reasons"][-1].startswith("Your left side hurts (latest check)")
+    assert "also the weaker leg in: small leg raise" in prog["reasons"][-1]
     assert data["sessions"][0]["sets"][0]["counted_by"] == "camera"
 
 
@@ -83,7 +86,8 @@ def test_history_rich_output(seeded: Path) -> None:
     assert code == 0, result.output
     out = result.stdout
     for words in ("Streak:", "Sessions, last weeks", "Recent sessions", "Left vs right",
-                  "Ready for more: try band level 2", "stopped", "8 older"):  # fmt: skip
+                  "Ready for more: try band level 2", "stopped", "8 older",
+                  "(hurts)"):  # fmt: skip
         assert words in out, words
 
 
@@ -158,7 +162,7 @@ def test_report_escapes_stored_text(tmp_path: Path) -> None:
 
 def test_check_asks_stores_and_summarises(tmp_path: Path) -> None:
     db = tmp_path / "h.sqlite3"
-    answers = "2\n0\n3\n1\ny\nn\n"  # four scale questions, then two yes/no
+    answers = "2\n0\n3\n1\nleft\ny\nn\n"  # four scales, the painful side, two yes/no
     code, result = invoke("check", "--db", db, stdin=answers)
     assert code == 0, result.output
     out = " ".join(result.stdout.split())
@@ -174,6 +178,7 @@ def test_check_asks_stores_and_summarises(tmp_path: Path) -> None:
         "side_waist_tight": 0,
         "outer_hip_tight": 3,
         "deep_buttock_pain": 1,
+        "painful_side": "left",
         "sitting_pain": True,
         "leg_tingling": False,
     }
@@ -181,7 +186,7 @@ def test_check_asks_stores_and_summarises(tmp_path: Path) -> None:
 
 def test_check_reasks_an_invalid_answer(tmp_path: Path) -> None:
     db = tmp_path / "h.sqlite3"
-    code, result = invoke("check", "--db", db, stdin="7\nlots\n0\n0\n0\n0\n0\nn\nn\n")
+    code, result = invoke("check", "--db", db, stdin="7\nlots\n0\n0\n0\n0\n0\nneither\nn\nn\n")
     assert code == 0, result.output
     assert "None of the usual warning signs stood out" in " ".join(result.stdout.split())
     with open_db(db) as h:
@@ -193,7 +198,7 @@ def test_check_without_answers_saves_nothing(tmp_path: Path) -> None:
     code, result = invoke("check", "--db", db, stdin="1\n")
     assert code == 2
     assert isinstance(result.exception, HipcoachError)
-    assert "after 1 of 6 answers; nothing was saved" in result.exception.message
+    assert "after 1 of 7 answers; nothing was saved" in result.exception.message
     with open_db(db) as h:
         assert h.answers("check") == []
 

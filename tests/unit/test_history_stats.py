@@ -215,3 +215,35 @@ def test_empty_overview(tmp_path: Path) -> None:
         ov = build_overview(load_history(h), HistorySettings(), today=D, tz=UTC)
     assert ov.empty and ov.streak.current == 0 and ov.asymmetry == []
     assert ov.progression.kind == "insufficient"
+
+
+def test_painful_side_is_the_newest_valid_answer() -> None:
+    from hipcoach.history.stats import painful_side
+    from hipcoach.storage import AnswerRow
+
+    def row(day: int, answers: dict[str, object]) -> AnswerRow:
+        return AnswerRow(day, datetime(2026, 1, day, tzinfo=UTC), "check", dict(answers), None)
+
+    assert painful_side([]) is None
+    old, new = row(1, {"painful_side": "left"}), row(5, {"painful_side": "right"})
+    assert painful_side([new, old]) == "right"
+    assert painful_side([old, row(6, {"painful_side": "up"}), row(7, {})]) == "left"
+
+
+def test_progression_names_the_painful_side_and_whether_it_is_behind() -> None:
+    from hipcoach.analysis.sides import SideComparison, SideReading
+    from hipcoach.history.progression import Suggestion, with_painful_side
+
+    base = Suggestion("hold", "Keep going", ("3 sessions so far.",), (1,))
+    lift = SideComparison("big_leg_lift", SideReading(1, 6, 30.0), SideReading(1, 10, 40.0))
+    cfg = HistorySettings()
+    left = with_painful_side(base, "left", [lift], cfg)
+    assert left.reasons[:-1] == base.reasons
+    assert left.reasons[-1] == (
+        "Your left side hurts (latest check): add load only while it stays pain-free. "
+        "It is also the weaker leg in: big leg lift."
+    )
+    right = with_painful_side(base, "right", [lift], cfg)
+    assert "weaker" not in right.reasons[-1] and "right side hurts" in right.reasons[-1]
+    for side in (None, "both", "neither"):
+        assert with_painful_side(base, side, [lift], cfg) == base

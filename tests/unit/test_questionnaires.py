@@ -9,6 +9,7 @@ import pytest
 from hipcoach.errors import ConfigError
 from hipcoach.exercises.questionnaires import (
     REQUIRED_IDS,
+    SIDE_ANSWERS,
     flagged,
     load_questionnaires,
     parse_questionnaires,
@@ -64,6 +65,7 @@ def test_bundled_file_has_both_questionnaires() -> None:
         "side_waist_tight",
         "outer_hip_tight",
         "deep_buttock_pain",
+        "painful_side",
         "sitting_pain",
         "leg_tingling",
     ]
@@ -133,7 +135,7 @@ def test_yes_no_answers_are_booleans() -> None:
         ('kind = "yes_no"\nfinding = "Tingling."', 'kind = "yes_no"\nflag_from = 1\nfinding = "T."',
          "flag_from = 1", "questionnaire[0].question[1].flag_from: only a scale question"),
         ('kind = "yes_no"\nfinding = "Tingling."', 'kind = "maybe"\nfinding = "T."',
-         'kind = "maybe"', "questionnaire[0].question[1].kind: Input should be 'yes_no' or"),
+         'kind = "maybe"', "questionnaire[0].question[1].kind: Input should be 'yes_no'"),
         ('id = "tingling"', 'id = "back"', 'id = "back"\ntext = "Tingling?"',
          "questionnaire[0].question[1].id: duplicate id 'back'"),
         ('title = "Safety"', 'title = "Safety"\ncolour = "red"', "colour =",
@@ -163,3 +165,14 @@ def test_load_from_a_path_and_unreadable_file(tmp_path: Path) -> None:
     assert set(load_questionnaires(path)) == {"check", "red_flags"}
     with pytest.raises(ConfigError, match="questionnaire file: file not found"):
         load_questionnaires(tmp_path / "missing.toml")
+
+
+def test_side_question_takes_a_side_and_never_stands_out() -> None:
+    side = load_questionnaires()["check"].question("painful_side")
+    assert side.kind == "side"
+    assert [side.check_answer(a) for a in SIDE_ANSWERS] == list(SIDE_ANSWERS)
+    for bad in ("up", 1, True, None):
+        with pytest.raises(ValueError, match="needs one of left, right, both, neither"):
+            side.check_answer(bad)
+    assert not any(side.stands_out(a) for a in SIDE_ANSWERS)
+    assert side.answer_text("right") == "right"

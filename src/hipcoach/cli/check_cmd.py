@@ -13,13 +13,14 @@ from datetime import UTC, datetime
 
 from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
-from rich.prompt import Confirm, IntPrompt
+from rich.prompt import Confirm, IntPrompt, Prompt
 from rich.table import Table
 from rich.text import Text
 
 from hipcoach.errors import InputError, Interrupted
 from hipcoach.exercises.questionnaires import (
     SCALE_MAX,
+    SIDE_ANSWERS,
     Answer,
     Question,
     Questionnaire,
@@ -33,7 +34,8 @@ NOT_A_DIAGNOSIS = (
     "This is not a diagnosis: it points at common patterns. See a physiotherapist or doctor "
     "about symptoms that are strong, getting worse or not easing."
 )
-#: Asks one question and returns its answer (bool for yes/no, int 0..3 for a scale).
+#: Asks one question and returns its answer (bool for yes/no, int 0..3 for a scale, a
+#: side name for a side question).
 Ask = Callable[[Question], Answer]
 
 
@@ -43,6 +45,8 @@ def rich_ask(console: Console) -> Ask:
     def ask(question: Question) -> Answer:
         if question.kind == "yes_no":
             return Confirm.ask(question.text, console=console)
+        if question.kind == "side":
+            return Prompt.ask(question.text, console=console, choices=list(SIDE_ANSWERS))
         labels = question.labels or ()
         console.print(
             "  " + ", ".join(f"[bold]{k}[/] = {label}" for k, label in enumerate(labels)),

@@ -228,7 +228,8 @@ def asymmetry_table(overview: Overview) -> Table:
     """Left vs right per exercise: reps and median peak angle, differences in %."""
     n = overview.asymmetry_sessions
     table = Table(title=f"Left vs right (last {n} sessions)", title_justify="left")
-    for col in ("exercise", "left leg", "right leg", "reps diff", "peak diff", "note"):
+    legs = (overview.leg_label("left"), overview.leg_label("right"))
+    for col in ("exercise", *legs, "reps diff", "peak diff", "note"):
         table.add_column(col, overflow="fold")
     names: dict[str, str] = {e.id: e.name for e in load_routine().exercises}
     for a in overview.asymmetry:

@@ -34,9 +34,12 @@ from pydantic import (
 
 from hipcoach.exercises.toml_errors import LocatedValueError, parse_model, read_data_file
 
-QuestionKind = Literal["yes_no", "scale"]
-#: A stored answer: yes/no as a bool, a scale answer as an int 0..:data:`SCALE_MAX`.
-Answer = bool | int
+QuestionKind = Literal["yes_no", "scale", "side"]
+#: A stored answer: yes/no as a bool, a scale answer as an int 0..:data:`SCALE_MAX`, a side
+#: answer as one of :data:`SIDE_ANSWERS`.
+Answer = bool | int | str
+#: The answers of a ``side`` question ("which side hurts?").
+SIDE_ANSWERS: Final[tuple[str, ...]] = ("left", "right", "both", "neither")
 BUNDLED_NAME: Final = "questionnaires.toml"
 #: Questionnaires the program asks, so every questionnaire file must define them.
 REQUIRED_IDS: Final[tuple[str, ...]] = ("check", "red_flags")
@@ -73,8 +76,9 @@ class _Strict(BaseModel):
 
 
 class Question(_Strict):
-    """One question: ``yes_no`` (stands out on "yes") or ``scale`` 0..3 with four labels
-    (stands out from ``flag_from`` up)."""
+    """One question: ``yes_no`` (stands out on "yes"), ``scale`` 0..3 with four labels
+    (stands out from ``flag_from`` up), or ``side`` (left, right, both or neither: which
+    side hurts; never stands out, it marks that side in the history)."""
 
     id: Identifier
     text: Text
@@ -85,7 +89,7 @@ class Question(_Strict):
 
     @model_validator(mode="after")
     def _fits_kind(self) -> Self:
-        """The keys fit the kind (scale: labels + flag_from; yes_no: neither)."""
+        """The keys fit the kind (scale: labels + flag_from; yes_no and side: neither)."""
         if self.kind == "scale":
             if self.labels is None:
                 raise LocatedValueError(("labels",), "required for a scale question")
@@ -103,6 +107,12 @@ class Question(_Strict):
 
     def check_answer(self, value: object) -> Answer:
         """``value`` as this question's answer; ValueError if it is not one."""
+        if self.kind == "side":
+            if not isinstance(value, str) or value not in SIDE_ANSWERS:
+                raise ValueError(
+                    f"question {self.id!r} needs one of {', '.join(SIDE_ANSWERS)}, got {value!r}"
+                )
+            return value
         if self.kind == "yes_no":
             if not isinstance(value, bool):
                 raise ValueError(f"question {self.id!r} needs yes/no (true/false), got {value!r}")
@@ -114,13 +124,17 @@ class Question(_Strict):
     def stands_out(self, value: object) -> bool:
         """True when the answer is "yes", or a scale answer at or above ``flag_from``."""
         answer = self.check_answer(value)
+        if self.kind == "side":
+            return False
         if self.kind == "yes_no":
             return bool(answer)
         return int(answer) >= (self.flag_from or SCALE_MAX)
 
     def answer_text(self, value: object) -> str:
-        """The answer in words: "yes"/"no", or "2 (quite a bit)" for a scale answer."""
+        """The answer in words: "yes"/"no", "2 (quite a bit)" for a scale answer, the side."""
         answer = self.check_answer(value)
+        if isinstance(answer, str):
+            return answer
         if self.kind == "yes_no":
             return "yes" if answer else "no"
         labels = self.labels or ()

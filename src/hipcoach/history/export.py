@@ -216,6 +216,7 @@ def overview_json(overview: Overview, data: HistoryData) -> dict[str, Any]:
         "sessions": _sessions_json(overview, data),
         "asymmetry_sessions": overview.asymmetry_sessions,
         "asymmetry": _asymmetry_json(overview),
+        "painful_side": overview.painful_side,
         "band_changes": [{**asdict(b), "day": b.day.isoformat()} for b in overview.band_changes],
         "progression": {**asdict(overview.progression)},
     }

@@ -22,9 +22,10 @@ Pain scores are 0..10; form scores and completion are shares 0..1, shown as %.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
+from hipcoach.analysis.sides import SideComparison
 from hipcoach.config import HistorySettings
 from hipcoach.history.stats import SessionSummary
 
@@ -251,3 +252,28 @@ def suggest(sessions: Sequence[SessionSummary], cfg: HistorySettings) -> Suggest
         "and full reps."
     )
     return Suggestion("hold", f"Keep going at {band}", tuple(reasons), ids)
+
+
+def with_painful_side(
+    suggestion: Suggestion,
+    side: str | None,
+    asymmetry: Sequence[SideComparison],
+    cfg: HistorySettings,
+) -> Suggestion:
+    """``suggestion`` with a reason about the side that hurts (latest check), when one leg
+    does: load is added only when that side is pain-free, and it says whether that leg is
+    also behind (a left-right difference above ``cfg.asymmetry_note_pct``)."""
+    if side not in ("left", "right"):
+        return suggestion
+    behind = [
+        a.exercise.replace("_", " ")
+        for a in asymmetry
+        if any(
+            d is not None and abs(d) > cfg.asymmetry_note_pct and (d > 0) == (side == "right")
+            for d in (a.reps_diff_pct, a.peak_diff_pct)
+        )
+    ]
+    text = f"Your {side} side hurts (latest check): add load only while it stays pain-free."
+    if behind:
+        text += f" It is also the weaker leg in: {', '.join(behind)}."
+    return replace(suggestion, reasons=(*suggestion.reasons, text))

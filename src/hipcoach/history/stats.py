@@ -18,10 +18,13 @@ from datetime import date, datetime, timedelta, tzinfo
 from typing import Final
 
 from hipcoach.analysis.sides import SideComparison, compare_sides
-from hipcoach.storage import History, PainRow, SessionRow, StoredSet
+from hipcoach.exercises.questionnaires import SIDE_ANSWERS
+from hipcoach.storage import AnswerRow, History, PainRow, SessionRow, StoredSet
 
 #: Sets counted by these read the body, so their reps have a form reading.
 READ_BY_CAMERA: Final = ("video", "camera")
+#: The check question whose answer names the side that hurts.
+PAINFUL_SIDE: Final = "painful_side"
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,9 @@ class HistoryData:
     sessions: list[SessionRow]
     sets: dict[int, list[StoredSet]]
     pain: list[PainRow]
+    #: The side that hurts, from the latest check that answered it ("left", "right",
+    #: "both", "neither"); None when no check said.
+    painful_side: str | None = None
 
     def sets_of(self, session_id: int) -> list[StoredSet]:
         """The stored sets of one session (empty if it has none)."""
@@ -48,7 +54,17 @@ def load_history(history: History) -> HistoryData:
         sessions=sessions,
         sets={s.id: history.sets_of(s.id) for s in sessions},
         pain=history.pain_scores(),
+        painful_side=painful_side(history.answers("check")),
     )
+
+
+def painful_side(checks: Sequence[AnswerRow]) -> str | None:
+    """The ``painful_side`` answer of the newest check that gave a valid one, else None."""
+    for row in sorted(checks, key=lambda r: r.at, reverse=True):
+        side = row.answers.get(PAINFUL_SIDE)
+        if isinstance(side, str) and side in SIDE_ANSWERS:
+            return side
+    return None
 
 
 def local_day(moment: datetime, tz: tzinfo | None = None) -> date:
