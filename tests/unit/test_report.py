@@ -22,7 +22,14 @@ from hipcoach.errors import InputError
 from hipcoach.exercises.routine import Routine, load_routine
 from hipcoach.report import write_analysis_overlay, write_report
 from hipcoach.report.html import flag_lines
-from hipcoach.report.overlay import Timeline, overlay_source
+from hipcoach.report.overlay import (
+    SET_TAIL_S,
+    Panel,
+    Timeline,
+    draw_panel,
+    overlay_source,
+    panel_on_right,
+)
 from hipcoach.report.plots import asymmetry_png, summary_png
 from hipcoach.sequence.io import save
 from hipcoach.sequence.schema import PoseSequence, Provenance
@@ -209,7 +216,8 @@ def test_overlay_keeps_frames_and_times_and_draws_the_panel(
     circle = a.result.sets[0]
     rest = frame_at(0.5)
     rep = frame_at(circle.rep_times[1][0] + 0.2)
-    panel = (slice(150, 235), slice(5, 160))  # the panel's corner of a 320x240 frame
+    right = panel_on_right(a.seq, 0.5)  # the corner away from the feet
+    panel = (slice(150, 235), slice(160, 315) if right else slice(5, 160))
     assert np.abs(rest[panel] - 90).mean() > 20  # a dark panel over the grey picture
     assert np.abs(rep[panel] - rest[panel]).mean() > 10  # "rest" vs exercise, rep, cue
     # the skeleton is drawn away from the panel (landmarks scaled to the smaller frame)
@@ -232,7 +240,23 @@ def test_timeline_panels() -> None:
     assert flagged.lines[-1].startswith("rep 2: ")
     movement = tl.panel_at(raises.rep_times[0][0] + 0.1)
     assert movement.lines[-1] == a.routine.exercise("small_leg_raise").cues.movement
-    assert tl.panel_at(raises.end_s + 0.5).lines == ("done: 2 sets",)
+    finished = tl.panel_at(raises.end_s + 0.5)  # the leg may still be coming down
+    assert not finished.resting and finished.lines == (f"right leg - set done: {raises.reps} reps",)
+    assert tl.panel_at(raises.end_s + SET_TAIL_S + 0.1).lines == ("done: 2 sets",)
+
+
+def test_panel_goes_to_the_corner_away_from_the_feet() -> None:
+    a = _analyse(OVERLAY_SCRIPT, fps=15.0)
+    seq = a.seq
+    feet_x = np.nanmedian(seq.image_xy[:, [27, 28], 0])
+    assert panel_on_right(seq, 0.5) == (feet_x < 0.5 * seq.width)
+    mirrored = replace(seq, image_xy=seq.image_xy * [[-1.0, 1.0]] + [[seq.width, 0.0]])
+    assert panel_on_right(mirrored, 0.5) != panel_on_right(seq, 0.5)
+    img = np.zeros((240, 320, 3), np.uint8)
+    panel = Panel("rest", ("next",), (150, 150, 150), True)
+    left, right = draw_panel(img.copy(), panel), draw_panel(img.copy(), panel, right=True)
+    assert left[200:, :40].any() and not left[200:, -40:].any()
+    assert right[200:, -40:].any() and not right[200:, :40].any()
 
 
 def test_overlay_needs_a_video(overlay_case: tuple[Analysed, Path]) -> None:

@@ -31,6 +31,7 @@ from hipcoach.config import DEFAULTS, Settings
 from hipcoach.errors import InputError
 from hipcoach.exercises.routine import Routine
 from hipcoach.landmarks import MIRROR_PERMUTATION
+from hipcoach.landmarks import Landmark as L  # noqa: N817
 from hipcoach.report.plots import direction_text, exercise_colour, exercise_name, hex_rgb
 from hipcoach.sequence.schema import PoseSequence
 from hipcoach.video import Frame, open_source
@@ -44,6 +45,9 @@ _FONT: Final = cv2.FONT_HERSHEY_SIMPLEX
 _REST_COLOUR: Final = (150, 150, 150)
 _TEXT: Final = (255, 255, 255)
 _DIM_TEXT: Final = (205, 210, 215)
+#: After a set's last rep, the panel says "set done" this long before "rest" (s): the leg
+#: is often still coming down.
+SET_TAIL_S: Final = 2.0
 _ASCII: Final = {"–": "-", "—": "-", "°": " deg", "‘": "'", "’": "'", "“": '"', "”": '"'}
 
 
@@ -76,9 +80,14 @@ class Timeline:
         return None
 
     def panel_at(self, t: float) -> Panel:
-        """The panel shown at time ``t`` (s)."""
+        """The panel shown at time ``t`` (s). For :data:`SET_TAIL_S` after a set's last
+        rep (the leg is often still coming down) it says the set is done, not "rest"."""
         s = self.set_at(t)
         if s is None:
+            k = bisect_right(self._starts, t) - 1
+            last = self.sets[k] if k >= 0 else None
+            if last is not None and t - last.end_s <= SET_TAIL_S:
+                return self._finished(last)
             return self._rest(t)
         current = max(1, sum(1 for a, _ in s.rep_times if a <= t))
         count = f"rep {current} / {s.target_reps}" if s.target_reps else f"rep {current}"
@@ -91,6 +100,12 @@ class Timeline:
         lines.append(self._cue(s, t))
         name = exercise_name(self._routine, s.exercise)
         return Panel(name, tuple(lines), hex_rgb(exercise_colour(s.exercise)), False)
+
+    def _finished(self, s: SetResult) -> Panel:
+        count = f"{s.reps} reps" if s.counted else "not counted from this view"
+        name = exercise_name(self._routine, s.exercise)
+        line = f"{s.side} leg - set done: {count}"
+        return Panel(name, (line,), hex_rgb(exercise_colour(s.exercise)), False)
 
     def _rest(self, t: float) -> Panel:
         k = bisect_right(self._starts, t)
@@ -130,8 +145,10 @@ def _wrap(text: str, scale: float, thickness: int, max_w: int) -> list[str]:
     return lines
 
 
-def draw_panel(rgb: NDArray[np.uint8], panel: Panel) -> NDArray[np.uint8]:
-    """Draw ``panel`` into the bottom-left corner of ``rgb`` (in place) and return it.
+def draw_panel(rgb: NDArray[np.uint8], panel: Panel, right: bool = False) -> NDArray[np.uint8]:
+    """Draw ``panel`` into a bottom corner of ``rgb`` (in place) and return it: the left
+    one, or the right one with ``right`` (the corner away from the feet, see
+    :func:`panel_on_right`).
 
     Bottom, not top: the person lies across the picture and the working leg rises toward
     the top, where a panel would hide it; below the mat there is only floor.
@@ -152,7 +169,7 @@ def draw_panel(rgb: NDArray[np.uint8], panel: Panel) -> NDArray[np.uint8]:
     heights = [sz[1] + base + round(8 * unit) for sz, base in sizes]
     box_w = min(w - 2 * margin, max(sz[0] for sz, _ in sizes) + 2 * pad + bar)
     box_h = min(h - 2 * margin, sum(heights) + 2 * pad)
-    x0, y0 = margin, h - margin - box_h
+    x0, y0 = (w - margin - box_w if right else margin), h - margin - box_h
     roi = rgb[y0 : y0 + box_h, x0 : x0 + box_w]
     roi[:] = (roi.astype(np.float32) * 0.3 + np.float32(18) * 0.7).astype(np.uint8)
     cv2.rectangle(rgb, (x0, y0), (x0 + bar - 1, y0 + box_h - 1), panel.colour, -1)
@@ -165,6 +182,16 @@ def draw_panel(rgb: NDArray[np.uint8], panel: Panel) -> NDArray[np.uint8]:
         cv2.putText(rgb, text, (x0 + bar + pad, y + th), _FONT, scale, colour, thick, cv2.LINE_AA)
         y += step
     return rgb
+
+
+def panel_on_right(seq: PoseSequence, min_visibility: float) -> bool:
+    """True when the feet lie in the left half of the picture (median ankle x over the
+    clip): the panel then goes to the bottom-right corner so it never covers the feet."""
+    x = seq.image_xy[:, [L.LEFT_ANKLE, L.RIGHT_ANKLE], 0]
+    seen = seq.visibility[:, [L.LEFT_ANKLE, L.RIGHT_ANKLE]] >= min_visibility
+    with np.errstate(invalid="ignore"):
+        values = x[seen & np.isfinite(x)]
+    return bool(values.size) and float(np.median(values)) < 0.5 * seq.width
 
 
 def _swapped_frames(blocks: list[BlockAnalysis], n: int) -> NDArray[np.bool_]:
@@ -229,6 +256,7 @@ def write_analysis_overlay(
     tol_s = 0.5 / fps if math.isfinite(fps) and fps > 0 else 0.02
     swap = _swapped_frames(blocks, len(seq))
     timeline = Timeline(result, routine)
+    right = panel_on_right(seq, settings.signal.min_visibility)
     written = 0
     with ExitStack() as stack:
         src = stack.enter_context(
@@ -245,7 +273,8 @@ def write_analysis_overlay(
             index = _nearest(times, frame.time_s, tol_s) if len(times) else None
             is_swapped = bool(swap[index]) if index is not None else False
             img = _skeleton(frame, seq, index, is_swapped, settings.signal.min_visibility)
-            writer.write(draw_panel(img, timeline.panel_at(frame.time_s)), frame.time_s)
+            panel = timeline.panel_at(frame.time_s)
+            writer.write(draw_panel(img, panel, right), frame.time_s)
             written += 1
             if progress is not None:
                 progress(written, total)
