@@ -21,7 +21,7 @@ import logging
 import multiprocessing
 import os
 import signal
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from types import FrameType
 from typing import Any, Final, Literal
@@ -80,15 +80,16 @@ def _collect(future: Future[JobOutcome], task: Task) -> JobOutcome:
         return lost(task, f"the worker stopped ({type(exc).__name__})")
 
 
-def _stop_pool(pool: ProcessPoolExecutor) -> None:
+def _stop_pool(pool: ProcessPoolExecutor, futures: Iterable[Future[JobOutcome]]) -> None:
     """Cancel queued jobs and interrupt running ones (their workers may not have seen the
     terminal's Ctrl-C: a signal sent to the driver alone), then wait for the workers."""
-    pool.shutdown(wait=False, cancel_futures=True)
-    processes: dict[int, Any] = getattr(pool, "_processes", None) or {}
-    for pid in list(processes):
+    processes: dict[int, Any] = dict(getattr(pool, "_processes", None) or {})
+    for future in futures:
+        future.cancel()  # only the ones no worker took yet
+    for pid in processes:
         with contextlib.suppress(OSError):  # already gone
             os.kill(pid, signal.SIGINT)
-    pool.shutdown(wait=True)
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def run_local(
@@ -100,13 +101,15 @@ def run_local(
     context = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(min(workers, len(tasks)), context, initializer=_init_worker)
     outcomes: list[JobOutcome] = []
+    futures: dict[Future[JobOutcome], Task] = {}
     try:
-        futures = {pool.submit(_worker_task, t, config): t for t in tasks}
+        for task in tasks:
+            futures[pool.submit(_worker_task, task, config)] = task
         for future in as_completed(futures):
             outcomes.append(_collect(future, futures[future]))
             on_done(outcomes[-1])
     except KeyboardInterrupt:
-        _stop_pool(pool)
+        _stop_pool(pool, futures)
         raise
     pool.shutdown(wait=True)
     return outcomes
