@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from hipcoach.analysis.evidence import HISTORY_LIMITS
 from hipcoach.config import HistorySettings
 from hipcoach.history.overview import build_overview
 from hipcoach.history.report import write_history_report
@@ -60,6 +61,8 @@ def test_history_report_renders_in_headless_chromium(tmp_path: Path) -> None:
         next_step = page.locator("#progression .headline").inner_text()
         check = page.locator("#check").inner_text()
         marked = page.locator("#asymmetry th.painful").all_inner_texts()
+        limits = page.locator("#limits li").all_inner_texts()
+        refs = page.locator("#asymmetry .reference").all_inner_texts()
         safety = page.locator("#safety").inner_text()
         shot = opened.screenshot(SCREENSHOT, tmp_path / "h.png")
     assert headings == [
@@ -78,6 +81,8 @@ def test_history_report_renders_in_headless_chromium(tmp_path: Path) -> None:
     assert next_step == "Ready for more: try band level 2"
     assert "What the answers suggest" in check and "not a diagnosis" in check
     assert [m.lower() for m in marked] == ["left leg (hurts)"]  # the side the check named
+    assert limits == list(HISTORY_LIMITS)
+    assert refs and all(r.startswith("target ") for r in refs)
     assert "not a medical device" in safety
     assert opened.external_requests() == []
     assert shot.stat().st_size > 50_000

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
+from hipcoach.analysis.evidence import HISTORY_LIMITS
 from hipcoach.cli.app import app
 from hipcoach.errors import HipcoachError
 from hipcoach.history.export import REP_COLUMNS, SET_COLUMNS
@@ -76,6 +77,7 @@ def test_history_json_has_the_statistics(seeded: Path) -> None:
     assert prog["kind"] == "add_band" and "band level 2" in prog["headline"]
     assert len(prog["session_ids"]) == 3 and len(prog["reasons"]) >= 4
     assert data["painful_side"] == "left"  # from the stored check
+    assert data["limits"] == list(HISTORY_LIMITS)
     assert prog["reasons"][-1].startswith("Your left side hurts (latest check)")
     assert "also the weaker leg in: small leg raise" in prog["reasons"][-1]
     assert data["sessions"][0]["sets"][0]["counted_by"] == "camera"
@@ -87,7 +89,7 @@ def test_history_rich_output(seeded: Path) -> None:
     out = result.stdout
     for words in ("Streak:", "Sessions, last weeks", "Recent sessions", "Left vs right",
                   "Ready for more: try band level 2", "stopped", "8 older",
-                  "(hurts)"):  # fmt: skip
+                  "(hurts)", "limit: hipcoach's hip-series counts"):  # fmt: skip
         assert words in out, words
 
 

@@ -172,6 +172,15 @@ def limits(result: AnalysisResult, titles: dict[str, str] | None = None) -> list
     return out
 
 
+#: What a history of sessions rests on (the history report and the client reports).
+HISTORY_LIMITS: Final[tuple[str, ...]] = (
+    RENDERED_ONLY,
+    *(a.text() for a in ACCURACY),
+    "sessions counted by the pacing timer (no camera) are the plan, not a measurement: "
+    "they are left out of form scores and left-vs-right",
+)
+
+
 def evidence_json(result: AnalysisResult, routine: Routine) -> dict[str, Any]:
     """The ``evidence`` section of the analysis JSON: limits, references, per-rep rows."""
     titles: dict[str, str] = {r.id: r.title for r in routine.rules}

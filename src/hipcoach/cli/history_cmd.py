@@ -18,6 +18,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from hipcoach.analysis.evidence import HISTORY_LIMITS
 from hipcoach.analysis.result import AnalysisResult
 from hipcoach.analysis.sides import SideComparison
 from hipcoach.cli.ui import err_console, plain
@@ -285,6 +286,7 @@ def render_overview(overview: Overview, settings: HistorySettings) -> Renderable
     if overview.asymmetry:
         parts.append(asymmetry_table(overview))
     parts.append(progression_panel(overview))
+    parts += [Text(f"limit: {line}", style="dim") for line in HISTORY_LIMITS]
     return Group(*parts)
 
 

@@ -17,6 +17,7 @@ from datetime import tzinfo
 from pathlib import Path
 from typing import Any, Final
 
+from hipcoach.analysis.evidence import HISTORY_LIMITS
 from hipcoach.files import atomic_output, check_outputs
 from hipcoach.history.overview import Overview
 from hipcoach.history.stats import HistoryData, PainReading, faulty_reps, session_pain
@@ -217,6 +218,7 @@ def overview_json(overview: Overview, data: HistoryData) -> dict[str, Any]:
         "asymmetry_sessions": overview.asymmetry_sessions,
         "asymmetry": _asymmetry_json(overview),
         "painful_side": overview.painful_side,
+        "limits": list(HISTORY_LIMITS),
         "band_changes": [{**asdict(b), "day": b.day.isoformat()} for b in overview.band_changes],
         "progression": {**asdict(overview.progression)},
     }

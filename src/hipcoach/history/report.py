@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Final
 
 from hipcoach import __version__
+from hipcoach.analysis.evidence import HISTORY_LIMITS, MEASURED, references
 from hipcoach.config import HistorySettings
 from hipcoach.errors import ConfigError
 from hipcoach.exercises.questionnaires import load_questionnaires, summarise
@@ -70,6 +71,8 @@ class AsymmetryLine:
     reps_diff: str
     peak_diff: str
     note: str
+    #: The exercise's reference values (``analysis.evidence.Reference.text``).
+    reference: str = ""
 
 
 @dataclass(frozen=True)
@@ -143,6 +146,7 @@ def _side(reps: int | None, peak: float | None) -> str:
 
 def asymmetry_lines(overview: Overview, routine: Routine) -> list[AsymmetryLine]:
     """Left vs right per exercise (differences left minus right, in % of the larger)."""
+    refs = {r.exercise: r.text() for r in references(routine)}
     out = []
     for a in overview.asymmetry:
         out.append(
@@ -153,6 +157,7 @@ def asymmetry_lines(overview: Overview, routine: Routine) -> list[AsymmetryLine]
                 reps_diff="-" if a.reps_diff_pct is None else f"{a.reps_diff_pct:+.0f}%",
                 peak_diff="-" if a.peak_diff_pct is None else f"{a.peak_diff_pct:+.0f}%",
                 note=a.note(overview.asymmetry_note_pct),
+                reference=refs.get(a.exercise, ""),
             )
         )
     return out
@@ -252,6 +257,8 @@ def render_history_report(
             progression=overview.progression,
             charts=charts(overview, routine, settings) if sessions else [],
             asymmetry=asymmetry_lines(overview, routine),
+            limits=HISTORY_LIMITS,
+            accuracy_measured=MEASURED,
             sessions=session_lines(overview, settings),
             check=check_view(latest_check, tz),
             not_a_diagnosis=NOT_A_DIAGNOSIS,
