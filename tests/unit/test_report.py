@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import re
 import struct
 from dataclasses import dataclass, replace
@@ -16,12 +17,13 @@ from markupsafe import escape
 from typer.testing import CliRunner
 
 from hipcoach.analysis.analyze import NO_EXERCISE, BlockAnalysis, analyze_sequence
+from hipcoach.analysis.evidence import analysis_document
 from hipcoach.analysis.result import AnalysisResult, Flag
 from hipcoach.cli.app import app
 from hipcoach.errors import InputError
 from hipcoach.exercises.routine import Routine, load_routine
 from hipcoach.report import write_analysis_overlay, write_report
-from hipcoach.report.html import flag_lines
+from hipcoach.report.html import CONTAINS_PICTURES, flag_lines, render_report
 from hipcoach.report.overlay import (
     SET_TAIL_S,
     Panel,
@@ -31,6 +33,7 @@ from hipcoach.report.overlay import (
     panel_on_right,
 )
 from hipcoach.report.plots import asymmetry_png, summary_png
+from hipcoach.report.thumbnails import THUMB_WIDTH_PX, rep_middles, rep_thumbnails
 from hipcoach.sequence.io import save
 from hipcoach.sequence.schema import PoseSequence, Provenance
 from hipcoach.synth.sidelying import SideLyingScript, generate
@@ -282,3 +285,29 @@ def test_cli_analyze_writes_report_and_overlay(
     assert report.is_file() and overlay.is_file()
     assert "report written to" in res.output and "overlay video written to" in res.output
     assert len(_decode(overlay)[0]) == len(a.seq)
+
+
+def test_thumbnails_are_opt_in_one_per_counted_rep_and_only_in_the_report(
+    overlay_case: tuple[Analysed, Path], tmp_path: Path
+) -> None:
+    a, clip = overlay_case
+    thumbs = rep_thumbnails(clip, a.seq, a.result)
+    counted = sum(len(s.rep_times) for s in a.result.sets if s.counted)
+    assert len(thumbs) == counted == len(rep_middles(a.result))
+    first = next(iter(thumbs.values()))
+    png = base64.b64decode(first.removeprefix("data:image/png;base64,"))
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert int.from_bytes(png[16:20], "big") == THUMB_WIDTH_PX  # IHDR width
+    plain = render_report(a.result, a.blocks, a.seq, a.routine)
+    assert "data:image/png" in plain  # the charts
+    assert CONTAINS_PICTURES not in plain and 'class="thumb"' not in plain
+    shown = render_report(a.result, a.blocks, a.seq, a.routine, thumbnails=thumbs)
+    assert CONTAINS_PICTURES in shown and shown.count('class="thumb"') == counted
+    doc = json.dumps(analysis_document(a.result, a.routine))
+    assert "data:image" not in doc
+
+
+def test_thumbnails_need_a_report(overlay_case: tuple[Analysed, Path], tmp_path: Path) -> None:
+    _, clip = overlay_case
+    res = CliRunner().invoke(app, ["analyze", str(clip), "--thumbnails", "-q"])
+    assert res.exit_code == 2 and "--thumbnails needs --report" in res.output

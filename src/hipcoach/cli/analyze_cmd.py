@@ -33,6 +33,8 @@ class AnalyzeJob:
     routine_path: Path | None = None
     landmarks_out: Path | None = None
     show_progress: bool = True
+    #: Put a small picture of each rep into the HTML report (opt-in: pictures of the person).
+    thumbnails: bool = False
 
 
 def _sequence(job: AnalyzeJob) -> PoseSequence:
@@ -89,7 +91,14 @@ def write_outputs(
         # Imported on use: the report pulls in matplotlib and Jinja2.
         from hipcoach.report.html import write_report  # noqa: PLC0415
 
-        path = write_report(out.result, out.blocks, out.sequence, out.routine, report)
+        thumbs = None
+        if job.thumbnails:
+            from hipcoach.report.thumbnails import rep_thumbnails  # noqa: PLC0415
+
+            thumbs = rep_thumbnails(job.source, out.sequence, out.result, job.settings)
+        path = write_report(
+            out.result, out.blocks, out.sequence, out.routine, report, thumbnails=thumbs
+        )
         written.append(("report", path))
     if overlay is not None:
         from hipcoach.report.overlay import write_analysis_overlay  # noqa: PLC0415

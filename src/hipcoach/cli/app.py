@@ -143,6 +143,14 @@ def analyze(
         Path | None, typer.Option(help="Routine file (default: the bundled hip series).")
     ] = None,
     model: ModelOpt = DEFAULTS.pose.model,
+    thumbnails: Annotated[
+        bool,
+        typer.Option(
+            "--thumbnails",
+            help="Put a small picture of each rep (with the skeleton) into the --report. "
+            "Off by default: they are pictures of you.",
+        ),
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Count reps per side and exercise of the side-lying hip series, and check form."""
@@ -151,6 +159,8 @@ def analyze(
     from hipcoach.cli.analyze_cmd import AnalyzeJob, render_result, run_analyze, write_outputs  # noqa: PLC0415
     from hipcoach.errors import NoExerciseError  # noqa: PLC0415
 
+    if thumbnails and report is None:
+        raise typer.BadParameter("--thumbnails needs --report FILE.html", param_hint="--thumbnails")
     outputs = {"--json": json_out, "--report": report, "--overlay": overlay}
     check_outputs([source, *([routine] if routine else [])], {**outputs, "--landmarks": landmarks})
     job = AnalyzeJob(
@@ -159,6 +169,7 @@ def analyze(
         routine_path=routine,
         landmarks_out=landmarks,
         show_progress=not quiet,
+        thumbnails=thumbnails,
     )
     result = run_analyze(job)
     written = write_outputs(result, job, json_out=json_out, report=report, overlay=overlay)

@@ -38,6 +38,11 @@ VIEW_TEXT: Final[dict[str, tuple[str, str]]] = {
     "feet": ("from the feet or head end", "this view cannot be read"),
     "unknown": ("unknown", "no side-lying body could be read"),
 }
+#: Said in the report whenever it holds rep thumbnails (``report.thumbnails``).
+CONTAINS_PICTURES: Final = (
+    "This report contains small pictures of you (one per rep), because --thumbnails was "
+    "asked for. Share it only with people you would show the video to."
+)
 _UNIT: Final[dict[str, tuple[str, int]]] = {"deg": ("°", 0), "s": (" s", 1)}
 
 
@@ -356,6 +361,7 @@ def render_report(
     seq: PoseSequence,
     routine: Routine,
     generated: datetime | None = None,
+    thumbnails: dict[tuple[int, int], str] | None = None,
 ) -> str:
     """The report's HTML text (see the module docstring)."""
     text = resources.files("hipcoach.report").joinpath(TEMPLATE).read_text(encoding="utf-8")
@@ -386,6 +392,8 @@ def render_report(
         limits=limits(result, titles),
         accuracy_measured=MEASURED,
         reps=rep_evidence(result, titles),
+        thumbnails=thumbnails or {},
+        contains_pictures=CONTAINS_PICTURES if thumbnails else "",
     )
 
 
@@ -397,9 +405,10 @@ def write_report(
     path: Path,
     *,
     generated: datetime | None = None,
+    thumbnails: dict[tuple[int, int], str] | None = None,
 ) -> Path:
     """Write the self-contained HTML report to ``path`` (UTF-8); returns ``path``."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_text(path, render_report(result, blocks, seq, routine, generated))
+    write_text(path, render_report(result, blocks, seq, routine, generated, thumbnails))
     return path

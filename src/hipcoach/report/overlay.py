@@ -209,10 +209,11 @@ def _nearest(times: NDArray[np.float64], t: float, tol_s: float) -> int | None:
     return best if abs(times[best] - t) <= tol_s else None
 
 
-def _skeleton(
-    frame: Frame, seq: PoseSequence, index: int | None, swap: bool, min_visibility: float
+def skeleton_image(
+    frame: Frame, seq: PoseSequence, index: int | None, min_visibility: float, swap: bool = False
 ) -> NDArray[np.uint8]:
-    """The frame with the skeleton of landmark frame ``index`` drawn (a copy)."""
+    """The frame with the skeleton of landmark frame ``index`` drawn (a copy); ``swap``:
+    the model's left/right labels are swapped in that frame."""
     if index is None or not seq.detected[index]:
         return frame.rgb.copy()
     h, w = frame.rgb.shape[:2]
@@ -272,7 +273,7 @@ def write_analysis_overlay(
                 )
             index = _nearest(times, frame.time_s, tol_s) if len(times) else None
             is_swapped = bool(swap[index]) if index is not None else False
-            img = _skeleton(frame, seq, index, is_swapped, settings.signal.min_visibility)
+            img = skeleton_image(frame, seq, index, settings.signal.min_visibility, is_swapped)
             panel = timeline.panel_at(frame.time_s)
             writer.write(draw_panel(img, panel, right), frame.time_s)
             written += 1
