@@ -129,7 +129,16 @@ def _tasks(
             known[job] = stored
             continue
         tasks.append(Task(job, key, pose_key(video, request.settings, model_sha)))
+    # longest first (file size stands in for length): no long video left alone at the end
+    tasks.sort(key=lambda t: -_size(t.job.video))
     return tasks, known
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def run_batch(request: BatchRequest, progress: BatchProgress | None = None) -> BatchResult:
