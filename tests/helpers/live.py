@@ -185,10 +185,10 @@ class LivePage:
 
 @contextmanager
 def open_live_page(
-    config: Any, clip: Path, width: int = 1280, height: int = 900
+    config: Any, clip: Path, width: int = 1280, height: int = 900, path: str = "session"
 ) -> Iterator[LivePage]:
-    """``/session`` of the served app in headless Chromium with ``clip`` as the camera;
-    skips without Chromium or Playwright."""
+    """``/<path>`` (``/session`` by default) of the served app in headless Chromium with
+    ``clip`` as the camera; skips without Chromium or Playwright."""
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} not found: install the Debian package 'chromium'")
     sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
@@ -209,7 +209,7 @@ def open_live_page(
                 "console",
                 lambda m: opened.console_errors.append(m.text) if m.type == "error" else None,
             )
-            page.goto(f"{config.url}session?token={config.token}", wait_until="load")
+            page.goto(f"{config.url}{path}?token={config.token}", wait_until="load")
             yield opened
         finally:
             browser.close()

@@ -137,3 +137,28 @@ def test_live_count_equals_analyze_and_truth_and_pain_stops(
     assert sets[0].counted_by == "camera"
     assert "pain" in (state["stop_reason"] or "") and "pain" in (session.stop_reason or "")
     assert pain == [("before", 0), ("during", 6), ("after", 6)]
+
+
+def test_camera_setup_page_says_how_the_person_lies(tmp_path: Path) -> None:
+    """The set-up page's live checks (the view checks of analyze) on the fake camera: the
+    lying side and the working leg found, no problem; nothing leaves 127.0.0.1; no serious
+    axe-core violation. ``HIPCOACH_UPDATE_SCREENSHOTS=1`` writes docs/web/setup.png."""
+    frames = read_frames(RENDERED / "faults_right_front.mp4")[:40]  # the first rest and reps
+    y4m = write_y4m(frames, tmp_path / "setup.y4m", FPS)
+    with (
+        served_app(tmp_path, model=MODEL) as config,
+        open_live_page(config, y4m, path="session/setup") as lp,
+    ):
+        lp.page.wait_for_function(
+            "() => { const r = window.hipcoachLive.live.report; return r && r.ok; }",
+            timeout=60_000,
+        )
+        report = lp.page.evaluate("() => window.hipcoachLive.live.report")
+        text = lp.page.inner_text("#setup-verdict")
+        violations = lp.axe_serious()
+        lp.shot("setup", tmp_path / "setup.png")
+        hosts = {u.split("/")[2] for u in lp.requests}
+    assert (report["lying_on"], report["working_leg"]) == ("right", "left")
+    assert "lying on your right side" in text and "left leg works" in text
+    assert hosts == {f"127.0.0.1:{config.port}"}
+    assert violations == []

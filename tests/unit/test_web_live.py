@@ -256,3 +256,44 @@ def test_the_live_page_files_name_no_other_host_and_run_no_inline_script() -> No
     scripts = re.findall(r"<script([^>]*)>", template)
     assert all("src=" in s or 'type="application/json"' in s for s in scripts), scripts
     assert not re.search(r"\son[a-z]+=|\sstyle=", template)
+
+
+# ------------------------------------------------------------------ camera set-up
+def _setup_report(clip: str, frames: int = 40) -> Any:
+    from hipcoach.backends.replay import ReplayBackend
+    from hipcoach.session.setup_check import SetupCheck
+    from hipcoach.video.base import Frame
+
+    seq = load_npz(CORPUS / f"{clip}.npz")
+    replay = ReplayBackend.from_sequence(seq)
+    check = SetupCheck((seq.width, seq.height))
+    blank = np.zeros((1, 1, 3), np.uint8)
+    for i in range(frames):
+        t = float(seq.times_s[i])
+        check.add(t, replay.detect(Frame(i, t, blank)))
+    return check.report()
+
+
+def test_setup_check_judges_the_view_as_analyze_does() -> None:
+    from hipcoach.session.setup_check import WAITING
+
+    left, right = _setup_report("B01_L_front"), _setup_report("B08_R_front")
+    assert left.ok and (left.lying_on, left.working_leg, left.view) == ("left", "right", "front")
+    assert right.ok and (right.lying_on, right.working_leg) == ("right", "left")
+    turned = _setup_report("B13_L_diagonal45")
+    assert not turned.ok and turned.fix and "too far" in turned.problems[0]
+    assert _setup_report("B01_L_front", frames=3).problems == [WAITING]
+
+
+def test_setup_mode_over_the_socket(tmp_path: Path) -> None:
+    config, c = _client(tmp_path)
+    seq = load_npz(CORPUS / "B08_R_front.npz")
+    with c.websocket_connect(_ws_url(config), headers={"origin": config.url.rstrip("/")}) as ws:
+        ws.send_json({"type": "start", "mode": "setup", "width": seq.width, "height": seq.height})
+        for i in range(40):
+            ws.send_text(page_message(seq, i))
+            state = _until(ws, lambda s, t=float(seq.times_s[i]): s["frame_t"] == t)
+        assert state["view"] is None and state["setup"]["ok"], state["setup"]
+        assert state["setup"]["lying_on"] == "right"
+    with open_db(config.db_path) as history:
+        assert history.sessions() == []

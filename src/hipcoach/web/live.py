@@ -16,10 +16,12 @@ problem, prompt), the texts to say, the frame warnings, ``frame_t`` (the newest 
 received, s, page clock) and ``count_frame_t`` (the newest frame the shown count covers).
 
 Other messages from the page: ``{"type": "start", "width": px, "height": px,
-"start_side": "left"|"right"|null, "band": 0..10|null}`` (first, once) and ``{"type": "key",
-"key": "p"}`` (the terminal's keys: space, p, s, n, q, y, digits, Enter). Every message is
-validated; a bad or oversized one gets ``{"type": "error", "error": ..., "fix": ...}`` and
-the socket is closed (code 1007/1009), never a traceback.
+"start_side": "left"|"right"|null, "band": 0..10|null, "mode": "session"|"setup"}`` (first,
+once; "setup" runs only :class:`~hipcoach.session.setup_check.SetupCheck`, the view checks
+of ``analyze``, for the camera set-up page ``GET /session/setup``: the state's ``setup``)
+and ``{"type": "key", "key": "p"}`` (the terminal's keys: space, p, s, n, q, y, digits,
+Enter). Every message is validated; a bad or oversized one gets ``{"type": "error",
+"error": ..., "fix": ...}`` and the socket is closed (code 1007/1009), never a traceback.
 
 Test hook: ``app.state.live_settings`` (a :class:`~hipcoach.config.Settings`) replaces the
 defaults (e.g. a shorter count-in).
@@ -54,6 +56,10 @@ from hipcoach.web.security import require_websocket_origin
 
 if TYPE_CHECKING:  # the session engine (scipy, the analysis) is imported on first use
     from hipcoach.session.guided import GuidedOptions, RemoteSession
+    from hipcoach.session.setup_check import SetupCheck
+
+#: The camera set-up page re-judges the view at most this often (s, page clock).
+SETUP_EVERY_S = 0.5
 
 router = APIRouter()
 
@@ -83,6 +89,8 @@ class StartMsg(_Message):
     height: int = Field(ge=16, le=8192)
     start_side: Literal["left", "right"] | None = None
     band: int | None = Field(default=None, ge=0, le=10)
+    #: "session": the guided session; "setup": only the camera set-up checks.
+    mode: Literal["session", "setup"] = "session"
 
 
 class FrameMsg(_Message):
@@ -159,11 +167,10 @@ def model_file(name: str) -> Path:
     return models / f"pose_landmarker_{'full' if name == 'full' else 'lite'}.task"
 
 
-@router.get("/session")
-def session_page(request: Request) -> HTMLResponse:
-    """The guided-session page (camera, live count, pain button)."""
+def _page_config(request: Request) -> dict[str, str]:
+    """What the live pages' scripts need: the model, runtime and socket addresses."""
     config = _config(request)
-    page = {
+    return {
         "model": f"/session/model/{'full' if config.model == 'full' else 'lite'}.task",
         "bundle": "/session/vendor/vision_bundle.js",
         "worker": "/static/live/pose_worker.js",
@@ -171,7 +178,21 @@ def session_page(request: Request) -> HTMLResponse:
         "wasm_binary": f"/session/vendor/{_WASM}",
         "socket": "/ws/live",
     }
-    return render(request, "live/session.html.j2", {"title": "Guided session", "page": page})
+
+
+@router.get("/session")
+def session_page(request: Request) -> HTMLResponse:
+    """The guided-session page (camera, live count, pain button)."""
+    context = {"title": "Guided session", "page": _page_config(request)}
+    return render(request, "live/session.html.j2", context)
+
+
+@router.get("/session/setup")
+def setup_page(request: Request) -> HTMLResponse:
+    """The camera set-up page: live preview, body-outline guide, the view checks."""
+    return render(
+        request, "live/setup.html.j2", {"title": "Camera set-up", "page": _page_config(request)}
+    )
 
 
 @router.get("/session/model/{name}.task")
@@ -229,6 +250,9 @@ class LiveConnection:
         self.loop = asyncio.get_running_loop()
         self.changed = asyncio.Event()
         self.session: RemoteSession | None = None
+        self.setup: SetupCheck | None = None
+        self.setup_report: dict[str, Any] | None = None
+        self.setup_t = -math.inf
         self.frame_t: float | None = None
         self.frames = 0
         self.warnings: list[str] = []
@@ -259,18 +283,25 @@ class LiveConnection:
             msg = parse_message(raw)
             if isinstance(msg, StartMsg):
                 await self._start(msg)
-            elif self.session is None:
+            elif self.session is None and self.setup is None:
                 raise BadMessage("the first message must be 'start'")
             elif isinstance(msg, FrameMsg):
                 self._frame(msg)
-            else:
+            elif self.session is not None:
                 self.session.press(msg.key)
 
     async def _start(self, msg: StartMsg) -> None:
-        if self.session is not None:
+        if self.session is not None or self.setup is not None:
             raise BadMessage("the session was already started")
         # The engine's first import takes about a second: not in the event loop's thread.
         await asyncio.to_thread(importlib.import_module, "hipcoach.session.guided")
+        if msg.mode == "setup":
+            from hipcoach.session.setup_check import SetupCheck  # noqa: PLC0415 - lazy
+
+            settings: Settings = getattr(self.ws.app.state, "live_settings", DEFAULTS)
+            self.setup = SetupCheck((msg.width, msg.height), settings)
+            self._notify()
+            return
         from hipcoach.session.guided import RemoteSession  # noqa: PLC0415 - heavy, lazy
 
         self.session = RemoteSession(
@@ -280,9 +311,15 @@ class LiveConnection:
         self._notify()
 
     def _frame(self, msg: FrameMsg) -> None:
-        assert self.session is not None
         person = candidate_from_lists(msg.landmarks, msg.world) if msg.landmarks else None
-        self.session.push_frame(msg.t, [] if person is None else [person])
+        people = [] if person is None else [person]
+        if self.session is not None:
+            self.session.push_frame(msg.t, people)
+        elif self.setup is not None:
+            self.setup.add(msg.t, people)
+            if msg.t - self.setup_t >= SETUP_EVERY_S:
+                self.setup_t = msg.t
+                self.setup_report = asdict(self.setup.report())
         self.frame_t, self.frames = msg.t, self.frames + 1
         self.warnings = frame_warnings(person)
         self._notify()
@@ -305,6 +342,7 @@ class LiveConnection:
             "error": None if error is None else {"error": error.message, "fix": error.fix},
             "session_id": None if outcome is None else outcome.session_id,
             "stop_reason": None if outcome is None else outcome.stop_reason,
+            "setup": self.setup_report,
         }
 
     async def _send_loop(self) -> None:

@@ -1,118 +1,24 @@
-// hipcoach guided session: pose in the browser (MediaPipe tasks-vision, served by the app, in
-// a worker: pose_worker.js), landmarks to Python over /ws/live, the session's state back. One frame in flight at a time:
-// while the answer to the last frame is pending, only the newest new frame is kept.
-// Times: frame times are seconds on the page clock (performance.now() / 1000).
+// hipcoach guided session: pose in the browser (camera.js: MediaPipe tasks-vision in a
+// worker), landmarks to Python over /ws/live, the session's state back (the same session
+// engine as `hipcoach session`: views, texts to say, pain prompts).
+
+import { LivePose, LiveSocket, captured, socketUrl, stats } from "./camera.js";
 
 const cfg = JSON.parse(document.getElementById("live-config").textContent);
 const $ = (id) => document.getElementById(id);
 const video = $("live-video");
-const overlay = $("live-overlay");
 const YES_NO = /\[y\/n\]\s*$/;
 
-const stats = {
-  started: 0, processed: 0, sent: 0, dropped: 0, errors: [],
-  // Pose inference per frame; frame → its answer from Python; frame → a shown count that
-  // covers it (the count is re-computed every LiveSettings.recount_interval_s or slower).
-  inferMs: [], latencyMs: [], countLatencyMs: [],
-};
-const captured = new Map(); // frame time (s) → performance.now() when the frame came (ms)
 const live = {
-  worker: null, workerBusy: false, frameAt: null, socket: null, started: false, finished: false,
-  inflight: null, pending: null, lastTs: 0, lastCountT: null, muted: false, view: null, state: null,
+  pose: null, socket: null, started: false, finished: false,
+  lastCountT: null, muted: false, view: null, state: null,
 };
 window.hipcoachLive = { stats, live };
 
 function setStatus(text) { $("live-status").textContent = text; }
 
-function loadModel() {
-  // The pose model runs in a worker; resolves once it is loaded.
-  live.worker = new Worker(cfg.worker);
-  return new Promise((resolve, reject) => {
-    live.worker.onmessage = (event) => {
-      if (event.data.type === "ready") { live.worker.onmessage = onWorkerMessage; resolve(); }
-      else if (event.data.type === "error") reject(new Error(event.data.error));
-    };
-    live.worker.onerror = (event) => reject(new Error(event.message || "the pose worker failed"));
-    live.worker.postMessage({
-      type: "init", bundle: cfg.bundle, wasm_loader: cfg.wasm_loader,
-      wasm_binary: cfg.wasm_binary, model: cfg.model,
-    });
-  });
-}
-
-async function openCamera() {
-  const stream = await navigator.mediaDevices.getUserMedia({
-    video: { width: { ideal: 640 }, height: { ideal: 480 } }, audio: false,
-  });
-  video.srcObject = stream;
-  await video.play();
-}
-
-function drawOverlay(msg) {
-  const w = video.videoWidth, h = video.videoHeight;
-  if (overlay.width !== w) { overlay.width = w; overlay.height = h; }
-  const ctx = overlay.getContext("2d");
-  ctx.clearRect(0, 0, w, h);
-  ctx.fillStyle = "#ffbf00";
-  for (const [x, y, , v] of msg.landmarks) {
-    if (v < 0.5) continue;
-    ctx.beginPath();
-    ctx.arc(x * w, y * h, 4, 0, 2 * Math.PI);
-    ctx.fill();
-  }
-}
-
-function send(item) {
-  live.inflight = item;
-  live.socket.send(JSON.stringify(item.msg));
-  stats.sent += 1;
-}
-
-function onVideoFrame() {
-  // A new camera frame: remember when it came; the worker takes the newest when it is free.
-  live.frameAt = performance.now();
-  pump();
-  if (!live.finished) video.requestVideoFrameCallback(onVideoFrame);
-}
-
-async function pump() {
-  if (live.workerBusy || live.frameAt === null || live.finished) return;
-  const capturedAt = live.frameAt;
-  live.frameAt = null;
-  live.workerBusy = true;
-  const ts = Math.max(live.lastTs + 1, capturedAt);
-  live.lastTs = ts;
-  captured.set(ts / 1000, capturedAt);
-  if (captured.size > 300) captured.delete(captured.keys().next().value);
-  let bitmap;
-  try {
-    bitmap = await createImageBitmap(video);
-  } catch (err) {
-    live.workerBusy = false;
-    return;
-  }
-  live.worker.postMessage({ type: "frame", bitmap, ts }, [bitmap]);
-}
-
-function onWorkerMessage(event) {
-  const data = event.data;
-  if (data.type === "error") { stats.errors.push(data.error); finish(`The pose model stopped (${data.error}).`); return; }
-  if (data.type !== "result") return;
-  live.workerBusy = false;
-  stats.inferMs.push(data.inferMs);
-  stats.processed += 1;
-  const msg = { type: "frame", t: data.ts / 1000, landmarks: data.landmarks, world: data.world };
-  drawOverlay(msg);
-  if (live.started && !live.finished && live.socket && live.socket.readyState === WebSocket.OPEN) {
-    const item = { msg, captured: captured.get(msg.t) };
-    if (live.inflight) {
-      if (live.pending) stats.dropped += 1;
-      live.pending = item;
-    } else {
-      send(item);
-    }
-  }
-  pump();
+function onPose(msg) {
+  if (live.started && !live.finished && live.socket) live.socket.sendFrame(msg);
 }
 
 function speak(texts) {
@@ -160,16 +66,13 @@ function finish(text) {
   live.finished = true;
   setStatus(text);
   for (const b of document.querySelectorAll("[data-key]")) b.disabled = true;
-  if (live.socket && live.socket.readyState === WebSocket.OPEN) live.socket.close(1000);
+  if (live.socket) live.socket.close();
+  if (live.pose) live.pose.stop();
 }
 
-function onState(state) {
+function onState(state, error) {
+  if (error) { finish(`${error.error} — ${error.fix}`); return; }
   live.state = state;
-  if (live.inflight && state.frame_t !== null && state.frame_t >= live.inflight.msg.t - 1e-9) {
-    stats.latencyMs.push(performance.now() - live.inflight.captured);
-    live.inflight = null;
-    if (live.pending) { const next = live.pending; live.pending = null; send(next); }
-  }
   const countT = state.count_frame_t;
   const counting = live.view && live.view.phase === "exercise" && state.view && state.view.phase === "exercise";
   if (counting && countT !== null && live.lastCountT !== null && countT !== live.lastCountT) {
@@ -192,38 +95,31 @@ function onState(state) {
   }
 }
 
-function onMessage(event) {
-  const data = JSON.parse(event.data);
-  if (data.type === "state") onState(data);
-  else if (data.type === "error") { stats.errors.push(data.error); finish(`${data.error} — ${data.fix}`); }
-}
-
 function pressKey(key) {
-  if (live.started && !live.finished && live.socket && live.socket.readyState === WebSocket.OPEN) {
-    live.socket.send(JSON.stringify({ type: "key", key }));
-  }
+  if (live.started && !live.finished && live.socket) live.socket.sendJSON({ type: "key", key });
 }
 
 function startSession(event) {
   event.preventDefault();
   if (live.started) return;
-  const socket = new WebSocket(`ws://${location.host}${cfg.socket}`);
+  const socket = new LiveSocket(socketUrl(cfg), onState, () => {
+    if (!live.finished) finish("The connection to hipcoach closed.");
+  });
   live.socket = socket;
-  socket.addEventListener("open", () => {
+  socket.opened.then(() => {
     const band = $("live-band").value;
-    socket.send(JSON.stringify({
+    const n = Number(band);
+    socket.sendJSON({
       type: "start", width: video.videoWidth, height: video.videoHeight,
       start_side: $("live-side").value || null,
-      band: band === "" || Number.isNaN(Number(band)) ? null : Math.min(10, Math.max(0, Math.round(Number(band)))),
-    }));
+      band: band === "" || Number.isNaN(n) ? null : Math.min(10, Math.max(0, Math.round(n))),
+    });
     live.started = true;
     stats.started = performance.now();
     $("live-start-button").disabled = true;
     for (const b of document.querySelectorAll("[data-key]")) b.disabled = false;
     setStatus("Session running: the camera counts your reps.");
   });
-  socket.addEventListener("message", onMessage);
-  socket.addEventListener("close", () => { if (!live.finished) finish("The connection to hipcoach closed."); });
 }
 
 function buildScale() {
@@ -264,8 +160,9 @@ function wireControls() {
 async function main() {
   buildScale();
   wireControls();
+  live.pose = new LivePose(cfg, video, $("live-overlay"), onPose, finish);
   try {
-    await Promise.all([loadModel(), openCamera()]);
+    await live.pose.start();
   } catch (err) {
     stats.errors.push(String(err));
     setStatus(`The camera or the pose model could not start (${err}). Check that the camera is connected and allowed for this page.`);
@@ -273,7 +170,6 @@ async function main() {
   }
   setStatus("Camera ready. Lie down in view, then press Start.");
   $("live-start-button").disabled = false;
-  video.requestVideoFrameCallback(onVideoFrame);
 }
 
 main();
