@@ -40,6 +40,8 @@ from tests.conftest import REPO
 pytest.importorskip("fastapi", reason='pip install -e ".[dev]"')
 from hipcoach.web.live import MAX_MESSAGE_BYTES, BadMessage, FrameMsg, parse_message
 
+pytestmark = pytest.mark.timeout(120)  # a socket test waiting for a state never hangs
+
 CORPUS = REPO / "tests" / "data" / "corpus"
 CLIPS = ("B01_L_front", "B08_R_front")
 LEAD_S = 0.5  # rest before/after the true set inside the counted window (s)
@@ -171,6 +173,11 @@ def _ws_url(config: Any) -> str:
     return f"ws://127.0.0.1:{config.port}/ws/live"
 
 
+def _new_prompt(state: dict[str, Any], old: str | None) -> bool:
+    """True when the state asks a question other than ``old``."""
+    return (state["view"] or {}).get("prompt") not in (old, None)
+
+
 def _until(ws: Any, check: Any, limit: int = 200) -> dict[str, Any]:
     for _ in range(limit):
         state: dict[str, Any] = ws.receive_json()
@@ -212,7 +219,7 @@ def test_a_short_session_over_the_socket(tmp_path: Path) -> None:
         while state["view"]["prompt"].endswith("[y/n]"):
             prompt = state["view"]["prompt"]
             ws.send_json({"type": "key", "key": "n"})
-            state = _until(ws, lambda s, p=prompt: (s["view"] or {}).get("prompt") not in (p, None))
+            state = _until(ws, lambda s, p=prompt: _new_prompt(s, p))
         ws.send_json({"type": "key", "key": "0\n"})
         state = _until(ws, lambda s: s["view"]["phase"] == "exercise")
         assert state["view"]["target"] == 10
@@ -295,5 +302,22 @@ def test_setup_mode_over_the_socket(tmp_path: Path) -> None:
             state = _until(ws, lambda s, t=float(seq.times_s[i]): s["frame_t"] == t)
         assert state["view"] is None and state["setup"]["ok"], state["setup"]
         assert state["setup"]["lying_on"] == "right"
+    with open_db(config.db_path) as history:
+        assert history.sessions() == []
+
+
+def test_a_safety_yes_stops_before_the_session_with_the_advice(tmp_path: Path) -> None:
+    config, c = _client(tmp_path)
+    with c.websocket_connect(_ws_url(config), headers={"origin": config.url.rstrip("/")}) as ws:
+        ws.send_json({"type": "start", "width": 480, "height": 360})
+        state = _until(ws, lambda s: (s["view"] or {}).get("prompt"))
+        assert state["view"]["prompt"].endswith("[y/n]")
+        answer = "y"
+        while not state["finished"]:  # a "yes", then "no" to the remaining questions
+            prompt = state["view"]["prompt"]
+            ws.send_json({"type": "key", "key": answer})
+            answer = "n"
+            state = _until(ws, lambda s, p=prompt: s["finished"] or _new_prompt(s, p))
+    assert state["finished"] and state["error"]["fix"] and "yes" in state["error"]["error"]
     with open_db(config.db_path) as history:
         assert history.sessions() == []
