@@ -119,10 +119,17 @@ def test_live_count_equals_analyze_and_truth_and_pain_stops(
             shown = _watch_set(lp, tmp_path / "session.png" if working == "right" else None)
             state, violations = _pain_stop(lp)
             stats = lp.stats()
+            spoken = lp.page.evaluate("() => window.hipcoachLive.live.spoken")
             hosts = {u.split("/")[2] for u in lp.requests}
         assert hosts == {f"127.0.0.1:{config.port}"}, lp.requests
         assert not stats["errors"], stats["errors"]
         assert violations == []
+        # The page spoke the count-in and the reps (its own voice, or espeak-ng from the app
+        # when the browser has none, as headless Chromium here).
+        said = {s["text"] for s in spoken}
+        assert {"Go.", "one", "two"} <= said, spoken
+        if any(s["via"] == "espeak-ng" for s in spoken):
+            assert any("/session/speech/" in u for u in lp.requests)
         with open_db(config.db_path) as history:
             (session,) = history.sessions()
             sets = history.sets_of(session.id)

@@ -321,3 +321,21 @@ def test_a_safety_yes_stops_before_the_session_with_the_advice(tmp_path: Path) -
     assert state["finished"] and state["error"]["fix"] and "yes" in state["error"]["error"]
     with open_db(config.db_path) as history:
         assert history.sessions() == []
+
+
+def test_said_texts_are_served_as_espeak_audio_and_nothing_else(tmp_path: Path) -> None:
+    import shutil
+
+    from hipcoach.web.live import speech_store
+
+    _, c = _client(tmp_path)
+    store = speech_store(c.app)
+    url = store.add("Set done: six reps.")
+    assert c.get(url.replace(url.rsplit("/", 1)[1], "0" * 20 + ".wav")).status_code == 404
+    r = c.get(url)
+    if shutil.which("espeak-ng") is None and shutil.which("espeak") is None:
+        assert r.status_code == 404
+        return
+    assert r.status_code == 200 and r.headers["content-type"] == "audio/wav"
+    riff_size = int.from_bytes(r.content[4:8], "little")
+    assert r.content[:4] == b"RIFF" and riff_size == len(r.content) - 8

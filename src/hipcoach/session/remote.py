@@ -17,6 +17,9 @@ clock. Nothing here knows about HTTP.
 
 from __future__ import annotations
 
+import shutil
+import struct
+import subprocess
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -215,3 +218,27 @@ class RemoteScreen:
 
     def close(self) -> None:
         """Nothing to release (a ``Voice`` method)."""
+
+
+def render_speech(text: str, rate_wpm: int = 160, timeout_s: float = 10.0) -> bytes | None:
+    """``text`` spoken by espeak-ng as WAV bytes (the page's voice when the browser has no
+    speech voices), or None when espeak-ng is missing or fails. The streamed header's sizes
+    are filled in so every browser plays it."""
+    program = shutil.which("espeak-ng") or shutil.which("espeak")
+    if program is None:
+        return None
+    try:
+        done = subprocess.run(
+            [program, "-s", str(int(rate_wpm)), "--stdout", "--", text[:500]],
+            capture_output=True,
+            timeout=timeout_s,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    wav = bytearray(done.stdout)
+    if done.returncode != 0 or len(wav) < 44 or wav[:4] != b"RIFF" or wav[36:40] != b"data":
+        return None
+    wav[4:8] = struct.pack("<I", len(wav) - 8)
+    wav[40:44] = struct.pack("<I", len(wav) - 44)
+    return bytes(wav)

@@ -12,8 +12,10 @@ the SAME session engine as ``hipcoach session --camera N``
 (:class:`~hipcoach.session.guided.RemoteSession`: the player, its plan, pain rules and
 history; ``count_known_set`` and the cue selector through ``CameraRepSource``). It answers
 with ``{"type": "state", ...}``: the player's view (phase, reps vs target, timer, cue,
-problem, prompt), the texts to say, the frame warnings, ``frame_t`` (the newest frame
-received, s, page clock) and ``count_frame_t`` (the newest frame the shown count covers).
+problem, prompt), the texts to say (and their espeak-ng audio at
+``/session/speech/<key>.wav``, for a browser without speech voices), the frame warnings,
+``frame_t`` (the newest frame received, s, page clock) and ``count_frame_t`` (the newest
+frame the shown count covers).
 
 Other messages from the page: ``{"type": "start", "width": px, "height": px,
 "start_side": "left"|"right"|null, "band": 0..10|null, "mode": "session"|"setup"}`` (first,
@@ -31,9 +33,11 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import hashlib
 import importlib
 import json
 import math
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import asdict
 from functools import lru_cache
@@ -48,7 +52,12 @@ from starlette.websockets import WebSocketState
 
 from hipcoach.config import DEFAULTS, Settings
 from hipcoach.errors import HipcoachError
-from hipcoach.session.remote import N_LANDMARKS, candidate_from_lists, frame_warnings
+from hipcoach.session.remote import (
+    N_LANDMARKS,
+    candidate_from_lists,
+    frame_warnings,
+    render_speech,
+)
 from hipcoach.web.config import WebConfig
 from hipcoach.web.pages import render
 from hipcoach.web.routine_file import preferred_band
@@ -222,6 +231,55 @@ def vendor_file(name: str, request: Request) -> Response:
     return FileResponse(VENDOR_DIR / name, media_type=media)
 
 
+class SpeechStore:
+    """The texts the live sessions said, by key, for ``GET /session/speech/<key>.wav`` (the
+    espeak-ng voice for a browser without speech voices). Only texts a session said can be
+    rendered; the newest ``keep`` texts and their audio are kept."""
+
+    def __init__(self, keep: int = 64) -> None:
+        self._keep = keep
+        self._texts: OrderedDict[str, str] = OrderedDict()
+        self._audio: OrderedDict[str, bytes] = OrderedDict()
+
+    def add(self, text: str) -> str:
+        """The URL of ``text`` spoken."""
+        key = hashlib.sha256(text.encode()).hexdigest()[:20]
+        self._texts[key] = text
+        self._texts.move_to_end(key)
+        while len(self._texts) > self._keep:
+            self._texts.popitem(last=False)
+        return f"/session/speech/{key}.wav"
+
+    def audio(self, key: str) -> bytes | None:
+        """The WAV of a said text (None: unknown key, or no espeak-ng)."""
+        if key in self._audio:
+            return self._audio[key]
+        text = self._texts.get(key)
+        wav = None if text is None else render_speech(text)
+        if wav is not None:
+            self._audio[key] = wav
+            while len(self._audio) > self._keep:
+                self._audio.popitem(last=False)
+        return wav
+
+
+def speech_store(app: Any) -> SpeechStore:
+    """The app's :class:`SpeechStore` (made on first use)."""
+    store: SpeechStore | None = getattr(app.state, "live_speech", None)
+    if store is None:
+        store = app.state.live_speech = SpeechStore()
+    return store
+
+
+@router.get("/session/speech/{key}.wav")
+async def speech(key: str, request: Request) -> Response:
+    """A text the session said, spoken by espeak-ng (404 when unknown or no espeak-ng)."""
+    wav = await asyncio.to_thread(speech_store(request.app).audio, key)
+    if wav is None:
+        return Response("not found", status_code=404, media_type="text/plain")
+    return Response(wav, media_type="audio/wav", headers={"cache-control": "max-age=3600"})
+
+
 # ------------------------------------------------------------------------------ socket
 def guided_options(ws: WebSocket, start: StartMsg) -> GuidedOptions:
     """The session to run for this page: the app's routine and history, the page's side,
@@ -330,13 +388,16 @@ class LiveConnection:
         view = None if session is None or session.screen.view is None else session.screen.view
         error = None if session is None else session.error
         outcome = None if session is None else session.outcome
+        say = [] if session is None else session.screen.take_speech()
+        store = speech_store(self.ws.app)
         return {
             "type": "state",
             "frame_t": self.frame_t,
             "count_frame_t": None if session is None else session.counter.counted_frame_s,
             "frames": self.frames,
             "view": None if view is None else _jsonable(asdict(view)),
-            "say": [] if session is None else session.screen.take_speech(),
+            "say": say,
+            "say_audio": [store.add(text) for text in say],
             "warnings": self.warnings,
             "finished": session is not None and session.finished.is_set(),
             "error": None if error is None else {"error": error.message, "fix": error.fix},

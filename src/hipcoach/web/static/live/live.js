@@ -11,7 +11,7 @@ const YES_NO = /\[y\/n\]\s*$/;
 
 const live = {
   pose: null, socket: null, started: false, finished: false,
-  lastCountT: null, muted: false, view: null, state: null,
+  lastCountT: null, muted: false, view: null, state: null, spoken: [],
 };
 window.hipcoachLive = { stats, live };
 
@@ -21,11 +21,23 @@ function onPose(msg) {
   if (live.started && !live.finished && live.socket) live.socket.sendFrame(msg);
 }
 
-function speak(texts) {
-  if (live.muted || !texts.length || !("speechSynthesis" in window)) return;
-  // One cue at a time: a newer text cuts off an older one still being said.
-  window.speechSynthesis.cancel();
-  window.speechSynthesis.speak(new SpeechSynthesisUtterance(texts[texts.length - 1]));
+const audio = new Audio();
+
+function speak(texts, audios) {
+  // One cue at a time: a newer text cuts off an older one still being said. The browser's
+  // own voice when it has one, else the same text spoken by espeak-ng on the server.
+  if (live.muted || !texts.length) return;
+  const text = texts[texts.length - 1];
+  const voices = "speechSynthesis" in window ? window.speechSynthesis.getVoices() : [];
+  if (voices.length) {
+    window.speechSynthesis.cancel();
+    window.speechSynthesis.speak(new SpeechSynthesisUtterance(text));
+    live.spoken.push({ via: "web-speech", text });
+  } else if (audios && audios.length) {
+    audio.src = audios[audios.length - 1];
+    audio.play().catch(() => {});
+    live.spoken.push({ via: "espeak-ng", text });
+  }
 }
 
 function showPrompt(view) {
@@ -87,7 +99,7 @@ function onState(state, error) {
   live.view = state.view || live.view;
   renderView(state.view);
   renderWarnings(state.warnings || []);
-  speak(state.say || []);
+  speak(state.say || [], state.say_audio || []);
   if (state.error) { finish(`${state.error.error}${state.error.fix ? " — " + state.error.fix : ""}`); return; }
   if (state.finished) {
     const why = state.stop_reason ? `Session stopped: ${state.stop_reason}` : "Session finished. Every set is saved in your history.";
@@ -146,6 +158,7 @@ function wireControls() {
     $("live-mute").setAttribute("aria-pressed", String(live.muted));
     $("live-mute").textContent = live.muted ? "Unmute voice" : "Mute voice";
     if (live.muted && "speechSynthesis" in window) window.speechSynthesis.cancel();
+    if (live.muted) audio.pause();
   });
   document.addEventListener("keydown", (e) => {
     if (!live.started || e.target.closest("input, select, textarea")) return;
