@@ -407,13 +407,16 @@ class LiveConnection:
         }
 
     async def _send_loop(self) -> None:
-        while True:
-            await self.changed.wait()
-            self.changed.clear()
-            state = self.state()
-            await self.ws.send_text(json.dumps(state))
-            if state["finished"]:
-                return
+        try:
+            while True:
+                await self.changed.wait()
+                self.changed.clear()
+                state = self.state()
+                await self.ws.send_text(json.dumps(state))
+                if state["finished"]:
+                    return
+        except (WebSocketDisconnect, RuntimeError):
+            return  # the page went away mid-send: the receive loop ends the session
 
 
 async def close_with(ws: WebSocket, error: str, fix: str, code: int) -> None:
