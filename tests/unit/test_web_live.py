@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -339,3 +340,26 @@ def test_said_texts_are_served_as_espeak_audio_and_nothing_else(tmp_path: Path) 
     assert r.status_code == 200 and r.headers["content-type"] == "audio/wav"
     riff_size = int.from_bytes(r.content[4:8], "little")
     assert r.content[:4] == b"RIFF" and riff_size == len(r.content) - 8
+
+
+def test_closing_the_page_mid_set_finishes_the_stored_session(tmp_path: Path) -> None:
+    from hipcoach.session.guided import PAGE_CLOSED
+
+    config, c = _client(tmp_path)
+    with c.websocket_connect(_ws_url(config), headers={"origin": config.url.rstrip("/")}) as ws:
+        ws.send_json({"type": "start", "width": 480, "height": 360, "start_side": "left"})
+        state = _until(ws, lambda s: (s["view"] or {}).get("prompt"))
+        while state["view"]["prompt"].endswith("[y/n]"):
+            prompt = state["view"]["prompt"]
+            ws.send_json({"type": "key", "key": "n"})
+            state = _until(ws, lambda s, p=prompt: _new_prompt(s, p))
+        ws.send_json({"type": "key", "key": "1\n"})
+        _until(ws, lambda s: s["view"]["phase"] == "exercise")
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        with open_db(config.db_path) as history:
+            (session,) = history.sessions()
+        if session.ended_at is not None:
+            break
+        time.sleep(0.1)
+    assert session.stop_reason == PAGE_CLOSED and session.ended_at is not None

@@ -19,7 +19,7 @@ from typing import Literal
 from hipcoach.analysis.result import SetResult
 from hipcoach.backends.base import PoseCandidate
 from hipcoach.config import DEFAULTS, Settings
-from hipcoach.errors import HipcoachError, SafetyStop
+from hipcoach.errors import HipcoachError, InputError, SafetyStop
 from hipcoach.exercises.questionnaires import load_questionnaires
 from hipcoach.exercises.routine import ExerciseSpec, Routine, load_routine
 from hipcoach.session.camera import CameraRepSource
@@ -37,6 +37,8 @@ from hipcoach.storage import History, open_db
 from hipcoach.types import Side
 
 CLINICIAN = "Please see a clinician before doing these exercises."
+#: The stored stop reason of a page's session whose page went away.
+PAGE_CLOSED = "the page was closed"
 
 
 @dataclass(frozen=True)
@@ -91,11 +93,16 @@ def band_level(opts: GuidedOptions, history: History) -> int:
 
 
 def run_guided(
-    opts: GuidedOptions, dev: Devices, source: RepSource, name: str
+    opts: GuidedOptions,
+    dev: Devices,
+    source: RepSource,
+    name: str,
+    input_lost: str = "no input",
 ) -> SessionOutcome | None:
     """Open the history, ask the red-flag questions when due, run the player; every set is
-    stored as it ends. Returns None when the safety questions stopped it (raises
-    ``SafetyStop``), and finishes the stored session as "no input" when the input ends."""
+    stored as it ends. Raises ``SafetyStop`` when a safety answer stops it; when the input
+    ends (``InputError``) the stored session is finished with the reason ``input_lost``
+    and the error is raised."""
     routine = load_routine(opts.routine_path)
     plan = build_plan(routine, opts.start_side)
     with open_db(opts.db) as history:
@@ -114,9 +121,9 @@ def run_guided(
         )
         try:
             return player.run(name)
-        except HipcoachError:
+        except InputError:
             if player.outcome is not None:
-                history.finish_session(player.outcome.session_id, dev.clock.wall(), "no input")
+                history.finish_session(player.outcome.session_id, dev.clock.wall(), input_lost)
             raise
 
 
@@ -195,7 +202,9 @@ class RemoteSession:
     def _run(self) -> None:
         dev = Devices(self._clock, self.keys, self.screen, self.screen)
         try:
-            self.outcome = run_guided(self.opts, dev, self.counter, "guided (browser camera)")
+            self.outcome = run_guided(
+                self.opts, dev, self.counter, "guided (browser camera)", PAGE_CLOSED
+            )
         except HipcoachError as exc:
             self.error = exc
         except Exception as exc:  # noqa: BLE001 - reported to the page, never a traceback
