@@ -57,14 +57,21 @@ def _pct(values: list[float], q: float) -> float:
 
 
 def measure(
-    model: str, clip: Path, seconds: float, tmp: Path, recount_s: float | None = None
+    model: str,
+    clip: Path,
+    seconds: float,
+    tmp: Path,
+    recount_s: float | None = None,
+    share: float | None = None,
 ) -> dict[str, Any]:
     """One run: the page's counters over ``seconds`` s of the first set (``recount_s``:
-    ``LiveSettings.recount_interval_s`` when given, s)."""
+    ``LiveSettings.recount_interval_s`` when given, s; ``share``: its ``max_count_share``)."""
     session = DEFAULTS.session.model_copy(update={"idle_end_s": 60.0})
     live = DEFAULTS.live
     if recount_s is not None:
         live = live.model_copy(update={"recount_interval_s": recount_s})
+    if share is not None:
+        live = live.model_copy(update={"max_count_share": share})
     settings = DEFAULTS.model_copy(update={"session": session, "live": live})
     with (
         served_app(tmp / model, settings, model=model) as config,
@@ -81,6 +88,7 @@ def measure(
     return {
         "model": model,
         "recount_s": settings.live.recount_interval_s,
+        "share": settings.live.max_count_share,
         "ready_s": ready_s,
         "processed_fps": (after["processed"] - before["processed"]) / dt,
         "sent_fps": (after["sent"] - before["sent"]) / dt,
@@ -95,7 +103,7 @@ def row(r: dict[str, Any]) -> str:
     """One markdown table row of a run."""
     cells = [
         r["model"],
-        f"{r['recount_s']:g}",
+        f"{r['recount_s']:g} / {r['share']:g}",
         f"{r['processed_fps']:.1f}",
         f"{r['sent_fps']:.1f}",
         str(r["dropped"]),
@@ -108,7 +116,7 @@ def row(r: dict[str, Any]) -> str:
 
 
 HEADER = (
-    "| model | re-count every (s) | processed frames/s | sent frames/s | dropped "
+    "| model | re-count every (s) / max share | processed frames/s | sent frames/s | dropped "
     "| inference ms p50 / p95 | frame → answer ms p50 / p95 "
     "| frame → shown count ms p50 / p95 | page ready s |\n"
     "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
@@ -126,6 +134,7 @@ def main(argv: list[str] | None = None) -> int:
         "--recount", type=float, nargs="+", default=[DEFAULTS.live.recount_interval_s],
         help="LiveSettings.recount_interval_s values to measure (s)",
     )  # fmt: skip
+    ap.add_argument("--share", type=float, default=None, help="LiveSettings.max_count_share")
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
@@ -133,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
         y4m = write_y4m(compose(frames, 0, len(frames) - 1, 2.0, 10), tmp / "cam.y4m", 10,
                         repeat=args.repeat)  # fmt: skip
         rows = [
-            measure(m, y4m, args.seconds, tmp / f"r{i}", r)
+            measure(m, y4m, args.seconds, tmp / f"r{i}", r, args.share)
             for m in args.model
             for i, r in enumerate(args.recount)
         ]
