@@ -44,7 +44,7 @@ def test_pain_limits_come_from_settings() -> None:
 
 def _gate(tmp_path: Path, answers: str, recheck: bool = False, days: float = 0.0) -> list[str]:
     """Run the CLI's safety gate with scripted answers; returns what the voice said."""
-    from hipcoach.cli.session_cmd import Devices, SessionJob, safety_gate
+    from hipcoach.session.guided import Devices, GuidedOptions, safety_gate
 
     clock = FakeClock()
     clock.advance(days * 86400.0)
@@ -54,9 +54,9 @@ def _gate(tmp_path: Path, answers: str, recheck: bool = False, days: float = 0.0
         RecordingDisplay(),
         RecordingVoice(clock),
     )
-    job = SessionJob(settings=DEFAULTS, db=tmp_path / "h.sqlite3", recheck_safety=recheck)
-    with open_db(job.db) as history:
-        safety_gate(job, history, dev, load_routine())
+    opts = GuidedOptions(settings=DEFAULTS, db=tmp_path / "h.sqlite3", recheck_safety=recheck)
+    with open_db(opts.db) as history:
+        safety_gate(opts, history, dev, load_routine())
     assert isinstance(dev.voice, RecordingVoice)
     return dev.voice.texts()
 
@@ -200,11 +200,11 @@ def test_cli_missing_camera_is_one_clean_line(tmp_path: Path) -> None:
 
 
 def test_band_defaults_to_the_last_session(tmp_path: Path) -> None:
-    from hipcoach.cli.session_cmd import SessionJob, band_level
+    from hipcoach.session.guided import GuidedOptions, band_level
 
     with open_db(tmp_path / "h.sqlite3") as h:
-        job = SessionJob(settings=DEFAULTS)
-        assert band_level(job, h) == 0
+        opts = GuidedOptions(settings=DEFAULTS)
+        assert band_level(opts, h) == 0
         h.start_session(FakeClock().wall(), "guided", band_level=2)
-        assert band_level(job, h) == 2
-        assert band_level(SessionJob(settings=DEFAULTS, band_level=0), h) == 0
+        assert band_level(opts, h) == 2
+        assert band_level(GuidedOptions(settings=DEFAULTS, band_level=0), h) == 0

@@ -11,21 +11,16 @@ from rich.console import Console
 from rich.table import Table
 
 from hipcoach.config import Settings
-from hipcoach.errors import InputError, Interrupted, SafetyStop
-from hipcoach.exercises.questionnaires import load_questionnaires
-from hipcoach.exercises.routine import Routine, load_routine
+from hipcoach.errors import Interrupted
 from hipcoach.session.camera import CameraRepSource
-from hipcoach.session.clock import Clock, SystemClock
-from hipcoach.session.display import Display, PlayerView, RichDisplay
-from hipcoach.session.keys import KeySource, TerminalKeys
+from hipcoach.session.clock import SystemClock
+from hipcoach.session.display import RichDisplay
+from hipcoach.session.guided import Devices, GuidedOptions, run_guided
+from hipcoach.session.keys import TerminalKeys
 from hipcoach.session.pacing import TimerRepSource
-from hipcoach.session.plan import build_plan
-from hipcoach.session.player import Player, SessionOutcome
+from hipcoach.session.player import SessionOutcome
 from hipcoach.session.progress import RepSource
-from hipcoach.session.prompts import Asker
-from hipcoach.session.redflags import ask_red_flags, needs_asking
-from hipcoach.session.voice import Voice, make_voice
-from hipcoach.storage import History, open_db
+from hipcoach.session.voice import make_voice
 from hipcoach.types import Side
 
 
@@ -42,15 +37,16 @@ class SessionJob:
     mute: bool = False
     recheck_safety: bool = False
 
-
-@dataclass
-class Devices:
-    """The player's hardware, injectable for tests."""
-
-    clock: Clock
-    keys: KeySource
-    display: Display
-    voice: Voice
+    def options(self) -> GuidedOptions:
+        """The shared session engine's options."""
+        return GuidedOptions(
+            settings=self.settings,
+            routine_path=self.routine_path,
+            db=self.db,
+            start_side=self.start_side,
+            band_level=self.band_level,
+            recheck_safety=self.recheck_safety,
+        )
 
 
 def make_source(job: SessionJob) -> RepSource:
@@ -60,67 +56,16 @@ def make_source(job: SessionJob) -> RepSource:
     return CameraRepSource.open_camera(job.camera, job.settings)
 
 
-def safety_gate(job: SessionJob, history: History, dev: Devices, routine: Routine) -> None:
-    """Red-flag questions when due; raises :class:`SafetyStop` on any "yes"."""
-    questionnaire = load_questionnaires()["red_flags"]
-    now = dev.clock.wall()
-    if not (job.recheck_safety or needs_asking(history, questionnaire, now, job.settings.session)):
-        return
-    asker = Asker(dev.keys, dev.display, job.settings.session.tick_s)
-    dev.display.show(
-        PlayerView(phase="intro", title=routine.name, message=routine.safety.not_medical_device)
-    )
-    yes = ask_red_flags(asker, questionnaire, history, now)
-    if yes:
-        dev.voice.say("Please see a clinician before doing these exercises.")
-        raise SafetyStop(
-            f"you answered yes to: {yes[0]}"
-            + (f" (and {len(yes) - 1} more)" if len(yes) > 1 else ""),
-            fix=questionnaire.advice,
-        )
-
-
-def band_level(job: SessionJob, history: History) -> int:
-    """The band asked for, else the band of the last stored session (0 = no band)."""
-    if job.band_level is not None:
-        return job.band_level
-    sessions = history.sessions()
-    return sessions[-1].band_level if sessions else 0
-
-
 def run_session(job: SessionJob, dev: Devices, source: RepSource) -> SessionOutcome:
-    """Open the history, check safety, run the player. Ctrl-C keeps every finished set."""
-    routine = load_routine(job.routine_path)
-    plan = build_plan(routine, job.start_side)
-    with open_db(job.db) as history:
-        safety_gate(job, history, dev, routine)
-        player = Player(
-            routine,
-            plan,
-            source,
-            clock=dev.clock,
-            keys=dev.keys,
-            voice=dev.voice,
-            display=dev.display,
-            history=history,
-            band_level=band_level(job, history),
-            settings=job.settings.session,
-        )
-        name = f"guided (camera {job.camera})" if job.camera is not None else "guided (timer)"
-        try:
-            return player.run(name)
-        except KeyboardInterrupt as exc:
-            if player.outcome is not None:
-                history.finish_session(
-                    player.outcome.session_id, dev.clock.wall(), "interrupted (Ctrl-C)"
-                )
-            raise Interrupted(
-                "session interrupted", fix="every finished set is saved in the history"
-            ) from exc
-        except InputError:
-            if player.outcome is not None:
-                history.finish_session(player.outcome.session_id, dev.clock.wall(), "no input")
-            raise
+    """The shared session engine (:func:`~hipcoach.session.guided.run_guided`) on the
+    terminal. Ctrl-C keeps every finished set."""
+    name = f"guided (camera {job.camera})" if job.camera is not None else "guided (timer)"
+    try:
+        return run_guided(job.options(), dev, source, name, input_lost="no input")
+    except KeyboardInterrupt as exc:
+        raise Interrupted(
+            "session interrupted", fix="every finished set is saved in the history"
+        ) from exc
 
 
 @contextmanager

@@ -37,6 +37,8 @@ from hipcoach.storage import History, open_db
 from hipcoach.types import Side
 
 CLINICIAN = "Please see a clinician before doing these exercises."
+#: The stored stop reason of a session stopped by Ctrl-C.
+INTERRUPTED = "interrupted (Ctrl-C)"
 #: The stored stop reason of a page's session whose page went away.
 PAGE_CLOSED = "the page was closed"
 
@@ -98,11 +100,11 @@ def run_guided(
     source: RepSource,
     name: str,
     input_lost: str = "no input",
-) -> SessionOutcome | None:
+) -> SessionOutcome:
     """Open the history, ask the red-flag questions when due, run the player; every set is
     stored as it ends. Raises ``SafetyStop`` when a safety answer stops it; when the input
-    ends (``InputError``) the stored session is finished with the reason ``input_lost``
-    and the error is raised."""
+    ends (``InputError``) the stored session is finished with the reason ``input_lost``,
+    on Ctrl-C with :data:`INTERRUPTED`, and the exception is raised."""
     routine = load_routine(opts.routine_path)
     plan = build_plan(routine, opts.start_side)
     with open_db(opts.db) as history:
@@ -121,10 +123,18 @@ def run_guided(
         )
         try:
             return player.run(name)
-        except InputError:
-            if player.outcome is not None:
-                history.finish_session(player.outcome.session_id, dev.clock.wall(), input_lost)
+        except KeyboardInterrupt:
+            _finish(player, history, dev, INTERRUPTED)
             raise
+        except InputError:
+            _finish(player, history, dev, input_lost)
+            raise
+
+
+def _finish(player: Player, history: History, dev: Devices, reason: str) -> None:
+    """Close the stored session of a player that did not end on its own."""
+    if player.outcome is not None:
+        history.finish_session(player.outcome.session_id, dev.clock.wall(), reason)
 
 
 class TracedCount:
