@@ -32,6 +32,11 @@ def pain(t: float, score: int) -> list[tuple[float, str]]:
     return [(t, ch) for ch in str(score)] + [(t, ENTER)]
 
 
+def before(score: int, side: str = "l") -> list[tuple[float, str]]:
+    """The pain score before the session, and (above 0) which side hurts."""
+    return pain(0.0, score) + ([(0.0, side)] if score > 0 else [])
+
+
 class Rig:
     """A player with fake devices and a fresh history."""
 
@@ -82,7 +87,7 @@ def stored(
 
 
 def test_timed_session_runs_both_sides_in_routine_order(tmp_path: Path) -> None:
-    rig = Rig(tmp_path, pain(0.0, 1) + pain(LATE, 0))
+    rig = Rig(tmp_path, before(1) + pain(LATE, 0))
     out = rig.run()
     assert out.stop_reason is None
     sets, pains, row = stored(rig.db)
@@ -105,7 +110,7 @@ def test_timed_session_runs_both_sides_in_routine_order(tmp_path: Path) -> None:
 
 
 def test_start_side_reverses_the_order(tmp_path: Path) -> None:
-    rig = Rig(tmp_path, pain(0.0, 0) + pain(LATE, 0), start_side="right")
+    rig = Rig(tmp_path, before(0) + pain(LATE, 0), start_side="right")
     rig.run()
     sets, _, _ = stored(rig.db)
     assert [s[0] for s in sets] == ["right"] * 5 + ["left"] * 5
@@ -113,7 +118,7 @@ def test_start_side_reverses_the_order(tmp_path: Path) -> None:
 
 def test_pain_key_stops_the_session_and_saves_the_set_so_far(tmp_path: Path) -> None:
     # before 1; at 12 s (inside the first set, after the 3 s count-in) pain 6 >= stop level 5
-    rig = Rig(tmp_path, [*pain(0.0, 1), (12.0, "p"), *pain(12.0, 6), *pain(LATE, 6)])
+    rig = Rig(tmp_path, [*before(1), (12.0, "p"), *pain(12.0, 6), *pain(LATE, 6)])
     out = rig.run()
     assert out.stop_reason is not None and "6/10" in out.stop_reason
     sets, pains, row = stored(rig.db)
@@ -125,7 +130,7 @@ def test_pain_key_stops_the_session_and_saves_the_set_so_far(tmp_path: Path) -> 
 
 @pytest.mark.parametrize(("during", "stops"), [(3, True), (2, False)])
 def test_pain_rise_of_two_stops(tmp_path: Path, during: int, stops: bool) -> None:
-    rig = Rig(tmp_path, [*pain(0.0, 1), (12.0, "p"), *pain(12.0, during), *pain(LATE, 1)])
+    rig = Rig(tmp_path, [*before(1), (12.0, "p"), *pain(12.0, during), *pain(LATE, 1)])
     out = rig.run()
     assert (out.stop_reason is not None) is stops
     if stops:
@@ -144,7 +149,7 @@ def test_high_pain_before_does_not_start(tmp_path: Path) -> None:
 
 def test_pause_freezes_the_paced_count(tmp_path: Path) -> None:
     # count-in ends at 3 s; 2 s reps: 2 reps done at 7 s; pause 8 s .. 38 s
-    rig = Rig(tmp_path, [*pain(0.0, 0), (8.0, " "), (38.0, " "), *pain(LATE, 0)])
+    rig = Rig(tmp_path, [*before(0), (8.0, " "), (38.0, " "), *pain(LATE, 0)])
     out = rig.run()
     paused = [v for v in rig.display.views if v.phase == "paused"]
     assert paused and {v.reps for v in paused} == {2}
@@ -157,7 +162,7 @@ def test_pause_freezes_the_paced_count(tmp_path: Path) -> None:
 
 def test_skip_and_next(tmp_path: Path) -> None:
     # skip the first exercise during its set; end the following rest early with "n"
-    rig = Rig(tmp_path, [*pain(0.0, 0), (5.0, "s"), (5.5, "n"), *pain(LATE, 0)])
+    rig = Rig(tmp_path, [*before(0), (5.0, "s"), (5.5, "n"), *pain(LATE, 0)])
     out = rig.run()
     sets, _, _ = stored(rig.db)
     assert sets[0][3] == "skipped" and sets[0][2] == 1
@@ -167,7 +172,7 @@ def test_skip_and_next(tmp_path: Path) -> None:
 
 
 def test_quit_ends_the_session_with_a_reason(tmp_path: Path) -> None:
-    rig = Rig(tmp_path, [*pain(0.0, 0), (30.0, "q"), *pain(LATE, 2)])
+    rig = Rig(tmp_path, [*before(0), (30.0, "q"), *pain(LATE, 2)])
     out = rig.run()
     assert out.stop_reason == "ended by you."
     _, pains, row = stored(rig.db)
@@ -215,7 +220,7 @@ class CameraLike:
 
 def test_camera_source_counts_cues_and_ends_idle_sets(tmp_path: Path) -> None:
     # the "camera" sees only 3 reps per set: each set ends after idle_end_s without a rep
-    rig = Rig(tmp_path, pain(0.0, 0) + pain(LATE, 0), source=CameraLike(1.5, 3))
+    rig = Rig(tmp_path, before(0) + pain(LATE, 0), source=CameraLike(1.5, 3))
     out = rig.run()
     sets, _, _ = stored(rig.db)
     assert all(reps == 3 and by == "camera" and st == "done" for _, _, reps, st, by in sets)
@@ -227,9 +232,65 @@ def test_camera_source_counts_cues_and_ends_idle_sets(tmp_path: Path) -> None:
 
 
 def test_display_renders_every_phase(tmp_path: Path) -> None:
-    rig = Rig(tmp_path, [*pain(0.0, 0), (8.0, " "), (9.0, " "), *pain(LATE, 0)])
+    rig = Rig(tmp_path, [*before(0), (8.0, " "), (9.0, " "), *pain(LATE, 0)])
     rig.run()
     phases = set(rig.display.phases())
     assert {"intro", "count_in", "exercise", "paused", "rest", "switch", "done"} <= phases
     for v in rig.display.views[:: max(1, len(rig.display.views) // 50)]:
         render(v)  # must not raise
+
+
+def test_key_hints_only_while_the_keys_work() -> None:
+    from rich.panel import Panel as RichPanel
+
+    from hipcoach.session.display import KEY_HELP, PlayerView
+
+    def subtitle(view: PlayerView) -> object:
+        panel = render(view)
+        assert isinstance(panel, RichPanel)
+        return panel.subtitle
+
+    assert subtitle(PlayerView(phase="exercise", title="t")) == KEY_HELP
+    assert subtitle(PlayerView(phase="question", title="t", prompt="Numb? [y/n]")) is None
+    assert subtitle(PlayerView(phase="intro", title="t")) is None
+    assert subtitle(PlayerView(phase="rest", title="t", prompt="Pain now?")) is None
+
+
+def test_pain_before_asks_which_side_hurts_and_stores_it(tmp_path: Path) -> None:
+    rig = Rig(tmp_path, [*before(2, side="r"), *pain(LATE, 0)])
+    rig.run()
+    with open_db(rig.db) as h:
+        (row,) = h.answers("painful_side")
+        assert row.answers == {"painful_side": "right"} and row.session_id is not None
+    assert "Which side hurts?" in rig.voice.texts()
+    quiet = Rig(tmp_path / "q", [*before(0), *pain(LATE, 0)])
+    quiet.run()
+    with open_db(quiet.db) as h:
+        assert h.answers("painful_side") == []
+
+
+def test_how_to_lie_is_said_once_per_side_and_the_bicycle_beat_is_not_lift_lower(
+    tmp_path: Path,
+) -> None:
+    rig = Rig(tmp_path, [*before(0), *pain(LATE, 0)])
+    rig.run()
+    counted = [v for v in rig.display.views if v.phase == "count_in" and v.instruction]
+    firsts: dict[str, str] = {}
+    for v in counted:
+        firsts.setdefault(v.title, v.instruction or "")
+    told = [i for i in firsts.values() if i.startswith("Lie on your")]
+    assert len(told) == 2  # the first exercise of each side, not every exercise
+    bikes = {v.beat_words for v in rig.display.views if "Bicycle" in v.title and v.beat_words}
+    raises = {v.beat_words for v in rig.display.views if "raise" in v.title.lower()}
+    assert bikes == {("knee in", "kick back")} and raises == {("lift", "lower")}
+    assert "kick back" in str(
+        _render_text(counted[1].with_(beat=0.7, beat_words=("knee in", "kick back"), target=5))
+    )
+
+
+def _render_text(view: object) -> str:
+    from rich.console import Console
+
+    console = Console(width=100, record=True)
+    console.print(render(view))  # type: ignore[arg-type]
+    return console.export_text()

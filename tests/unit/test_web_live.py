@@ -353,8 +353,12 @@ def test_closing_the_page_mid_set_finishes_the_stored_session(tmp_path: Path) ->
             prompt = state["view"]["prompt"]
             ws.send_json({"type": "key", "key": "n"})
             state = _until(ws, lambda s, p=prompt: _new_prompt(s, p))
-        ws.send_json({"type": "key", "key": "1\n"})
-        _until(ws, lambda s: s["view"]["phase"] == "exercise")
+        ws.send_json({"type": "key", "key": "1\n"})  # pain 1 before: which side hurts?
+        _until(ws, lambda s: "[l = left" in ((s.get("view") or {}).get("prompt") or ""))
+        ws.send_json({"type": "key", "key": "r"})
+        _until(ws, lambda s: (s.get("view") or {}).get("phase") == "exercise")
+    with open_db(config.db_path) as history:
+        assert [a.answers for a in history.answers("painful_side")] == [{"painful_side": "right"}]
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         with open_db(config.db_path) as history:

@@ -23,7 +23,8 @@ from hipcoach.storage import AnswerRow, History, PainRow, SessionRow, StoredSet
 
 #: Sets counted by these read the body, so their reps have a form reading.
 READ_BY_CAMERA: Final = ("video", "camera")
-#: The check question whose answer names the side that hurts.
+#: The check question whose answer names the side that hurts; also the answers kind under
+#: which the session stores it (``session.prompts.PAINFUL_SIDE_KIND``).
 PAINFUL_SIDE: Final = "painful_side"
 
 
@@ -54,12 +55,13 @@ def load_history(history: History) -> HistoryData:
         sessions=sessions,
         sets={s.id: history.sets_of(s.id) for s in sessions},
         pain=history.pain_scores(),
-        painful_side=painful_side(history.answers("check")),
+        painful_side=painful_side(history.answers("check") + history.answers(PAINFUL_SIDE)),
     )
 
 
 def painful_side(checks: Sequence[AnswerRow]) -> str | None:
-    """The ``painful_side`` answer of the newest check that gave a valid one, else None."""
+    """The ``painful_side`` answer of the newest check or session that gave a valid one,
+    else None."""
     for row in sorted(checks, key=lambda r: r.at, reverse=True):
         side = row.answers.get(PAINFUL_SIDE)
         if isinstance(side, str) and side in SIDE_ANSWERS:

@@ -35,6 +35,8 @@ class PlayerView:
     target: int = 0
     remaining_s: float | None = None
     beat: float | None = None
+    #: What the two halves of a paced rep are called for this exercise.
+    beat_words: tuple[str, str] = ("lift", "lower")
     cue: str | None = None
     problem: str | None = None
     message: str | None = None
@@ -76,9 +78,10 @@ class RecordingDisplay:
         return out
 
 
-def _beat_text(beat: float) -> Text:
-    """ "lift" for the first half of a paced rep, "lower" for the second."""
-    word = "▲ lift" if beat < 0.5 else "▼ lower"
+def _beat_text(beat: float, words: tuple[str, str]) -> Text:
+    """The first word (e.g. "lift") for the first half of a paced rep, the second for the
+    second half."""
+    word = f"▲ {words[0]}" if beat < 0.5 else f"▼ {words[1]}"
     return Text(word, style="bold cyan" if beat < 0.5 else "bold magenta")
 
 
@@ -92,7 +95,7 @@ def render(view: PlayerView) -> RenderableType:
         table.add_row(
             Text(f"{view.reps} / {view.target} reps", style="bold green"),
             ProgressBar(total=view.target, completed=min(view.reps, view.target), width=30),
-            _beat_text(view.beat) if view.beat is not None else Text(""),
+            _beat_text(view.beat, view.beat_words) if view.beat is not None else Text(""),
         )
         parts.append(table)
     if view.remaining_s is not None:
@@ -108,7 +111,9 @@ def render(view: PlayerView) -> RenderableType:
     if view.footer:
         parts.append(Text(view.footer, style="dim"))
     step = f" (step {view.step_no}/{view.steps_total})" if view.steps_total else ""
-    return Panel(Group(*parts), title=f"[bold]{view.title}[/]{step}", subtitle=KEY_HELP)
+    # The keys only work once the session runs: not while a question waits for its answer.
+    keys = None if view.prompt or view.phase in ("intro", "question") else KEY_HELP
+    return Panel(Group(*parts), title=f"[bold]{view.title}[/]{step}", subtitle=keys)
 
 
 class RichDisplay:

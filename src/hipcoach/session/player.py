@@ -20,20 +20,33 @@ from typing import Literal, Protocol, runtime_checkable
 
 from hipcoach.analysis.result import SetResult
 from hipcoach.config import DEFAULTS, SessionSettings
-from hipcoach.exercises.routine import Routine
+from hipcoach.exercises.routine import Routine, SignalKind
 from hipcoach.session.clock import Clock
 from hipcoach.session.display import Display, PlayerView
 from hipcoach.session.keys import KeySource
 from hipcoach.session.plan import Step, lying_instruction
 from hipcoach.session.progress import RepSource, SetProgress
-from hipcoach.session.prompts import PAIN_QUESTION, Asker
+from hipcoach.session.prompts import (
+    PAIN_QUESTION,
+    PAINFUL_SIDE_KEYS,
+    PAINFUL_SIDE_KIND,
+    PAINFUL_SIDE_QUESTION,
+    Asker,
+)
 from hipcoach.session.safety import judge_pain, may_start
 from hipcoach.session.voice import Voice
 from hipcoach.storage import History
+from hipcoach.types import Side
 
 SetStatus = Literal["done", "skipped", "stopped"]
 PAUSE, PAIN, SKIP, NEXT, QUIT = " ", "p", "s", "n", "q"
 PAUSED_TEXT = "Paused — press space to go on. Rest as long as you need."
+#: The two halves of a paced rep, in words, per counting signal of the exercise.
+BEAT_WORDS: dict[SignalKind, tuple[str, str]] = {
+    "abduction": ("lift", "lower"),
+    "flexion_extension": ("knee in", "kick back"),
+    "circle": ("circle", "circle"),
+}
 NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 
 
@@ -98,6 +111,7 @@ class Player:
         self._t0 = clock.now()
         self._view = PlayerView(phase="intro", title=routine.name, steps_total=len(plan))
         self._pain_before: int | None = None
+        self._lying_told: Side | None = None
         self._started = False
         self.outcome: SessionOutcome | None = None
 
@@ -123,6 +137,15 @@ class Player:
         score = self.ask.number(self._view, PAIN_QUESTION)
         self._record_pain(moment, score)
         return score
+
+    def _ask_painful_side(self) -> None:
+        """Which side hurts (stored like the check's answer; history and reports mark it)."""
+        assert self.outcome is not None
+        self._say("Which side hurts?")
+        side = self.ask.choice(self._view, PAINFUL_SIDE_QUESTION, PAINFUL_SIDE_KEYS)
+        self.history.add_answers(
+            PAINFUL_SIDE_KIND, self.clock.wall(), {"painful_side": side}, self.outcome.session_id
+        )
 
     # --------------------------------------------------------------------------- session
     def run(self, source_name: str = "guided") -> SessionOutcome:
@@ -151,6 +174,8 @@ class Player:
         verdict = may_start(score, self.settings)
         if verdict.stop:
             raise _Stop(verdict.reason)
+        if score > 0:
+            self._ask_painful_side()
         self._started = True
 
     def _after(self) -> None:
@@ -243,9 +268,18 @@ class Player:
     def _exercise(self, step: Step) -> None:
         ex = step.exercise
         assert ex is not None
-        instruction = f"{lying_instruction(step.side)} {ex.cues.setup} {ex.cues.movement}"
+        # How to lie is said once per side (the first exercise, and at the side switch); the
+        # exercise's own set-up and movement cues follow it.
+        lying = lying_instruction(step.side) + " " if self._lying_told != step.side else ""
+        self._lying_told = step.side
+        instruction = f"{lying}{ex.cues.setup} {ex.cues.movement}"
         self._show(
-            phase="count_in", instruction=instruction, reps=0, target=ex.target_reps, cue=None
+            phase="count_in",
+            instruction=instruction,
+            reps=0,
+            target=ex.target_reps,
+            cue=None,
+            beat_words=BEAT_WORDS[ex.signal],
         )
         self._say(f"{ex.name}, {step.side} leg, {ex.target_reps} reps. {ex.cues.movement}")
         if not self._count_in():

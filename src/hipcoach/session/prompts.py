@@ -13,6 +13,11 @@ from hipcoach.session.display import Display, PlayerView
 from hipcoach.session.keys import BACKSPACE, ENTER, KeySource, ScriptedKeys
 
 PAIN_QUESTION = "Pain right now, 0 (none) to 10 (worst)? Type a number, then Enter:"
+#: Asked after a pain score above 0 before the session; the answer is stored under
+#: :data:`PAINFUL_SIDE_KIND` as the check's "painful_side" answer is.
+PAINFUL_SIDE_QUESTION = "Which side hurts?"
+PAINFUL_SIDE_KEYS = {"l": "left", "r": "right", "b": "both"}
+PAINFUL_SIDE_KIND = "painful_side"
 
 
 @dataclass
@@ -62,6 +67,16 @@ class Asker:
             key = self.key()
             if key is not None and key.lower() in ("y", "n"):
                 return key.lower() == "y"
+
+    def choice(self, view: PlayerView, prompt: str, options: dict[str, str]) -> str:
+        """The value of the option whose key (one letter) is pressed; ``prompt`` is shown
+        with the keys, e.g. "[l = left / r = right / b = both]"."""
+        keys = " / ".join(f"{k} = {v}" for k, v in options.items())
+        while True:
+            self.display.show(view.with_(prompt=f"{prompt} [{keys}]", typed=""))
+            key = self.key()
+            if key is not None and key.lower() in options:
+                return options[key.lower()]
 
     def wait_enter(self, view: PlayerView, prompt: str = "Press Enter to start.") -> None:
         """Wait until Enter is pressed."""

@@ -21,7 +21,7 @@ Other messages from the page: ``{"type": "start", "width": px, "height": px,
 "start_side": "left"|"right"|null, "band": 0..10|null, "mode": "session"|"setup"}`` (first,
 once; "setup" runs only :class:`~hipcoach.session.setup_check.SetupCheck`, the view checks
 of ``analyze``, for the camera set-up page ``GET /session/setup``: the state's ``setup``)
-and ``{"type": "key", "key": "p"}`` (the terminal's keys: space, p, s, n, q, y, digits,
+and ``{"type": "key", "key": "p"}`` (the terminal's keys: space, p, s, n, q, y, l, r, b, digits,
 Enter). Every message is validated; a bad or oversized one gets ``{"type": "error",
 "error": ..., "fix": ...}`` and the socket is closed (code 1007/1009), never a traceback.
 
@@ -75,7 +75,7 @@ router = APIRouter()
 VENDOR_DIR = Path(__file__).with_name("static") / "live" / "vendor"
 #: Largest message accepted from the page (bytes of JSON text): a frame is about 5 kB.
 MAX_MESSAGE_BYTES = 64_000
-KEYS = frozenset(" psnqy0123456789\n\x7f")
+KEYS = frozenset(" psnqylrb0123456789\n\x7f")
 _VENDOR_TYPES = {
     "vision_bundle.js": "text/javascript",
     "vision_wasm_internal.js": "text/javascript",

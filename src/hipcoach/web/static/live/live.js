@@ -8,6 +8,7 @@ const cfg = JSON.parse(document.getElementById("live-config").textContent);
 const $ = (id) => document.getElementById(id);
 const video = $("live-video");
 const YES_NO = /\[y\/n\]\s*$/;
+const CHOICE = /\s*\[l = left \/ r = right \/ b = both\]\s*$/;
 
 const live = {
   pose: null, socket: null, started: false, finished: false,
@@ -45,10 +46,12 @@ function showPrompt(view) {
   if (!view || !view.prompt) { box.hidden = true; return; }
   box.hidden = false;
   const yesNo = YES_NO.test(view.prompt);
-  $("live-prompt-text").textContent = view.prompt.replace(YES_NO, "").replace(
+  const choice = CHOICE.test(view.prompt);
+  $("live-prompt-text").textContent = view.prompt.replace(YES_NO, "").replace(CHOICE, "").replace(
     "Type a number, then Enter:", "Tap a number:");
   $("live-yesno").hidden = !yesNo;
-  $("live-scale").hidden = yesNo;
+  $("live-choice").hidden = !choice;
+  $("live-scale").hidden = yesNo || choice;
 }
 
 function renderView(view) {
@@ -163,7 +166,7 @@ function wireControls() {
   document.addEventListener("keydown", (e) => {
     if (!live.started || e.target.closest("input, select, textarea")) return;
     const key = e.key === "Enter" ? "\n" : e.key === "Backspace" ? "\x7f" : e.key.toLowerCase();
-    if (key.length === 1 && " psnqy0123456789\n\x7f".includes(key)) {
+    if (key.length === 1 && " psnqylrb0123456789\n\x7f".includes(key)) {
       e.preventDefault();
       pressKey(key);
     }
