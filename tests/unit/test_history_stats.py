@@ -247,3 +247,25 @@ def test_progression_names_the_painful_side_and_whether_it_is_behind() -> None:
     assert "weaker" not in right.reasons[-1] and "right side hurts" in right.reasons[-1]
     for side in (None, "both", "neither"):
         assert with_painful_side(base, side, [lift], cfg) == base
+
+
+def test_history_chart_names_only_the_legs_it_draws(monkeypatch: pytest.MonkeyPatch) -> None:
+    from matplotlib.figure import Figure
+
+    from hipcoach.analysis.sides import SideComparison, SideReading
+    from hipcoach.exercises.routine import load_routine
+    from hipcoach.history import plots
+
+    labels: list[list[str]] = []
+    real = Figure.legend
+
+    def spy(self: Figure, *args: object, **kwargs: object) -> object:
+        labels.append(list(args[1]) if len(args) > 1 else [])  # type: ignore[call-overload]
+        return real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Figure, "legend", spy)
+    only_right = [SideComparison("big_leg_lift", None, SideReading(1, 8, 40.0))]
+    assert plots.asymmetry_png(only_right, load_routine()) is not None
+    both = [SideComparison("big_leg_lift", SideReading(1, 6, 35.0), SideReading(1, 8, 40.0))]
+    assert plots.asymmetry_png(both, load_routine()) is not None
+    assert labels == [["right leg"], ["left leg", "right leg"]]

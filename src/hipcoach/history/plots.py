@@ -173,6 +173,8 @@ def asymmetry_png(rows: Sequence[SideComparison], routine: Routine) -> bytes | N
         for k, side in enumerate(SIDES):
             offset = (0.5 - k) * height
             readings = [a.reading(side) for a in rows]
+            if all(r is None for r in readings):
+                continue  # a leg with no data gets no bars, so no legend entry either
             reps = [np.nan if r is None else float(r.reps) for r in readings]
             peaks = [
                 np.nan if r is None or r.median_peak_deg is None else r.median_peak_deg
