@@ -1,5 +1,6 @@
 """The screens on the rendered standing corpus, by split (issue 12): per clip, then the
-stance sensitivity/specificity/drop error and the squat FPPA error and valgus calls.
+stance sensitivity/specificity/drop error, the squat FPPA error and valgus calls, and the
+gait per-side mean drop error, side naming and calls.
 
     python benchmarks/screens_corpus.py          # from tests/data/standing_corpus, ~10 s
 """
@@ -10,6 +11,7 @@ import argparse
 import math
 from pathlib import Path
 
+from hipcoach.evaluation.gait import GaitRow, score_gait_corpus, summarize_gait
 from hipcoach.evaluation.standing import (
     SquatRow,
     StanceRow,
@@ -57,6 +59,32 @@ def squat_tables(rows: list[SquatRow]) -> None:
         print(f"| {split} | {_f(s.fppa_mae_deg)} | {_f(s.fppa_bias_deg)} | {calls} |")
 
 
+def _sides(r: GaitRow, key: str) -> str:
+    return " / ".join(_f(getattr(r.side(leg), key)) for leg in ("left", "right"))
+
+
+def gait_tables(rows: list[GaitRow]) -> None:
+    """Per walk (drops per stance leg: left / right), then per split."""
+    print("\n| walk | split | direction | true drop (on L / on R) | measured | steps found "
+          "| finding | side named |\n|---|---|---|---|---|---|---|---|")  # fmt: skip
+    for r in rows:
+        steps = " / ".join(str(r.side(leg).found_steps) for leg in ("left", "right"))
+        named = ("yes" if r.side_named else "no") if r.relevant else "-"
+        true, got = _sides(r, "true_drop_deg"), _sides(r, "measured_drop_deg")
+        print(f"| {r.clip.name} | {r.clip.split} | {r.direction} | {true} | {got} | {steps} "
+              f"| {r.finding} | {named} |")  # fmt: skip
+    print("\n| split | walks | drop >= 6 positive | side named | called negative | level not "
+          "positive | inconclusive | both sides within 2.5 | drop MAE (dropping sides) "
+          "| drop MAE / bias (all sides) |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for split in ("dev", "val"):
+        s = summarize_gait([r for r in rows if r.clip.split == split])
+        print(f"| {split} | {s.walks} | {s.found}/{s.relevant} | {s.side_named}/{s.relevant} "
+              f"| {s.false_negatives} | {s.quiet}/{s.level} | {s.inconclusive} "
+              f"| {s.within_tolerance}/{s.walks} | {_f(s.dropping_mae_deg)} "
+              f"| {_f(s.drop_mae_deg)} / {_f(s.drop_bias_deg)} |")  # fmt: skip
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", type=Path, default=CORPUS)
@@ -68,11 +96,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = ap.parse_args(argv)
     stances, squats = score_corpus(args.corpus)
+    walks = score_gait_corpus(args.corpus)
     if args.split != "all":
         stances = [r for r in stances if r.clip.split == args.split]
         squats = [r for r in squats if r.clip.split == args.split]
+        walks = [r for r in walks if r.clip.split == args.split]
     stance_tables(stances)
     squat_tables(squats)
+    gait_tables(walks)
     return 0
 
 

@@ -1,8 +1,11 @@
-"""The standing screen corpus: eight bodies doing one-leg stances and squats, with exact truth.
+"""The standing screen corpus: eight bodies doing one-leg stances, squats and walks, with
+exact truth.
 
-Every clip is defined here (``CLIPS``): a body (anny phenotype), clothing colours and the
+Every clip is defined here (:func:`clips`): a body (anny phenotype), clothing colours and the
 options of ``tools/render_standing.py`` (stance: pelvic drop 0-12 deg of the free side, hip
-hike, trunk lean 0-10 deg toward the stance side, either leg; squats: knee valgus 0-25 deg).
+hike, trunk lean 0-10 deg toward the stance side, either leg; squats: knee valgus 0-25 deg;
+walks of 10 steps toward or away from the camera: level, or a pelvic drop of 6-10 deg of the
+swing side while standing on one leg).
 Bodies ``S01``-``S04`` are the DEVELOPMENT split (a threshold may be set on them); ``S05``-
 ``S08`` are the VALIDATION split (only ever scored).
 
@@ -15,8 +18,8 @@ Steps (each skips work already done, so an interrupted run resumes):
 ``render`` runs ``tools/render_standing.py`` with the renderer's own Python
 (``--render-python`` or ``$RENDER_PYTHON``; bpy, anny and torch CPU) and encodes the frames
 with the shared ``encode.py``; ``collect`` copies each clip's landmarks and a slim truth
-(per frame: time, phase, FPPA per knee, the free side's pelvic drop; the events and the
-options) into ``tests/data/standing_corpus`` with a ``manifest.json``.
+(per frame: time, phase, FPPA per knee, the free side's pelvic drop, a walk's step and stance
+leg; the events and the options) into ``tests/data/standing_corpus`` with a ``manifest.json``.
 """
 
 from __future__ import annotations
@@ -39,6 +42,11 @@ SHARED = Path(
 FPS, FRAME_STEP = 30, 5  # 6 fps: enough for holds of seconds and squat bottoms
 STANCE = ["--start-s", "0.8", "--hold-s", "2.5", "--end-pause-s", "0.4"]
 SQUAT = ["--reps", "2", "--rep-s", "3.0", "--pause-s", "0.6", "--start-s", "0.8"]
+#: Walks: 10 steps of 0.55 s after 0.5 s standing (the gait screen needs 7 and, at 6 fps,
+#: 3.3 frames a step, misses about one in eight), 4 samples (38 frames, ~5 min per core).
+WALK = ["--steps", "10", "--step-s", "0.55", "--start-s", "0.5", "--end-pause-s", "0.3"]
+SAMPLES = {"stance": "5", "squat": "5", "walk": "4"}
+BASE = {"stance": STANCE, "squat": SQUAT, "walk": WALK}
 
 
 @dataclass(frozen=True)
@@ -55,7 +63,6 @@ class Clip:
 
     def args(self) -> list[str]:
         """Options of ``render_standing.py`` for this clip."""
-        base = STANCE if self.motion == "stance" else SQUAT
         return [
             "--motion",
             self.motion,
@@ -68,8 +75,8 @@ class Clip:
             "--frame-step",
             str(FRAME_STEP),
             "--samples",
-            "5",
-            *base,
+            SAMPLES[self.motion],
+            *BASE[self.motion],
             *self.options,
         ]
 
@@ -129,7 +136,26 @@ PLAN: dict[str, tuple[str, tuple[float, float, str], tuple[float, float, str], f
     "S07": ("left",  (12, 0, "right"), (-3, 0, "right"), 20),
     "S08": ("right", (3, 0, "left"),   (9, 10, "left"),   0),
 }
+# body: (level walk direction, (drop direction, stance leg, drop of the swing side))
+WALKS: dict[str, tuple[str, tuple[str, str, float]]] = {
+    "S01": ("toward", ("toward", "left",  8)),
+    "S02": ("toward", ("away",   "right", 10)),
+    "S03": ("away",   ("toward", "left",  6)),
+    "S04": ("toward", ("toward", "right", 9)),
+    "S05": ("toward", ("toward", "left",  10)),
+    "S06": ("away",   ("toward", "right", 7)),
+    "S07": ("toward", ("away",   "left",  9)),
+    "S08": ("toward", ("toward", "right", 6)),
+}
 # fmt: on
+
+
+def _walk(body: str, direction: str, leg: str, drop: float) -> Clip:
+    """A walk; ``drop`` (deg) of the swing side while standing on ``leg`` (0: level)."""
+    split, phen, cloth = BODIES[body]
+    tag = f"{leg[0].upper()}_drop{drop:g}" if drop else "level"
+    opts = ("--direction", direction, f"--drop-{leg}-deg", str(drop))
+    return Clip(f"{body}_walk_{direction}_{tag}", body, split, "walk", phen, cloth, opts)
 
 
 def _stance(body: str, drop: float, lean: float, leg: str) -> Clip:
@@ -155,6 +181,9 @@ def clips() -> list[Clip]:
         out.append(_stance(body, *a))
         out.append(_stance(body, *b))
         out.append(_squat(body, valgus))
+    for body, (level_dir, (drop_dir, leg, drop)) in WALKS.items():
+        out.append(_walk(body, level_dir, "left", 0))
+        out.append(_walk(body, drop_dir, leg, drop))
     return out
 
 
@@ -196,6 +225,9 @@ FRAME_KEYS = (
     "phase",
     "depth",
     "lift",
+    "step",
+    "stance_leg",
+    "progress",
     "fppa_left_deg",
     "fppa_right_deg",
     "knee_flexion_left_deg",

@@ -147,7 +147,8 @@ Screen = Callable[[PoseSequence, Settings], ScreenResult]
 def score_corpus(
     folder: Path, settings: Settings = DEFAULTS
 ) -> tuple[list[StanceRow], list[SquatRow]]:
-    """Every clip of the corpus through its screen (stored landmarks, no model run)."""
+    """Every stance and squat clip of the corpus through its screen (stored landmarks, no
+    model run); the walks are scored by :mod:`hipcoach.evaluation.gait`."""
     from hipcoach.screens.squat import screen_squat  # noqa: PLC0415
     from hipcoach.screens.stance import screen_stance  # noqa: PLC0415
 
@@ -156,7 +157,7 @@ def score_corpus(
         seq = load(folder / f"{clip.name}.npz")
         if clip.motion == "stance":
             stances.append(score_stance(screen_stance(seq, settings), clip))
-        else:
+        elif clip.motion == "squat":  # walks: hipcoach.evaluation.gait
             truth = _truth(folder, clip)
             squats.append(score_squat(screen_squat(seq, settings), clip, truth))
     return stances, squats
