@@ -45,6 +45,13 @@ class PoseSettings(_Frozen):
     min_tracking_confidence: float = Field(0.5, ge=0.0, le=1.0)
     #: How many people the model looks for; the exerciser is chosen among them.
     max_people: int = Field(2, ge=1, le=8)
+    #: With ``max_people`` > 1 and > 0: seconds of video between two looks for other
+    #: people; between them a one-person model follows the exerciser, and from the first
+    #: look that finds someone else the many-person model runs on every frame
+    #: (backends/scout.py). Faster, but it places a side-lying leg less well, so 0 (the
+    #: many-person model, its detector on every frame) stays the default
+    #: (docs/performance.md, "Looking for bystanders less often").
+    bystander_check_s: float = Field(0.0, ge=0.0)
     #: Frames whose long side exceeds this are downscaled before inference (px).
     #: Landmarks are still reported in the pixels of the original frame.
     max_inference_side_px: int = Field(1280, ge=256)

@@ -14,8 +14,8 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
 
-from hipcoach.backends import create_backend
 from hipcoach.backends.base import PoseCandidate
+from hipcoach.backends.scout import pose_backend
 from hipcoach.config import Settings
 from hipcoach.errors import NoPersonError
 from hipcoach.extract import ExtractionResult, extract_poses
@@ -47,7 +47,7 @@ def pose_pass(request: PoseRequest, settings: Settings) -> ExtractionResult:
     """One pass of the pose model over the whole source, with ``settings``."""
     with ExitStack() as stack:
         source = stack.enter_context(open_source(request.source, settings.pose, settings.video))
-        backend = stack.enter_context(create_backend(settings.pose.model, settings=settings.pose))
+        backend = stack.enter_context(pose_backend(settings.pose))
         hook = request.hooks(source.info, stack) if request.hooks is not None else None
         return extract_poses(
             source, backend, settings, on_frame=hook, max_duration_s=request.max_duration_s
