@@ -171,11 +171,16 @@ def test_a_manifest_csv_plans_the_listed_videos(tmp_path: Path) -> None:
     ("make", "code", "words"),
     [
         (lambda t: t / "missing", 2, "not found"),
+        (
+            lambda t: (t / "empty" / "ann" / "2026-11-02").mkdir(parents=True) or t / "empty",
+            2,
+            "no videos in",
+        ),
         (lambda t: _manifest(t, "ann,2026-11-02,a.mp4,yoga"), 5, "line 2: kind 'yoga'"),
         (lambda t: _manifest(t, "ann,yesterday,a.mp4,squat"), 5, "'yesterday' is not a date"),
         (lambda t: _manifest(t, "../x,2026-11-02,a.mp4,squat"), 5, "cannot be a folder name"),
     ],
-    ids=["missing-in", "bad-kind", "bad-date", "client-path"],
+    ids=["missing-in", "no-videos", "bad-kind", "bad-date", "client-path"],
 )
 def test_unusable_input_is_one_line_with_its_exit_code(
     tmp_path: Path, make: object, code: int, words: str

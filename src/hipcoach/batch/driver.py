@@ -148,6 +148,11 @@ def run_batch(request: BatchRequest, progress: BatchProgress | None = None) -> B
     start = time.perf_counter()
     hooks = progress or BatchProgress()
     jobs = plan_jobs(request.source)
+    if not jobs:
+        raise InputError(
+            f"no videos in {request.source}",
+            fix="put videos in IN/<client>/<YYYY-MM-DD>/, or list them in a manifest CSV",
+        )
     _check_paths(request.source, request.out)
     routine_sha = routine_sha256(request.routine_path)
     tasks, known = _tasks(jobs, request, routine_sha)
