@@ -52,3 +52,15 @@ def test_without_ray_the_engine_says_how_to_install_it(
     outcome = run_cli(args, cwd=tmp_path)
     assert outcome.code == 5, outcome.stderr
     assert outcome.errors == ['error: the ray engine needs Ray: pip install "hipcoach[batch]"']
+
+
+def test_an_unreachable_cluster_is_one_line_at_once(tmp_path: Path) -> None:
+    pytest.importorskip("ray", reason='Ray is not installed: pip install "hipcoach[batch]"')
+    day = tmp_path / "in" / "ann" / "2026-11-02"
+    day.mkdir(parents=True)
+    (day / "a.mp4").write_bytes(b"x")
+    args = ["batch", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "--engine", "ray"]
+    outcome = run_cli([*args, "--address", "127.0.0.1:1"], cwd=tmp_path)
+    assert outcome.code == 5, outcome.stderr
+    assert len(outcome.errors) == 1, outcome.stderr
+    assert "cannot reach the Ray cluster at 127.0.0.1:1" in outcome.errors[0]

@@ -21,6 +21,7 @@ import logging
 import multiprocessing
 import os
 import signal
+import socket
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from types import FrameType
@@ -145,11 +146,29 @@ def _loopback_cluster() -> Iterator[None]:
         constants.ENABLE_RAY_CLUSTER = saved[1]
 
 
+def _check_reachable(address: str, timeout_s: float = 5.0) -> None:
+    """A ``[ray://]host:port`` address must accept a connection within ``timeout_s``
+    (Ray itself retries for minutes, logging natively); ``auto`` is left to Ray."""
+    hostport = address.removeprefix("ray://")
+    host, sep, port = hostport.rpartition(":")
+    if not sep or not port.isdigit():
+        return
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=timeout_s).close()
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot reach the Ray cluster at {address} ({exc.strerror or exc})",
+            fix="check --address (e.g. auto on the cluster, or ray://head:10001) and that "
+            "the cluster runs",
+        ) from exc
+
+
 def _init_ray(ray: Any, workers: int, address: str | None) -> None:
     quiet: dict[str, Any] = {"logging_level": logging.ERROR, "log_to_driver": False}
     if not address:
         ray.init(num_cpus=workers, include_dashboard=False, **quiet)
         return
+    _check_reachable(address)
     try:
         ray.init(address=address, **quiet)
     except (ConnectionError, RuntimeError, ValueError) as exc:
