@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import shutil
 from importlib.resources import files
 from pathlib import Path
@@ -18,8 +19,11 @@ from pathlib import Path
 import av
 import pytest
 
-from hipcoach.batch import BatchRequest, BatchResult, run_batch
+from hipcoach.batch import BatchConfig, BatchRequest, BatchResult, JobOutcome, Task, run_batch
+from hipcoach.batch.engines import run_local
 from hipcoach.batch.plan import plan_jobs
+from hipcoach.batch.task import run_task
+from hipcoach.config import DEFAULTS
 from tests.helpers.bad_input import run_cli
 
 pytestmark = pytest.mark.integration
@@ -223,3 +227,29 @@ def test_the_command_lists_a_failed_video_and_exits_2(tmp_path: Path) -> None:
     assert "ann/2026-11-02/bad.mp4: cannot read bad.mp4" in outcome.stderr.replace("\n", " ")
     assert "1 of 2 video(s) could not be used" in outcome.stderr
     assert (tmp_path / "out" / "ann" / "2026-11-02" / "series.analysis.json").is_file()
+
+
+def crash_on_crash_videos(task: Task, config: BatchConfig) -> JobOutcome:
+    """A worker function whose process dies on a video named ``crash*`` (as a crash in
+    native code would), and runs the real task otherwise."""
+    if task.job.video.name.startswith("crash"):
+        os._exit(70)
+    return run_task(task, config)
+
+
+def test_a_worker_process_that_dies_fails_only_its_video(tmp_path: Path) -> None:
+    day = tmp_path / "in" / "ann" / "2026-11-02"
+    day.mkdir(parents=True)
+    for name in ("a.npz", "crash.npz", "b.npz"):
+        shutil.copy(DATA / "corpus" / "B01_L_front.npz", day / name)
+    jobs = plan_jobs(tmp_path / "in")
+    tasks = [Task(job, f"key-{job.stem}", f"pose-{job.stem}") for job in jobs]
+    config = BatchConfig(tmp_path / "out", DEFAULTS)
+    outcomes: list[JobOutcome] = []
+    run_local(tasks, config, 2, outcomes.append, fn=crash_on_crash_videos)
+    by_name = {Path(o.video).name: o for o in outcomes}
+    assert sorted(by_name) == ["a.npz", "b.npz", "crash.npz"] and len(outcomes) == 3
+    assert by_name["a.npz"].status == by_name["b.npz"].status == "done"
+    crashed = by_name["crash.npz"]
+    assert crashed.status == "failed" and "died on this video" in crashed.reason
+    assert not crashed.keep, "a crash is not kept: the next run tries the video again"

@@ -24,6 +24,7 @@ import signal
 import socket
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from types import FrameType
 from typing import Any, Final, Literal
 
@@ -72,15 +73,6 @@ def lost(task: Task, why: str) -> JobOutcome:
     )  # fmt: skip
 
 
-def _collect(future: Future[JobOutcome], task: Task) -> JobOutcome:
-    try:
-        return future.result()
-    except KeyboardInterrupt:
-        raise
-    except Exception as exc:  # noqa: BLE001 - a crashed worker is one failed video
-        return lost(task, f"the worker stopped ({type(exc).__name__})")
-
-
 def _stop_pool(pool: ProcessPoolExecutor, futures: Iterable[Future[JobOutcome]]) -> None:
     """Cancel queued jobs and interrupt running ones (their workers may not have seen the
     terminal's Ctrl-C: a signal sent to the driver alone), then wait for the workers."""
@@ -93,27 +85,55 @@ def _stop_pool(pool: ProcessPoolExecutor, futures: Iterable[Future[JobOutcome]])
     pool.shutdown(wait=True, cancel_futures=True)
 
 
-def run_local(
-    tasks: Sequence[Task], config: BatchConfig, workers: int, on_done: OnDone
-) -> list[JobOutcome]:
-    """Run ``tasks`` on ``workers`` local processes (module docstring)."""
-    if not tasks:
-        return []
+#: The function a local worker runs per task (tests pass one that crashes its process).
+WorkerFn = Callable[[Task, BatchConfig], JobOutcome]
+
+
+def _pool_pass(
+    tasks: Sequence[Task], config: BatchConfig, workers: int, on_done: OnDone, fn: WorkerFn
+) -> list[Task]:
+    """Run ``tasks`` on one pool; the tasks left unfinished because a worker process died
+    (a crash in native code breaks the whole pool)."""
     context = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(min(workers, len(tasks)), context, initializer=_init_worker)
-    outcomes: list[JobOutcome] = []
     futures: dict[Future[JobOutcome], Task] = {}
+    unfinished: list[Task] = []
     try:
         for task in tasks:
-            futures[pool.submit(_worker_task, task, config)] = task
+            futures[pool.submit(fn, task, config)] = task
         for future in as_completed(futures):
-            outcomes.append(_collect(future, futures[future]))
-            on_done(outcomes[-1])
+            try:
+                outcome = future.result()
+            except BrokenProcessPool:
+                unfinished.append(futures[future])
+                continue
+            except Exception as exc:  # noqa: BLE001 - one failed video, never a stop
+                outcome = lost(futures[future], f"the worker failed ({type(exc).__name__})")
+            on_done(outcome)
     except KeyboardInterrupt:
         _stop_pool(pool, futures)
         raise
     pool.shutdown(wait=True)
-    return outcomes
+    return unfinished
+
+
+def run_local(
+    tasks: Sequence[Task],
+    config: BatchConfig,
+    workers: int,
+    on_done: OnDone,
+    fn: WorkerFn | None = None,
+) -> None:
+    """Run ``tasks`` on ``workers`` local processes (module docstring). A worker process
+    that dies (a crash in native code) breaks its pool: the videos it left unfinished then
+    run again one at a time, each in a pool of its own, so only the video that crashes
+    again is reported as failed (and tried again next run)."""
+    run = fn or _worker_task
+    if not tasks:
+        return
+    for task in _pool_pass(tasks, config, workers, on_done, run):
+        if _pool_pass([task], config, 1, on_done, run):
+            on_done(lost(task, "the worker process died on this video (a crash)"))
 
 
 def _ray() -> Any:
@@ -184,39 +204,37 @@ def run_ray(
     workers: int,
     on_done: OnDone,
     address: str | None = None,
-) -> list[JobOutcome]:
+) -> None:
     """Run ``tasks`` as Ray tasks, one video each (module docstring)."""
     ray = _ray()
     if not tasks:
-        return []
+        return
     with contextlib.nullcontext() if address else _loopback_cluster():
         _init_ray(ray, workers, address)
         try:
             remote = ray.remote(num_cpus=1, max_retries=1)(run_task)
             config_ref = ray.put(config)
             refs = {remote.remote(t, config_ref): t for t in tasks}
-            return _wait_ray(ray, refs, on_done)
+            _wait_ray(ray, refs, on_done)
         finally:
             ray.shutdown()
 
 
-def _wait_ray(ray: Any, refs: dict[Any, Task], on_done: OnDone) -> list[JobOutcome]:
-    outcomes: list[JobOutcome] = []
+def _wait_ray(ray: Any, refs: dict[Any, Task], on_done: OnDone) -> None:
     pending = list(refs)
     try:
         while pending:
             done, pending = ray.wait(pending, num_returns=1)
             for ref in done:
                 try:
-                    outcomes.append(ray.get(ref))
+                    outcome: JobOutcome = ray.get(ref)
                 except Exception as exc:  # noqa: BLE001 - RayTaskError, a lost worker...
-                    outcomes.append(lost(refs[ref], f"the Ray task failed ({type(exc).__name__})"))
-                on_done(outcomes[-1])
+                    outcome = lost(refs[ref], f"the Ray task failed ({type(exc).__name__})")
+                on_done(outcome)
     except KeyboardInterrupt:
         for ref in pending:
             ray.cancel(ref)  # a running task gets KeyboardInterrupt and writes nothing
         raise
-    return outcomes
 
 
 def run_engine(
@@ -226,8 +244,9 @@ def run_engine(
     workers: int,
     on_done: OnDone,
     address: str | None = None,
-) -> list[JobOutcome]:
-    """Run ``tasks`` on ``engine`` (``address`` is for Ray only)."""
+) -> None:
+    """Run ``tasks`` on ``engine`` (``address`` is for Ray only); ``on_done`` hears of each."""
     if engine == "ray":
-        return run_ray(tasks, config, workers, on_done, address)
-    return run_local(tasks, config, workers, on_done)
+        run_ray(tasks, config, workers, on_done, address)
+    else:
+        run_local(tasks, config, workers, on_done)
