@@ -226,7 +226,8 @@ def test_demo_clip_shows_both_sides() -> None:
     """The bundled sample covers a side switch: ``hipcoach demo`` compares left and right."""
     result, _ = analyze_sequence(_pose(DEMO))
     assert result.working_legs == ["right", "left"]
-    comparison = result.comparison()
+    comparison = {c.exercise: c for c in result.comparison()}
     for exercise in ("small_leg_raise", "bicycle_sidekick", "big_leg_lift"):
-        assert set(comparison[exercise]) == {"left", "right"}
-        assert comparison[exercise]["left"]["reps"] == comparison[exercise]["right"]["reps"]
+        c = comparison[exercise]
+        assert c.left is not None and c.right is not None
+        assert c.reps_diff == 0

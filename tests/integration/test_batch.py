@@ -107,7 +107,9 @@ def test_two_workers_do_every_video_and_list_the_corrupt_one(
     clients = {r["client"]: r for r in csv.DictReader((out / "overview.csv").open())}
     assert set(clients) == {"ann", "bob", "cy"}
     assert clients["ann"]["sessions"] == "2" and clients["bob"]["videos_not_used"] == "1"
-    assert "reps vs target" in (out / "ann/report.html").read_text(encoding="utf-8").lower()
+    client = (out / "ann/report.html").read_text(encoding="utf-8")
+    assert "reps vs target" in client.lower()
+    assert 'id="limits"' in client and "checked on rendered (computer-made) bodies" in client
     assert not list(out.rglob("*.tmp*")), "a temporary file was left behind"
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Final
 
 from hipcoach import __version__
+from hipcoach.analysis.evidence import HISTORY_LIMITS, MEASURED
 from hipcoach.batch.outcome import JobOutcome
 from hipcoach.batch.pdf import PdfError, find_chromium, print_pdf
 from hipcoach.batch.summaries import ClientSummary, summarise
@@ -118,6 +119,8 @@ def render_client(c: ClientSummary, disclaimer: str) -> str:
             version=__version__,
             disclaimer=disclaimer,
             not_a_diagnosis=NOT_A_DIAGNOSIS,
+            limits=HISTORY_LIMITS,
+            accuracy_measured=MEASURED,
         )
     )
 
