@@ -97,3 +97,17 @@ def test_squat_summary_counts_clear_positives_and_negatives() -> None:
     assert (s.positives_found, s.positives, s.negatives_quiet, s.negatives) == (1, 2, 1, 2)
     assert s.fppa_mae_deg == pytest.approx((2 + 2 + 4 + 4 + 0 + 0 + 1 + 1 + 0 + 0) / 10)
     assert s.fppa_bias_deg == pytest.approx(0.0)
+
+
+def test_sign_calls_count_positives_quiet_levels_and_false_negatives() -> None:
+    from hipcoach.evaluation.standing import SignCalls, sign_calls
+
+    calls = SignCalls(
+        **sign_calls(
+            ["positive", "negative", "cannot_rule_out", "positive"],
+            ["negative", "positive", "inconclusive"],
+        )
+    )
+    assert (calls.found, calls.relevant, calls.false_negatives) == (2, 4, 1)
+    assert (calls.quiet, calls.level) == (2, 3)
+    assert calls.sensitivity == 0.5 and calls.specificity == 2 / 3

@@ -23,7 +23,13 @@ from typing import Any
 import numpy as np
 
 from hipcoach.config import DEFAULTS, Settings
-from hipcoach.evaluation.standing import RELEVANT_DEG, StandingClip, read_manifest
+from hipcoach.evaluation.standing import (
+    RELEVANT_DEG,
+    SignCalls,
+    StandingClip,
+    read_manifest,
+    sign_calls,
+)
 from hipcoach.screens.result import ScreenResult
 from hipcoach.sequence.io import load
 from hipcoach.types import SIDES, Side
@@ -151,32 +157,18 @@ def score_gait_corpus(folder: Path, settings: Settings = DEFAULTS) -> list[GaitR
     return rows
 
 
-@dataclass(frozen=True)
-class GaitSummary:
-    """Issue 12's gait numbers over some walks (counts of clips; errors of sides, deg)."""
+@dataclass(frozen=True, kw_only=True)
+class GaitSummary(SignCalls):
+    """Issue 12's gait numbers over some walks: the sign calls (:class:`SignCalls`, counts of
+    clips) and the errors of sides (deg)."""
 
     walks: int
-    relevant: int
-    found: int
     side_named: int
-    false_negatives: int
-    level: int
-    quiet: int
     inconclusive: int
     within_tolerance: int
     drop_mae_deg: float
     drop_bias_deg: float
     dropping_mae_deg: float
-
-    @property
-    def sensitivity(self) -> float:
-        """Share of walks with the sign called positive."""
-        return self.found / self.relevant if self.relevant else math.nan
-
-    @property
-    def specificity(self) -> float:
-        """Share of level walks not called positive."""
-        return self.quiet / self.level if self.level else math.nan
 
 
 def summarize_gait(rows: list[GaitRow]) -> GaitSummary:
@@ -196,13 +188,9 @@ def summarize_gait(rows: list[GaitRow]) -> GaitSummary:
         if s.stance_leg in r.dropping and math.isfinite(s.error_deg)
     ]
     return GaitSummary(
+        **sign_calls([r.finding for r in relevant], [r.finding for r in level]),
         walks=len(rows),
-        relevant=len(relevant),
-        found=sum(r.finding == "positive" for r in relevant),
         side_named=sum(r.finding == "positive" and r.side_named for r in relevant),
-        false_negatives=sum(r.finding == "negative" for r in relevant),
-        level=len(level),
-        quiet=sum(r.finding != "positive" for r in level),
         inconclusive=sum(r.finding == "inconclusive" for r in rows),
         within_tolerance=sum(r.within_tolerance for r in rows),
         drop_mae_deg=float(np.mean(np.abs(errors))) if errors else math.nan,

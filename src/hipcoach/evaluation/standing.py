@@ -163,26 +163,47 @@ def score_corpus(
     return stances, squats
 
 
-@dataclass(frozen=True)
-class StanceSummary:
-    """Sensitivity for relevant signs, specificity on level stances, drop MAE (deg)."""
+@dataclass(frozen=True, kw_only=True)
+class SignCalls:
+    """How a screen called clips with known truth: ``found`` of ``relevant`` clips with the
+    sign called positive, ``quiet`` of ``level`` clips without it not called positive, and
+    ``false_negatives``: clips with the sign called "negative" (the answer that must never
+    happen)."""
 
     found: int
     relevant: int
     quiet: int
     level: int
     false_negatives: int
-    drop_mae_deg: float
 
     @property
     def sensitivity(self) -> float:
-        """Share of relevant signs called positive."""
+        """Share of clips with the sign called positive."""
         return self.found / self.relevant if self.relevant else math.nan
 
     @property
     def specificity(self) -> float:
-        """Share of level stances not called positive."""
+        """Share of clips without the sign not called positive."""
         return self.quiet / self.level if self.level else math.nan
+
+
+def sign_calls(relevant: list[str], level: list[str]) -> dict[str, int]:
+    """The :class:`SignCalls` counts from the findings of the clips with and without the
+    sign (keyword arguments for a summary)."""
+    return {
+        "found": sum(f == "positive" for f in relevant),
+        "relevant": len(relevant),
+        "quiet": sum(f != "positive" for f in level),
+        "level": len(level),
+        "false_negatives": sum(f == "negative" for f in relevant),
+    }
+
+
+@dataclass(frozen=True, kw_only=True)
+class StanceSummary(SignCalls):
+    """Stance sign calls (:class:`SignCalls`) and the drop MAE (deg)."""
+
+    drop_mae_deg: float
 
 
 def summarize_stance(rows: list[StanceRow]) -> StanceSummary:
@@ -196,11 +217,7 @@ def summarize_stance(rows: list[StanceRow]) -> StanceSummary:
         if math.isfinite(r.measured_drop_deg)
     ]
     return StanceSummary(
-        found=sum(r.finding == "positive" for r in relevant),
-        relevant=len(relevant),
-        quiet=sum(r.finding != "positive" for r in level),
-        level=len(level),
-        false_negatives=sum(r.finding == "negative" for r in relevant),
+        **sign_calls([r.finding for r in relevant], [r.finding for r in level]),
         drop_mae_deg=float(np.mean(errors)) if errors else math.nan,
     )
 
