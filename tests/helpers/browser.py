@@ -72,3 +72,24 @@ def open_in_chromium(html: Path, width: int = 1280, height: int = 900) -> Iterat
             yield opened
         finally:
             browser.close()
+
+
+#: axe-core, vendored (tests/vendor/axe-core, MPL-2.0) so the accessibility check needs no network.
+AXE = Path(__file__).resolve().parents[1] / "vendor" / "axe-core" / "axe.min.js"
+
+
+def axe_serious(page: Any, *, iframes: bool = True) -> list[str]:
+    """axe-core violations of impact serious or critical on ``page`` (a Playwright page),
+    one line each; ``iframes=False`` leaves framed documents out."""
+    page.evaluate(AXE.read_text(encoding="utf-8") + "\n;0")
+    options = "{resultTypes: ['violations']" + ("" if iframes else ", iframes: false") + "}"
+    result = page.evaluate(
+        f"async () => (await axe.run(document, {options}))"
+        ".violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
+        " nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 3)}))"
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {v['nodes']}"
+        for v in result
+        if v["impact"] in ("serious", "critical")
+    ]

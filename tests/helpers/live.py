@@ -23,9 +23,8 @@ import pytest
 
 from hipcoach.config import Settings
 from tests.conftest import REPO
-from tests.helpers.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.helpers.browser import CHROMIUM, CHROMIUM_ARGS, axe_serious
 
-AXE = REPO / "tests" / "vendor" / "axe-core" / "axe.min.js"
 SHOTS = REPO / "docs" / "web"
 
 
@@ -123,18 +122,8 @@ class LivePage:
         return self.page.evaluate("() => window.hipcoachLive.live.state")  # type: ignore[no-any-return]
 
     def axe_serious(self) -> list[str]:
-        """axe-core (tests/vendor) violations of impact serious or critical."""
-        self.page.evaluate(AXE.read_text(encoding="utf-8") + "\n;0")
-        result = self.page.evaluate(
-            "async () => (await axe.run(document, {resultTypes: ['violations']}))"
-            ".violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
-            " nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 3)}))"
-        )
-        return [
-            f"{v['id']} ({v['impact']}): {v['help']} at {v['nodes']}"
-            for v in result
-            if v["impact"] in ("serious", "critical")
-        ]
+        """axe-core violations of impact serious or critical."""
+        return axe_serious(self.page)
 
     def shot(self, name: str, scratch: Path) -> Path:
         """Screenshot to docs/web/<name>.png when HIPCOACH_UPDATE_SCREENSHOTS is set, else

@@ -24,13 +24,12 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.conftest import REPO
-from tests.helpers.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.helpers.browser import CHROMIUM, CHROMIUM_ARGS, axe_serious
 from tests.helpers.history import seed_realistic
 from tests.helpers.webapp import CLIPS, running_server, web_config
 
 pytestmark = pytest.mark.integration
 
-AXE = REPO / "tests" / "vendor" / "axe-core" / "axe.min.js"
 SHOTS = REPO / "docs" / "web"
 PAGES = {
     "today": ("/", "Today"),
@@ -91,17 +90,7 @@ class Visit:
     def axe_serious(self) -> list[str]:
         """axe-core violations of impact serious or critical (the report frame excluded:
         the stored reports have their own tests)."""
-        self.page.evaluate(AXE.read_text(encoding="utf-8") + "\n;0")
-        result = self.page.evaluate(
-            "async () => (await axe.run(document, {iframes: false, resultTypes: ['violations']}))"
-            ".violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
-            " nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 3)}))"
-        )
-        return [
-            f"{v['id']} ({v['impact']}): {v['help']} at {v['nodes']}"
-            for v in result
-            if v["impact"] in ("serious", "critical")
-        ]
+        return axe_serious(self.page, iframes=False)
 
     def shot(self, name: str, scratch: Path) -> None:
         import os
