@@ -111,6 +111,16 @@ def pose(
         console.print(f"overlay video saved to [bold]{overlay}[/]")
 
 
+ThumbnailsOpt = Annotated[
+    bool,
+    typer.Option(
+        "--thumbnails",
+        help="Put a small picture of each rep (with the skeleton) into the --report. "
+        "Off by default: they are pictures of you.",
+    ),
+]
+
+
 @app.command()
 def analyze(
     source: Annotated[
@@ -143,14 +153,7 @@ def analyze(
         Path | None, typer.Option(help="Routine file (default: the bundled hip series).")
     ] = None,
     model: ModelOpt = DEFAULTS.pose.model,
-    thumbnails: Annotated[
-        bool,
-        typer.Option(
-            "--thumbnails",
-            help="Put a small picture of each rep (with the skeleton) into the --report. "
-            "Off by default: they are pictures of you.",
-        ),
-    ] = False,
+    thumbnails: ThumbnailsOpt = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Count reps per side and exercise of the side-lying hip series, and check form."""
