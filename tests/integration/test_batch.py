@@ -255,3 +255,20 @@ def test_a_worker_process_that_dies_fails_only_its_video(tmp_path: Path) -> None
     crashed = by_name["crash.npz"]
     assert crashed.status == "failed" and "died on this video" in crashed.reason
     assert not crashed.keep, "a crash is not kept: the next run tries the video again"
+
+
+def test_client_report_in_chromium_states_its_limits(
+    two_workers: tuple[Path, BatchResult], tmp_path: Path
+) -> None:
+    from tests.helpers.browser import open_in_chromium
+
+    out, _ = two_workers
+    shots = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+    with open_in_chromium(out / "ann" / "report.html") as opened:
+        limits = opened.page.locator("#limits li").all_inner_texts()
+        images = opened.images()
+        shot = opened.screenshot(shots / "client-report.png", tmp_path / "c.png")
+    assert limits and "rendered (computer-made) bodies" in limits[0]
+    assert all(i["done"] and i["w"] > 0 for i in images), images
+    assert opened.external_requests() == []
+    assert shot.stat().st_size > 10_000
