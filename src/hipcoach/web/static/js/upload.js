@@ -42,6 +42,10 @@
     });
   }
 
+  // The recorder of the Screens page sends its recording the same way (record.js).
+  window.hipcoach.sendVideo = sendFile;
+  window.hipcoach.sayUpload = say;
+
   function busy(form, on) {
     form.querySelectorAll("button").forEach(function (b) { b.disabled = on; });
   }
