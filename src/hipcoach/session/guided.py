@@ -236,9 +236,14 @@ class RemoteSession:
         """Keys from the page (as on the terminal: " ", "p", "s", "n", "q", digits, Enter)."""
         self.keys.press(keys)
 
+    def end_input(self) -> None:
+        """The page went away: the input ends now (cheap, never blocks), so the session
+        stores what it has and finishes with :data:`PAGE_CLOSED`."""
+        self.keys.close()
+
     def close(self, timeout_s: float = 3.0) -> None:
         """End the session (as "q"; the input then ends) and release the feed."""
-        self.keys.close()
+        self.end_input()
         if self._thread.is_alive():
             self._thread.join(timeout_s)
         self.frames.close()

@@ -331,6 +331,9 @@ class LiveConnection:
         finally:
             sender.cancel()
             if self.session is not None:
+                # End the input first, synchronously: if the server's loop is shutting down
+                # the awaited close below may never run, and the session must still finish.
+                self.session.end_input()
                 await asyncio.to_thread(self.session.close)
 
     async def _receive_loop(self) -> None:
