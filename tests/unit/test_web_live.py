@@ -179,6 +179,16 @@ def _new_prompt(state: dict[str, Any], old: str | None) -> bool:
     return (state["view"] or {}).get("prompt") not in (old, None)
 
 
+def _answer_no_to_the_safety_questions(ws: Any) -> dict[str, Any]:
+    """Answer "no" to every yes/no question; returns the state asking the next question."""
+    state = _until(ws, lambda s: (s["view"] or {}).get("prompt"))
+    while state["view"]["prompt"].endswith("[y/n]"):
+        prompt = state["view"]["prompt"]
+        ws.send_json({"type": "key", "key": "n"})
+        state = _until(ws, lambda s, p=prompt: _new_prompt(s, p))
+    return state
+
+
 def _until(ws: Any, check: Any, limit: int = 200) -> dict[str, Any]:
     for _ in range(limit):
         state: dict[str, Any] = ws.receive_json()
@@ -216,11 +226,7 @@ def test_a_short_session_over_the_socket(tmp_path: Path) -> None:
     config, c = _client(tmp_path)
     with c.websocket_connect(_ws_url(config), headers={"origin": config.url.rstrip("/")}) as ws:
         ws.send_json({"type": "start", "width": 480, "height": 360, "start_side": "right"})
-        state = _until(ws, lambda s: (s["view"] or {}).get("prompt"))
-        while state["view"]["prompt"].endswith("[y/n]"):
-            prompt = state["view"]["prompt"]
-            ws.send_json({"type": "key", "key": "n"})
-            state = _until(ws, lambda s, p=prompt: _new_prompt(s, p))
+        _answer_no_to_the_safety_questions(ws)
         ws.send_json({"type": "key", "key": "0\n"})
         state = _until(ws, lambda s: s["view"]["phase"] == "exercise")
         assert state["view"]["target"] == 10
@@ -348,11 +354,7 @@ def test_closing_the_page_mid_set_finishes_the_stored_session(tmp_path: Path) ->
     config, c = _client(tmp_path)
     with c.websocket_connect(_ws_url(config), headers={"origin": config.url.rstrip("/")}) as ws:
         ws.send_json({"type": "start", "width": 480, "height": 360, "start_side": "left"})
-        state = _until(ws, lambda s: (s["view"] or {}).get("prompt"))
-        while state["view"]["prompt"].endswith("[y/n]"):
-            prompt = state["view"]["prompt"]
-            ws.send_json({"type": "key", "key": "n"})
-            state = _until(ws, lambda s, p=prompt: _new_prompt(s, p))
+        _answer_no_to_the_safety_questions(ws)
         ws.send_json({"type": "key", "key": "1\n"})  # pain 1 before: which side hurts?
         _until(ws, lambda s: "[l = left" in ((s.get("view") or {}).get("prompt") or ""))
         ws.send_json({"type": "key", "key": "r"})
