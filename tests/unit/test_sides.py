@@ -69,3 +69,13 @@ def test_analysis_json_carries_the_same_comparison() -> None:
     assert item["left"] == {"sets": 1, "reps": 3, "median_peak_deg": 40.0}
     assert item["peak_diff_deg"] == pytest.approx(4.0) and item["reps_diff"] == 0
     assert AnalysisResult.from_json(result.to_json()).comparison() == result.comparison()
+
+
+def test_one_text_for_a_leg_in_every_table() -> None:
+    from hipcoach.analysis.sides import peak_text, reading_text, reps_text
+
+    leg = SideReading(2, 8, 21.4)
+    assert (reps_text(leg), peak_text(leg), reading_text(leg)) == ("8", "21°", "8 reps, 21°")
+    unread = SideReading(1, 3, None)
+    assert (peak_text(unread), reading_text(unread)) == ("-", "3 reps, -")
+    assert reps_text(None) == peak_text(None) == reading_text(None) == "-"

@@ -141,10 +141,15 @@ def _set_reps(number: int, s: SetResult, titles: dict[str, str]) -> list[RepEvid
     return reps
 
 
+#: How a rule's measured value is written, per unit: symbol and decimals.
+UNIT_TEXT: Final[dict[str, tuple[str, int]]] = {"deg": ("°", 0), "s": (" s", 1)}
+
+
 def _value(value: float | None, unit: str) -> str:
     if value is None or not math.isfinite(value):
         return "no reading"
-    return f"{value:.1f} s" if unit == "s" else f"{value:.0f}°"
+    symbol, digits = UNIT_TEXT.get(unit, (f" {unit}", 1))
+    return f"{value:.{digits}f}{symbol}"
 
 
 def accuracy_for(view: str) -> ViewAccuracy | None:

@@ -34,6 +34,22 @@ class SideReading:
     median_peak_deg: float | None
 
 
+def peak_text(reading: SideReading | None) -> str:
+    """A leg's median peak in words: "21°", or "-" without one."""
+    peak = None if reading is None else reading.median_peak_deg
+    return "-" if peak is None or not math.isfinite(peak) else f"{peak:.0f}°"
+
+
+def reps_text(reading: SideReading | None) -> str:
+    """A leg's reps: "8", or "-" without counted sets."""
+    return "-" if reading is None else str(reading.reps)
+
+
+def reading_text(reading: SideReading | None) -> str:
+    """A leg in one cell: "8 reps, 21°" ("-" for the peak without one), or "-"."""
+    return "-" if reading is None else f"{reading.reps} reps, {peak_text(reading)}"
+
+
 def percent_difference(left: float, right: float) -> float | None:
     """``100 * (left - right) / max(left, right)`` (%); None unless both are finite and the
     larger is > 0."""

@@ -13,7 +13,7 @@ from rich.table import Table
 from hipcoach.analysis.analyze import BlockAnalysis, analyze_sequence
 from hipcoach.analysis.evidence import limits, write_analysis_json
 from hipcoach.analysis.result import AnalysisResult
-from hipcoach.analysis.sides import SideReading
+from hipcoach.analysis.sides import peak_text, reps_text
 from hipcoach.analysis.view import FIX_PLACEMENT
 from hipcoach.cli.pose_cmd import PoseJob, run_pose
 from hipcoach.cli.ui import frame_progress, print_warning
@@ -164,20 +164,11 @@ def comparison_table(result: AnalysisResult, routine: Routine | None = None) -> 
     for c in rows:
         table.add_row(
             escape(exercises.get(c.exercise, c.exercise)),
-            *(_reps(c.reading(side)) for side in ("left", "right")),
-            *(_peak(c.reading(side)) for side in ("left", "right")),
+            *(reps_text(c.reading(side)) for side in ("left", "right")),
+            *(peak_text(c.reading(side)) for side in ("left", "right")),
             c.peak_words(),
         )
     return table
-
-
-def _reps(reading: SideReading | None) -> str:
-    return "-" if reading is None else str(reading.reps)
-
-
-def _peak(reading: SideReading | None) -> str:
-    peak = None if reading is None else reading.median_peak_deg
-    return _fmt(math.nan if peak is None else peak)
 
 
 def render_result(result: AnalysisResult, routine: Routine | None = None) -> Group:

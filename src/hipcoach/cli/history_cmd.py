@@ -20,7 +20,7 @@ from rich.text import Text
 
 from hipcoach.analysis.evidence import HISTORY_LIMITS
 from hipcoach.analysis.result import AnalysisResult
-from hipcoach.analysis.sides import SideComparison
+from hipcoach.analysis.sides import reading_text
 from hipcoach.cli.ui import err_console, plain
 from hipcoach.config import HistorySettings
 from hipcoach.errors import InputError
@@ -36,7 +36,6 @@ from hipcoach.history.progression import band_text
 from hipcoach.history.stats import HistoryData, SessionSummary, load_history
 from hipcoach.storage import History, open_db
 from hipcoach.storage.db import Moment
-from hipcoach.types import Side
 
 FIX_ANALYSIS = "give a file written by `hipcoach analyze --json FILE`"
 _DAY = "%a %d %b"
@@ -217,14 +216,6 @@ def sessions_table(overview: Overview, limit: int) -> Table:
     return table
 
 
-def _peak(a: SideComparison, side: Side) -> str:
-    reading = a.reading(side)
-    if reading is None:
-        return "-"
-    peak = "-" if reading.median_peak_deg is None else f"{reading.median_peak_deg:.0f}°"
-    return f"{reading.reps} reps, {peak}"
-
-
 def asymmetry_table(overview: Overview) -> Table:
     """Left vs right per exercise: reps and median peak angle, differences in %."""
     n = overview.asymmetry_sessions
@@ -236,8 +227,8 @@ def asymmetry_table(overview: Overview) -> Table:
     for a in overview.asymmetry:
         table.add_row(
             plain(names.get(a.exercise, a.exercise.replace("_", " "))),
-            _peak(a, "left"),
-            _peak(a, "right"),
+            reading_text(a.left),
+            reading_text(a.right),
             "-" if a.reps_diff_pct is None else f"{a.reps_diff_pct:+.0f}%",
             "-" if a.peak_diff_pct is None else f"{a.peak_diff_pct:+.0f}%",
             a.note(overview.asymmetry_note_pct),

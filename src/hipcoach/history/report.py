@@ -16,6 +16,7 @@ from typing import Final
 
 from hipcoach import __version__
 from hipcoach.analysis.evidence import HISTORY_LIMITS, MEASURED, references
+from hipcoach.analysis.sides import reading_text
 from hipcoach.config import HistorySettings
 from hipcoach.errors import ConfigError
 from hipcoach.exercises.questionnaires import load_questionnaires, summarise
@@ -138,12 +139,6 @@ def session_lines(overview: Overview, cfg: HistorySettings) -> list[SessionLine]
     return lines
 
 
-def _side(reps: int | None, peak: float | None) -> str:
-    if reps is None:
-        return "-"
-    return f"{reps} reps, " + ("-" if peak is None else f"{peak:.0f}°")
-
-
 def asymmetry_lines(overview: Overview, routine: Routine) -> list[AsymmetryLine]:
     """Left vs right per exercise (differences left minus right, in % of the larger)."""
     refs = {r.exercise: r.text() for r in references(routine)}
@@ -152,8 +147,8 @@ def asymmetry_lines(overview: Overview, routine: Routine) -> list[AsymmetryLine]
         out.append(
             AsymmetryLine(
                 exercise=exercise_name(routine, a.exercise),
-                left=_side(a.left.reps, a.left.median_peak_deg) if a.left else "-",
-                right=_side(a.right.reps, a.right.median_peak_deg) if a.right else "-",
+                left=reading_text(a.left),
+                right=reading_text(a.right),
                 reps_diff="-" if a.reps_diff_pct is None else f"{a.reps_diff_pct:+.0f}%",
                 peak_diff="-" if a.peak_diff_pct is None else f"{a.peak_diff_pct:+.0f}%",
                 note=a.note(overview.asymmetry_note_pct),

@@ -18,10 +18,10 @@ from typing import Final
 
 from hipcoach import __version__
 from hipcoach.analysis.analyze import BlockAnalysis
-from hipcoach.analysis.evidence import MEASURED, limits, references, rep_evidence
+from hipcoach.analysis.evidence import MEASURED, UNIT_TEXT, limits, references, rep_evidence
 from hipcoach.analysis.result import AnalysisResult, Flag
 from hipcoach.analysis.rules import NOT_MEASURABLE
-from hipcoach.analysis.sides import SideReading
+from hipcoach.analysis.sides import peak_text, reps_text
 from hipcoach.analysis.view import FIX_PLACEMENT
 from hipcoach.exercises.routine import Routine
 from hipcoach.files import write_text
@@ -43,7 +43,6 @@ CONTAINS_PICTURES: Final = (
     "This report contains small pictures of you (one per rep), because --thumbnails was "
     "asked for. Share it only with people you would show the video to."
 )
-_UNIT: Final[dict[str, tuple[str, int]]] = {"deg": ("°", 0), "s": (" s", 1)}
 
 
 @dataclass(frozen=True)
@@ -163,7 +162,7 @@ def _value_text(values: list[float], unit: str) -> str:
     """Measured values as one number or a "min-max" range, with the unit."""
     if not values:
         return ""
-    symbol, digits = _UNIT.get(unit, (f" {unit}", 1))
+    symbol, digits = UNIT_TEXT.get(unit, (f" {unit}", 1))
     lo, hi = f"{min(values):.{digits}f}", f"{max(values):.{digits}f}"
     return f"{lo}{symbol}" if lo == hi else f"{lo}-{hi}{symbol}"
 
@@ -227,11 +226,6 @@ def set_rows(result: AnalysisResult, routine: Routine) -> list[SetRow]:
     return rows
 
 
-def _peak_text(reading: SideReading | None) -> str:
-    peak = None if reading is None else reading.median_peak_deg
-    return _deg(math.nan if peak is None else peak)
-
-
 def compare_rows(result: AnalysisResult, routine: Routine) -> list[CompareRow]:
     """Left vs right per exercise (``analysis.sides``), in routine order ("-" where a side
     is missing)."""
@@ -244,10 +238,10 @@ def compare_rows(result: AnalysisResult, routine: Routine) -> list[CompareRow]:
         rows.append(
             CompareRow(
                 exercise=plots.exercise_name(routine, e),
-                left_reps=str(c.left.reps) if c.left else "-",
-                right_reps=str(c.right.reps) if c.right else "-",
-                left_peak=_peak_text(c.left),
-                right_peak=_peak_text(c.right),
+                left_reps=reps_text(c.left),
+                right_reps=reps_text(c.right),
+                left_peak=peak_text(c.left),
+                right_peak=peak_text(c.right),
                 difference=c.peak_words(),
             )
         )
@@ -337,7 +331,7 @@ def _summary_chart(result: AnalysisResult, routine: Routine, png: bytes) -> Char
             if reading is not None:
                 parts.append(
                     f"{plots.exercise_name(routine, e)}, {side} leg: {reading.reps} reps, "
-                    f"median peak {_peak_text(reading)}"
+                    f"median peak {peak_text(reading)}"
                 )
     return Chart(
         "Reps and range of motion per leg",
