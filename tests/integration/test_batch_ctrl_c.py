@@ -9,10 +9,11 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
+
+from tests.helpers.processes import read_stderr_until
 
 pytestmark = pytest.mark.integration
 
@@ -22,16 +23,13 @@ HIPCOACH = [sys.executable, "-m", "hipcoach"]
 
 def _wait_for_a_finished_video(proc: subprocess.Popen[str], timeout_s: float = 300.0) -> str:
     """Read stderr until the first ``batch: k/N ... done`` line (a video is finished)."""
-    assert proc.stderr is not None
-    seen: list[str] = []
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        line = proc.stderr.readline()
-        assert line, f"the batch ended before a video was done: {seen}"
-        seen.append(line)
-        if line.startswith("batch: ") and line.rstrip().endswith(" done"):
-            return "".join(seen)
-    raise AssertionError(f"no finished video within {timeout_s} s: {seen}")
+    lines = read_stderr_until(
+        proc,
+        lambda line: line.startswith("batch: ") and line.rstrip().endswith(" done"),
+        "a finished video",
+        timeout_s,
+    )
+    return "".join(lines)
 
 
 def test_ctrl_c_keeps_the_finished_videos_and_a_rerun_continues(tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ import numpy as np
 
 from hipcoach.sequence.io import load
 from tests.conftest import shared_file
+from tests.helpers.processes import read_stderr_until
 
 HIPCOACH = [sys.executable, "-m", "hipcoach"]
 CLIP = "rohan_barbell_squat_side/squat.mp4"  # 614 frames: long enough to interrupt
@@ -29,16 +30,9 @@ def _start(*args: str | Path) -> subprocess.Popen[str]:
 
 def _wait_for_frames(proc: subprocess.Popen[str], timeout_s: float = 120.0) -> list[str]:
     """Read stderr until the first progress line (the pose loop is running)."""
-    assert proc.stderr is not None
-    seen: list[str] = []
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        line = proc.stderr.readline()
-        assert line, f"hipcoach ended before its first frame: {seen}"
-        seen.append(line)
-        if line.startswith("pose: "):
-            return seen
-    raise AssertionError(f"no progress line within {timeout_s} s: {seen}")
+    return read_stderr_until(
+        proc, lambda line: line.startswith("pose: "), "its first frame", timeout_s
+    )
 
 
 def _finish(proc: subprocess.Popen[str], before: list[str]) -> str:
