@@ -334,6 +334,31 @@ CLIPS: list[Clip] = [
          [rest(1.0), raise_(S, 2, 18), rest(), circles("ccw", 3, 10), rest(),
           circles("cw", 3, 10), rest(1.0)],
          cam_dist=2.8),
+    # ---- fresh validation bodies (defined 2026-12-04 before the zoomed second pose pass and
+    # ---- any later rule were scored on them): far and dim cameras, 10 deg turns ----------
+    Clip("B26_L_diagonal15_far", "B26", "val", "left", "diagonal15",
+         body(0.2, 0.55, 0.7, 0.45, 0.5), dress("dark", "grey", "black", "skin", "dark", "red"),
+         light(0.6, 1.2, 0.8, 0.2),
+         [rest(1.0), raise_(S, 3, 22, 0.7), rest(), bike(2, 10, 1.3), rest(),
+          circles("cw", 4, 9), rest(), circles("ccw", 2, 10), rest(1.0)],
+         cam_dist=3.2, tags=["fast raises", "far camera"]),
+    Clip("B27_R_diagonal10", "B27", "val", "right", "diagonal10",
+         body(0.8, 0.65, 0.5, 0.35, 0.45), dress("medium", "blue", "grey", "white", "grey", "teal"),
+         light(1.0, 0.9, 1.1, -0.1),
+         [rest(1.0), raise_(S, 2, 20), rest(), circles("ccw", 3, 10), rest(),
+          circles("cw", 3, 10), rest(1.0)]),
+    Clip("B28_L_front_far", "B28", "val", "left", "front",
+         body(0.6, 0.3, 0.45, 0.55, 0.52), dress("tan", "red", "navy", "black", "blonde", "grey"),
+         light(0.7, 0.8, 0.9),
+         [rest(1.0), bike(2, 12), rest(), raise_(B, 3, 45, 1.2), rest(), circles("ccw", 3, 8),
+          rest(1.0)],
+         cam_dist=4.0, tags=["far camera", "dim light"]),
+    Clip("B29_R_diagonal10", "B29", "val", "right", "diagonal10",
+         body(0.3, 0.4, 0.8, 0.6, 0.56), dress("light", "yellow", "black", "skin", "brown", "purple"),
+         light(1.1, 1.0, 1.0, 0.1),
+         [rest(1.0), raise_(B, 2, 40), rest(), circles("cw", 3, 9), rest(),
+          circles("ccw", 3, 9), rest(1.0)],
+         cam_dist=2.8),
 ]
 # fmt: on
 
