@@ -371,12 +371,12 @@ class ScreenSettings(_Frozen):
     #: FPPA above this at a squat bottom = the knee caves inward (deg); the upper end of the
     #: normal 2-D range in landings (Herrington & Munro 2010: 7-13 deg in women).
     fppa_valgus_deg: float = Field(13.0, gt=0.0, lt=90.0)
-    #: The pose model places the hips medial of the joint centres when the thighs are
-    #: foreshortened, so the picture FPPA reads outward by about this much per % of hip
-    #: descent (deg/%): it is added back, 0 standing, ~6 deg at a thighs-parallel bottom.
-    #: Fitted on the development bodies of the standing corpus (docs/screens.md, "The
-    #: rendered standing corpus").
-    fppa_depth_bias_deg_per_pct: float = Field(0.21, ge=0.0, lt=1.0)
+    #: The pose model places the hips medial of the hip joint centres, more so as the thighs
+    #: foreshorten at a squat bottom (the picture FPPA then reads outward): the squat's FPPA
+    #: uses the hips moved apart to this multiple of their picture distance (1 = as the
+    #: model puts them). Fitted on the development bodies of the standing corpus
+    #: (docs/screens.md, "The rendered standing corpus").
+    fppa_hip_width_factor: float = Field(1.32, ge=1.0, lt=2.0)
     #: Knee-to-ankle separation ratio below this at a bottom = valgus (Mizner et al. 2012).
     kasr_valgus: float = Field(0.6, gt=0.0, lt=2.0)
     #: Fewest full squat reps for a finding.

@@ -15,8 +15,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hipcoach.config import DEFAULTS
+from hipcoach.landmarks import Landmark as L  # noqa: N817
 from hipcoach.screens.common import check_frontal_view, fppa_deg
 from hipcoach.screens.gait import screen_gait
+from hipcoach.screens.squat import feet_by_side, hip_centres
 from hipcoach.screens.squat import screen_squat as _screen_squat
 from hipcoach.screens.stance import screen_stance
 from hipcoach.synth.standing import (
@@ -29,7 +31,7 @@ from hipcoach.synth.standing import (
 
 #: Synthetic landmarks are the exact joint centres: no pose-model bias to undo.
 EXACT = DEFAULTS.model_copy(
-    update={"screen": DEFAULTS.screen.model_copy(update={"fppa_depth_bias_deg_per_pct": 0.0})}
+    update={"screen": DEFAULTS.screen.model_copy(update={"fppa_hip_width_factor": 1.0})}
 )
 
 
@@ -61,6 +63,34 @@ def test_squat_fppa_recovered_within_2_deg(add, rot) -> None:
     np.testing.assert_allclose([i["bottom_s"] for i in r.items], s.truth["bottoms_s"], atol=0.05)
     for side in ("left", "right"):
         np.testing.assert_allclose(_bottom_fppa(r, side), s.truth[f"fppa_{side}_deg"], atol=2.0)
+
+
+def test_swapped_feet_labels_are_put_back() -> None:
+    """A left foot labelled on the right hip's side (the model's swap when the knees cross)
+    is moved back; feet on their own sides are left alone."""
+    s = squats(3, adduction_deg=(10, 10), rotation_deg=(15, 15), view=FAR)
+    xy = s.sequence.image_xy.astype(np.float64)
+    swapped = xy.copy()
+    for a, b in ((L.LEFT_ANKLE, L.RIGHT_ANKLE), (L.LEFT_HEEL, L.RIGHT_HEEL)):
+        swapped[5:9, a], swapped[5:9, b] = xy[5:9, b], xy[5:9, a]
+    swapped[5:9, L.LEFT_FOOT_INDEX] = xy[5:9, L.RIGHT_FOOT_INDEX]
+    swapped[5:9, L.RIGHT_FOOT_INDEX] = xy[5:9, L.LEFT_FOOT_INDEX]
+    np.testing.assert_array_equal(feet_by_side(swapped), xy)
+    np.testing.assert_array_equal(feet_by_side(xy), xy)
+
+
+def test_hip_centres_widen_the_hips_about_their_midpoint() -> None:
+    xy = squats(3, view=FAR).sequence.image_xy.astype(np.float64)
+    out = hip_centres(xy, 1.5)
+    width = np.abs(xy[:, L.LEFT_HIP, 0] - xy[:, L.RIGHT_HIP, 0])
+    np.testing.assert_allclose(np.abs(out[:, L.LEFT_HIP, 0] - out[:, L.RIGHT_HIP, 0]), 1.5 * width)
+    np.testing.assert_allclose(
+        out[:, L.LEFT_HIP] + out[:, L.RIGHT_HIP], xy[:, L.LEFT_HIP] + xy[:, L.RIGHT_HIP]
+    )
+    np.testing.assert_array_equal(
+        np.delete(out, [L.LEFT_HIP, L.RIGHT_HIP], axis=1),
+        np.delete(xy, [L.LEFT_HIP, L.RIGHT_HIP], axis=1),
+    )
 
 
 def test_squat_valgus_positive_and_neutral_negative() -> None:

@@ -9,13 +9,14 @@ bottom is the deepest frame. A last rep cut off by the end of the video still ha
 bottom measured (``complete: false``) but does not count toward ``min_reps``.
 
 At each bottom: the frontal-plane projection angle (FPPA, deg, + = knee inward) of each
-knee and the knee-to-ankle separation ratio (KASR). A knee is flagged when the median FPPA
-over the reps exceeds ``fppa_valgus_deg`` AND the same angle read from the world landmarks
-turned square to the camera (``fppa_3d``, which a turned camera does not bias but which is
-noisier) exceeds half of it: a camera turned a few degrees makes a straight knee read as
-caving in in the picture at the bottom of a squat (docs/screens.md, "Squat (frontal)").
-The finding is positive
-when a knee is flagged or the median KASR falls below ``kasr_valgus``.
+knee, read from estimated hip joint centres (:func:`hip_centres`) with each foot on its own
+side (:func:`feet_by_side`), and the knee-to-ankle separation ratio (KASR). A knee is
+flagged when the median FPPA over the reps exceeds ``fppa_valgus_deg`` AND the same angle
+read from the world landmarks turned square to the camera (``fppa_3d``, which a turned
+camera does not bias but which is noisier) exceeds half of it: a camera turned a few
+degrees makes a straight knee read as caving in in the picture at the bottom of a squat
+(docs/screens.md, "Squat (frontal)"). The finding is positive when a knee is flagged or
+the median KASR falls below ``kasr_valgus``.
 """
 
 from __future__ import annotations
@@ -58,6 +59,40 @@ def descent_pct(xy: F64) -> F64:
     with quiet_nan():
         standing = float(np.nanpercentile(h, 95)) if np.isfinite(h).any() else math.nan
     return np.asarray(100.0 * (1.0 - h / standing), np.float64)
+
+
+_FEET = (
+    (L.LEFT_ANKLE, L.RIGHT_ANKLE),
+    (L.LEFT_HEEL, L.RIGHT_HEEL),
+    (L.LEFT_FOOT_INDEX, L.RIGHT_FOOT_INDEX),
+)
+
+
+def feet_by_side(xy: F64) -> F64:
+    """(N, 33, 2) landmarks with each foot (ankle, heel, toes) on its own hip's side: in a
+    squat the feet stay planted apart, so a left ankle lying on the right hip's side of the
+    right ankle is the model swapping the feet where the knees cross above them; the two
+    feet's labels are swapped back in those frames. Frames without both ankles unchanged."""
+    out = xy.copy()
+    hips = xy[:, L.LEFT_HIP, 0] - xy[:, L.RIGHT_HIP, 0]
+    ankles = xy[:, L.LEFT_ANKLE, 0] - xy[:, L.RIGHT_ANKLE, 0]
+    with quiet_nan():
+        swapped = np.asarray(hips * ankles < 0.0, bool)
+    for left, right in _FEET:
+        out[swapped, left] = xy[swapped, right]
+        out[swapped, right] = xy[swapped, left]
+    return out
+
+
+def hip_centres(xy: F64, width_factor: float) -> F64:
+    """(N, 33, 2) landmarks with the two hips moved apart about their midpoint to
+    ``width_factor`` times their picture distance: the pose model's hips lie medial of the
+    hip joint centres, more so as the thighs foreshorten at a squat bottom."""
+    out = xy.copy()
+    mid = 0.5 * (xy[:, L.LEFT_HIP, 0] + xy[:, L.RIGHT_HIP, 0])
+    for hip in (L.LEFT_HIP, L.RIGHT_HIP):
+        out[:, hip, 0] = mid + width_factor * (xy[:, hip, 0] - mid)
+    return out
 
 
 def find_reps(times_s: F64, depth: F64, settings: Settings = DEFAULTS) -> list[Rep]:
@@ -160,11 +195,9 @@ def screen_squat(seq: PoseSequence, settings: Settings = DEFAULTS) -> ScreenResu
     with quiet_nan():
         upright = np.asarray(depth < s.squat_low_pct, bool)
     view = check_frontal_view(seq, xy, upright, s, settings.signal)
-    # the model's hips sit medial of the joint centres as the thighs foreshorten: the
-    # picture FPPA reads outward in proportion to the descent, added back here
-    bias = s.fppa_depth_bias_deg_per_pct * np.fmax(depth, 0.0)
-    signals = {f"fppa_{x}_deg": fppa_deg(xy, x) + bias for x in SIDES}
-    squared = squared_world_xy(seq, settings.signal.min_visibility)
+    legs = hip_centres(feet_by_side(xy), s.fppa_hip_width_factor)
+    signals = {f"fppa_{x}_deg": fppa_deg(legs, x) for x in SIDES}
+    squared = feet_by_side(squared_world_xy(seq, settings.signal.min_visibility))
     signals.update({f"fppa_3d_{x}_deg": fppa_deg(squared, x) for x in SIDES})
     signals["kasr"] = kasr(xy)
     times = np.asarray(seq.times_s, np.float64)
