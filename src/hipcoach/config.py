@@ -395,9 +395,11 @@ class ScreenSettings(_Frozen):
     pelvic_drop_deg: float = Field(4.0, gt=0.0, lt=90.0)
     #: Trunk leaning toward the stance side more than this = compensation (deg).
     trunk_lean_deg: float = Field(5.0, gt=0.0, lt=90.0)
-    #: Gait: steps from the knee-flexion difference between the legs (deg, hysteresis).
-    step_high_deg: float = Field(15.0, gt=0.0)
-    step_low_deg: float = Field(5.0, ge=0.0)
+    #: Gait: steps from the difference of the ankles' heights in the picture (% of the leg
+    #: length, hysteresis: the swing foot is lifted); set on the development walks of the
+    #: standing corpus (docs/screens.md, "Gait on the rendered walks").
+    step_high_pct: float = Field(6.0, gt=0.0)
+    step_low_pct: float = Field(2.0, ge=0.0)
     step_min_s: float = Field(0.15, ge=0.0)
     step_max_s: float = Field(1.5, gt=0.0)
     #: Fewest steps for a gait finding.

@@ -1,8 +1,10 @@
 """Gait screen (walking toward or away from the camera): pelvic drop per step and side.
 
-- **Steps**: the difference of knee flexion between the legs (world landmarks, deg): the
-  swing leg bends more. One excursion of ``right - left`` above ``step_high_deg`` and back
-  below ``step_low_deg`` (``step_min_s``..``step_max_s`` long) is a right swing, i.e. a step
+- **Steps**: the difference of the ankles' heights in the picture (% of the leg length,
+  :func:`ankle_difference_pct`): the swing foot is lifted, so it lies higher in the picture
+  than the planted one, walking toward the camera or away from it. One excursion of
+  ``left - right`` (the left ankle lower) above ``step_high_pct`` and back below
+  ``step_low_pct`` (``step_min_s``..``step_max_s`` long) is a right swing, i.e. a step
   standing on the LEFT leg; the mirror image for the right leg
   (:class:`~hipcoach.reps.HysteresisCounter`).
 - **Pelvic drop** of the free (swing) side during each step (deg): the peak over the step
@@ -35,11 +37,10 @@ from hipcoach.screens.common import (
     masked_xy,
     nanmedian,
     other,
+    quiet_nan,
 )
 from hipcoach.screens.result import ScreenResult
 from hipcoach.sequence.schema import PoseSequence
-from hipcoach.signal.angles import knee_flexion_deg, mask_low_visibility
-from hipcoach.signal.filters import butterworth
 from hipcoach.types import SIDES, Finding, Side
 
 #: Least travel (share of apparent size, or leg lengths across) that counts as walking.
@@ -50,20 +51,25 @@ FIX_GAIT = (
 )
 
 
-def knee_difference_deg(seq: PoseSequence, settings: Settings = DEFAULTS) -> F64:
-    """(N,) right minus left knee flexion (deg, world landmarks, smoothed); + = right leg
-    more bent (swinging)."""
-    world = mask_low_visibility(seq.world, seq.visibility, settings.signal.min_visibility)
-    diff = knee_flexion_deg(world, "right") - knee_flexion_deg(world, "left")
-    return butterworth(seq.times_s, diff, settings.signal)
+def ankle_difference_pct(xy: F64) -> F64:
+    """(N,) left minus right ankle height in the picture (image y, so + = the LEFT ankle
+    lower, i.e. the right foot lifted) as a % of that frame's leg length (mean hip-to-ankle
+    distance of the two legs), minus its median over the walk (standing offsets)."""
+    left = np.linalg.norm(xy[:, L.LEFT_ANKLE] - xy[:, L.LEFT_HIP], axis=1)
+    right = np.linalg.norm(xy[:, L.RIGHT_ANKLE] - xy[:, L.RIGHT_HIP], axis=1)
+    length = 0.5 * (left + right)
+    with quiet_nan():
+        diff = 100.0 * (xy[:, L.LEFT_ANKLE, 1] - xy[:, L.RIGHT_ANKLE, 1]) / length
+    return np.asarray(diff - nanmedian(diff), np.float64)
 
 
 def find_steps(times_s: F64, diff: F64, settings: Settings = DEFAULTS) -> list[tuple[Side, Rep]]:
-    """Steps as (stance leg, swing excursion), in time order."""
+    """Steps as (stance leg, swing excursion) of :func:`ankle_difference_pct`, in time
+    order."""
     s = settings.screen
     config = HysteresisConfig(
-        high=s.step_high_deg,
-        low=s.step_low_deg,
+        high=s.step_high_pct,
+        low=s.step_low_pct,
         min_rep_s=s.step_min_s,
         max_rep_s=s.step_max_s,
         max_gap_s=max(settings.signal.max_gap_s, 0.3),
@@ -167,7 +173,7 @@ def screen_gait(seq: PoseSequence, settings: Settings = DEFAULTS) -> ScreenResul
     xy = masked_xy(seq, settings.signal)
     view = check_frontal_view(seq, xy, None, s, settings.signal)
     times = np.asarray(seq.times_s, np.float64)
-    diff = knee_difference_deg(seq, settings)
+    diff = ankle_difference_pct(xy)
     tilt = hip_drop_deg(xy)
     drop_left = tilt - nanmedian(tilt)
     fppa: dict[str, F64] = {x: fppa_deg(xy, x) for x in SIDES}
@@ -189,7 +195,7 @@ def screen_gait(seq: PoseSequence, settings: Settings = DEFAULTS) -> ScreenResul
         duration_s=seq.duration_s,
         series={
             "t_s": times.tolist(),
-            "knee_flexion_right_minus_left_deg": diff.tolist(),
+            "ankle_left_minus_right_pct": diff.tolist(),
             "hip_line_left_down_deg": drop_left.tolist(),
         },
     )
