@@ -36,7 +36,9 @@ class Evidence:
     ``detected`` of ``with_sign`` clips showing the sign at ``relevant`` size or more were
     called positive (sensitivity); ``cleared`` of ``without_sign`` clips without it were not
     (specificity). ``blind_spot`` says what the camera misses and ``ask`` what to do instead;
-    both are shown when the screen cannot rule the sign out.
+    both are shown when the screen cannot rule the sign out. ``accuracy`` states how far the
+    screen's own numbers (e.g. each knee's angle) were measured from the truth, in one plain
+    sentence, shown with the counts.
     """
 
     sign: str
@@ -49,6 +51,7 @@ class Evidence:
     measured: str
     blind_spot: str = ""
     ask: str = ""
+    accuracy: str = ""
 
     @property
     def sensitivity(self) -> float:
@@ -67,11 +70,12 @@ class Evidence:
 
     def headline(self) -> str:
         """The counts (n) behind the screen, in one plain sentence."""
-        return (
+        text = (
             f"Tested on clips with known truth: found {_count(self.detected, self.with_sign)} "
             f"with {self.sign} ({self.relevant}) (sensitivity), and stayed negative on "
             f"{_count(self.cleared, self.without_sign)} without it (specificity)."
         )
+        return f"{text} {self.accuracy}" if self.accuracy else text
 
     def summary(self) -> str:
         """:meth:`headline` with the clips it rests on and when it was measured."""
@@ -89,6 +93,7 @@ class Evidence:
             "without_sign": self.without_sign,
             "specificity": self.specificity,
             "can_rule_out": self.rules_out,
+            "accuracy": self.accuracy,
             "basis": self.basis,
             "measured": self.measured,
             "headline": self.headline(),
