@@ -118,3 +118,25 @@ def test_validation_counts_meet_the_targets() -> None:
 def test_validation_abduction_error_on_diagonal_placements() -> None:
     for view in ("diagonal15", "diagonal30"):
         assert summarize(split("val", (view,))).angle_mae <= 4.0, view
+
+
+def test_a_withheld_count_reads_no_form_either() -> None:
+    """Where the landmarks cannot support a count (too oblique, found only by the sensitive
+    detector pass), they cannot support a form judgement: every rule of such a set is "not
+    measurable" with the reason, and none is counted as checked (B10, B13, B14 had 22 such
+    flags on clean reps before)."""
+    from hipcoach.analysis.analyze import analyze_sequence
+    from hipcoach.sequence.io import load_npz
+
+    withheld = 0
+    for name in ("B10_R_diagonal15_far", "B13_L_diagonal45", "B14_R_diagonal45"):
+        result, _ = analyze_sequence(load_npz(CORPUS / f"{name}.npz"))
+        for s in result.sets:
+            if s.count_withheld is None:
+                continue
+            withheld += 1
+            assert s.rules_checked == [], (name, s.exercise)
+            assert s.flags and not any(f.measurable for f in s.flags), (name, s.flags)
+            assert all(s.count_withheld in f.message for f in s.flags)
+            assert s.form_text().startswith("not checked")
+    assert withheld >= 6

@@ -105,12 +105,19 @@ def analyse_block(
 def _set_result(ls: LabelledSet, block: BlockAnalysis, routine: Routine) -> SetResult:
     ev = ls.events
     side = block.view.working_leg or "left"
-    flags = evaluate_rules(ls, block.signals, block.view.view, routine) if block.signals else []
+    withheld = block.view.count_problem
+    flags = (
+        evaluate_rules(ls, block.signals, block.view.view, routine, withheld)
+        if block.signals
+        else []
+    )
     known = [{"circle_ccw": "ccw", "circle_cw": "cw"}.get(e.kind) for e in ev]
     direction = next((d for d in known if d is not None), None)
     unknown = ls.exercise.signal == "circle" and direction is None
     view = block.view.view
-    checked = [str(r) for r in ls.exercise.rules if view in routine.rule(r).views]
+    checked = [
+        str(r) for r in ls.exercise.rules if view in routine.rule(r).views and withheld is None
+    ]
     return SetResult(
         side="left" if side == "left" else "right",
         exercise=ls.exercise.id,
@@ -122,7 +129,7 @@ def _set_result(ls: LabelledSet, block: BlockAnalysis, routine: Routine) -> SetR
         target_reps=ls.exercise.target_reps,
         direction="ccw" if direction == "ccw" else ("cw" if direction == "cw" else None),
         flags=flags,
-        count_withheld=block.view.count_problem,
+        count_withheld=withheld,
         rules_checked=checked,
         direction_withheld=DIRECTION_NOT_MEASURABLE if unknown else None,
     )

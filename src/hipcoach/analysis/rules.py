@@ -167,23 +167,26 @@ def _rule_flags(rule: RuleSpec, contexts: list[RepContext], cue: str) -> list[Fl
     return flags
 
 
-def evaluate_rules(ls: LabelledSet, sig: LegSignals, view: str, routine: Routine) -> list[Flag]:
-    """Flags of one set: faults per rep, and one "not measurable" flag per unreadable rule."""
+def evaluate_rules(
+    ls: LabelledSet, sig: LegSignals, view: str, routine: Routine, withheld: str | None = None
+) -> list[Flag]:
+    """Flags of one set: faults per rep, and one "not measurable" flag per unreadable rule.
+
+    ``withheld``: why the set's count is withheld (landmarks too uncertain, camera too
+    oblique); then no rule is read either, each is flagged not measurable with that reason.
+    """
     flags: list[Flag] = []
-    contexts = _contexts(ls, sig)
+    contexts = _contexts(ls, sig) if withheld is None else []
     for rule_id in ls.exercise.rules:
         rule = routine.rule(rule_id)
-        if view not in rule.views:
-            flags.append(
-                Flag(
-                    rule.id,
-                    None,
-                    None,
-                    rule.unit,
-                    False,
-                    f"{rule.title}: {NOT_MEASURABLE} ({view})",
-                )
-            )
-            continue
-        flags.extend(_rule_flags(rule, contexts, ls.exercise.cue(rule_id)))
+        if withheld is not None:
+            flags.append(_not_measurable(rule, f"not measurable: {withheld}"))
+        elif view not in rule.views:
+            flags.append(_not_measurable(rule, f"{NOT_MEASURABLE} ({view})"))
+        else:
+            flags.extend(_rule_flags(rule, contexts, ls.exercise.cue(rule_id)))
     return flags
+
+
+def _not_measurable(rule: RuleSpec, why: str) -> Flag:
+    return Flag(rule.id, None, None, rule.unit, False, f"{rule.title}: {why}")
