@@ -178,10 +178,13 @@ def run_batch(request: BatchRequest, progress: BatchProgress | None = None) -> B
     ran = {(o.client, o.date, o.video): o for o in done}
     outcomes = [known.get(job) or ran[(job.client, job.date, str(job.video))] for job in jobs]
     result = BatchResult(outcomes)
+    from hipcoach.batch.checks import latest_checks  # noqa: PLC0415 - the history modules
     from hipcoach.batch.reports import write_reports  # noqa: PLC0415 - Jinja2, matplotlib
 
+    checks = latest_checks(request.source, sorted({o.client for o in outcomes}))
     result.written, result.warnings = write_reports(
-        request.out, outcomes, request.routine_path, pdf=request.pdf, workers=workers
-    )
+        request.out, outcomes, request.routine_path, pdf=request.pdf, workers=workers,
+        checks=checks,
+    )  # fmt: skip
     result.wall_s = time.perf_counter() - start
     return result

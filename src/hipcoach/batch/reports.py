@@ -19,6 +19,7 @@ from typing import Final
 
 from hipcoach import __version__
 from hipcoach.analysis.evidence import HISTORY_LIMITS, MEASURED
+from hipcoach.batch.checks import CheckOnFile
 from hipcoach.batch.outcome import JobOutcome
 from hipcoach.batch.pdf import PdfError, find_chromium, print_pdf
 from hipcoach.batch.summaries import ClientSummary, summarise
@@ -107,13 +108,14 @@ def reps_chart(c: ClientSummary) -> str | None:
         return data_uri(png_bytes(fig))
 
 
-def render_client(c: ClientSummary, disclaimer: str) -> str:
-    """The client report's HTML."""
+def render_client(c: ClientSummary, disclaimer: str, check: CheckOnFile | None = None) -> str:
+    """The client report's HTML (``check``: the client's latest check, or why none)."""
     return (
         html_environment()
         .from_string(_template("client.html.j2"))
         .render(
             c=c,
+            check=check or CheckOnFile(None, "No check on file."),
             chart=reps_chart(c),
             style=_template("style.css.j2"),
             version=__version__,
@@ -210,8 +212,10 @@ def write_reports(
     *,
     pdf: bool = True,
     workers: int = 1,
+    checks: dict[str, CheckOnFile] | None = None,
 ) -> tuple[list[Path], list[str]]:
-    """Write the client reports and the overview; returns (files written, warnings)."""
+    """Write the client reports (with each client's latest check from ``checks``) and the
+    overview; returns (files written, warnings)."""
     routine = load_routine(routine_path)
     disclaimer = str(routine.safety.not_medical_device)
     clients = summarise(out, list(outcomes), routine)
@@ -219,7 +223,8 @@ def write_reports(
     to_print: list[Path] = []
     for c in clients:
         page = out / c.client / "report.html"
-        changed = _write_if_changed(page, render_client(c, disclaimer))
+        check = (checks or {}).get(c.client)
+        changed = _write_if_changed(page, render_client(c, disclaimer, check))
         written.append(page)
         if pdf and (changed or not page.with_suffix(".pdf").is_file()):
             to_print.append(page)
