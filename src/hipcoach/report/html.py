@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
-from typing import Final
+from typing import Final, cast
 
 from hipcoach import __version__
 from hipcoach.analysis.analyze import BlockAnalysis
@@ -24,6 +24,7 @@ from hipcoach.analysis.rules import NOT_MEASURABLE
 from hipcoach.analysis.sides import peak_text, reps_text
 from hipcoach.analysis.view import FIX_PLACEMENT
 from hipcoach.exercises.routine import Routine
+from hipcoach.exercises.rule_registry import RuleId
 from hipcoach.files import write_text
 from hipcoach.report import plots
 from hipcoach.report.figures import html_environment
@@ -138,10 +139,12 @@ def _peaks(values: list[float]) -> str:
 
 
 def _rule_title(routine: Routine, rule_id: str) -> str:
-    for rule in routine.rules:
-        if rule.id == rule_id:
-            return rule.title
-    return rule_id.replace("_", " ")
+    """The routine's title of a rule; its id in words when the routine has no such rule
+    (a stored analysis read with another routine file)."""
+    try:
+        return routine.rule(cast(RuleId, rule_id)).title
+    except KeyError:
+        return rule_id.replace("_", " ")
 
 
 def _rep_text(reps: list[int]) -> str:
