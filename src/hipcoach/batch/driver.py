@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +49,9 @@ class BatchResult:
     written: list[Path] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     wall_s: float = 0.0
+    #: Of ``wall_s``: the engine running the videos, and the driver writing the reports.
+    engine_s: float = 0.0
+    reports_s: float = 0.0
 
     @property
     def failed(self) -> list[JobOutcome]:
@@ -68,6 +72,55 @@ class BatchProgress:
 
     def finished(self, outcome: JobOutcome) -> None:
         """One job ended (in finishing order)."""
+
+    def frames_planned(self, total: int) -> None:
+        """The videos to run declare ``total`` frames (0: unknown)."""
+
+    def frames(self, count: int) -> None:
+        """``count`` more frames done (called from a thread of the driver)."""
+
+
+class _FrameTally:
+    """Frames done per video for :meth:`BatchProgress.frames`: the workers' reports, never
+    past a video's declared frames (a second detector pass), and at the video's end the rest
+    of them (a pose cache hit, a failure), so the count ends at the planned total."""
+
+    def __init__(self, expected: dict[str, int], hooks: BatchProgress) -> None:
+        self._expected, self._hooks = expected, hooks
+        self._done: dict[str, int] = {}
+        self._closed: set[str] = set()
+        self._lock = threading.Lock()
+
+    def _add(self, video: str, count: int) -> int:
+        have, cap = self._done.get(video, 0), self._expected.get(video, 0)
+        self._done[video] = have + count
+        return max(0, min(have + count, cap) - min(have, cap))
+
+    def frames(self, video: str, count: int) -> None:
+        """A worker did ``count`` frames of ``video``."""
+        with self._lock:
+            add = 0 if video in self._closed else self._add(video, count)
+        if add:
+            self._hooks.frames(add)
+
+    def finish(self, video: str) -> None:
+        """``video`` ended: count the rest of its frames."""
+        with self._lock:
+            self._closed.add(video)
+            add = self._add(video, max(0, self._expected.get(video, 0) - self._done.get(video, 0)))
+        if add:
+            self._hooks.frames(add)
+
+
+def _declared_frames(tasks: list[Task]) -> dict[str, int]:
+    """Each video's declared frame count (header only; 0 for landmarks or unknown)."""
+    from hipcoach.video.files import frames_declared  # noqa: PLC0415 - PyAV
+
+    out = {}
+    for task in tasks:
+        video = task.job.video
+        out[str(video)] = 0 if video.suffix.lower() == ".npz" else frames_declared(video) or 0
+    return out
 
 
 def default_workers() -> int:
@@ -157,6 +210,9 @@ def run_batch(request: BatchRequest, progress: BatchProgress | None = None) -> B
     routine_sha = routine_sha256(request.routine_path)
     tasks, known = _tasks(jobs, request, routine_sha)
     hooks.planned(len(jobs), len(tasks))
+    expected = _declared_frames(tasks)
+    hooks.frames_planned(sum(expected.values()))
+    tally = _FrameTally(expected, hooks)
     for outcome in known.values():
         hooks.finished(outcome)
     config = BatchConfig(request.out, request.settings, request.routine_path, request.pose_cache)
@@ -165,10 +221,12 @@ def run_batch(request: BatchRequest, progress: BatchProgress | None = None) -> B
 
     def on_done(outcome: JobOutcome) -> None:
         done.append(outcome)
+        tally.finish(outcome.video)
         hooks.finished(outcome)
 
+    engine_start = time.perf_counter()
     try:
-        run_engine(request.engine, tasks, config, workers, on_done, request.address)
+        run_engine(request.engine, tasks, config, workers, on_done, request.address, tally.frames)
     except KeyboardInterrupt:
         finished = sum(o.keep for o in done)
         raise Interrupted(
@@ -177,7 +235,8 @@ def run_batch(request: BatchRequest, progress: BatchProgress | None = None) -> B
         ) from None
     ran = {(o.client, o.date, o.video): o for o in done}
     outcomes = [known.get(job) or ran[(job.client, job.date, str(job.video))] for job in jobs]
-    result = BatchResult(outcomes)
+    result = BatchResult(outcomes, engine_s=time.perf_counter() - engine_start)
+    reports_start = time.perf_counter()
     from hipcoach.batch.checks import latest_checks  # noqa: PLC0415 - the history modules
     from hipcoach.batch.reports import write_reports  # noqa: PLC0415 - Jinja2, matplotlib
 
@@ -186,5 +245,6 @@ def run_batch(request: BatchRequest, progress: BatchProgress | None = None) -> B
         request.out, outcomes, request.routine_path, pdf=request.pdf, workers=workers,
         checks=checks,
     )  # fmt: skip
+    result.reports_s = time.perf_counter() - reports_start
     result.wall_s = time.perf_counter() - start
     return result

@@ -29,11 +29,14 @@ from types import FrameType
 from typing import Any, Final, Literal
 
 from hipcoach.batch.outcome import JobOutcome
-from hipcoach.batch.task import BatchConfig, Task, run_task, warm_worker
+from hipcoach.batch.relay import relayed
+from hipcoach.batch.task import BatchConfig, Task, run_task, set_frame_reporter, warm_worker
 from hipcoach.errors import ConfigError
 
 EngineName = Literal["local", "ray"]
 OnDone = Callable[[JobOutcome], None]
+#: Told of frames done in a worker: (video path, frames to add); called from a thread.
+OnFrames = Callable[[str, int], None]
 RAY_INSTALL: Final = 'the ray engine needs Ray: pip install "hipcoach[batch]"'
 
 # ------------------------------------------------------------------- local worker side
@@ -48,8 +51,10 @@ def _on_sigint(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
 
 
-def _init_worker() -> None:
+def _init_worker(frames_done: Any = None) -> None:
     signal.signal(signal.SIGINT, _on_sigint)
+    if frames_done is not None:  # the driver's progress bar over frames
+        set_frame_reporter(lambda video, n: frames_done.put((video, n)))
     warm_worker()
 
 
@@ -90,12 +95,20 @@ WorkerFn = Callable[[Task, BatchConfig], JobOutcome]
 
 
 def _pool_pass(
-    tasks: Sequence[Task], config: BatchConfig, workers: int, on_done: OnDone, fn: WorkerFn
+    tasks: Sequence[Task],
+    config: BatchConfig,
+    workers: int,
+    on_done: OnDone,
+    fn: WorkerFn,
+    frames_done: Any = None,
 ) -> list[Task]:
     """Run ``tasks`` on one pool; the tasks left unfinished because a worker process died
-    (a crash in native code breaks the whole pool)."""
+    (a crash in native code breaks the whole pool). Workers put (video, frames) on
+    ``frames_done`` (a queue) as they go."""
     context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(min(workers, len(tasks)), context, initializer=_init_worker)
+    pool = ProcessPoolExecutor(
+        min(workers, len(tasks)), context, initializer=_init_worker, initargs=(frames_done,)
+    )
     futures: dict[Future[JobOutcome], Task] = {}
     unfinished: list[Task] = []
     try:
@@ -123,17 +136,23 @@ def run_local(
     workers: int,
     on_done: OnDone,
     fn: WorkerFn | None = None,
+    on_frames: OnFrames | None = None,
 ) -> None:
     """Run ``tasks`` on ``workers`` local processes (module docstring). A worker process
     that dies (a crash in native code) breaks its pool: the videos it left unfinished then
     run again one at a time, each in a pool of its own, so only the video that crashes
-    again is reported as failed (and tried again next run)."""
+    again is reported as failed (and tried again next run). ``on_frames`` hears of the
+    frames the workers do (from a thread of this process)."""
     run = fn or _worker_task
     if not tasks:
         return
-    for task in _pool_pass(tasks, config, workers, on_done, run):
-        if _pool_pass([task], config, 1, on_done, run):
-            on_done(lost(task, "the worker process died on this video (a crash)"))
+    context = multiprocessing.get_context("spawn")
+    handle = (lambda item: on_frames(*item)) if on_frames is not None else (lambda item: None)
+    with relayed(context, handle) as frames_done:
+        queue = frames_done if on_frames is not None else None
+        for task in _pool_pass(tasks, config, workers, on_done, run, queue):
+            if _pool_pass([task], config, 1, on_done, run, queue):
+                on_done(lost(task, "the worker process died on this video (a crash)"))
 
 
 def _ray() -> Any:
@@ -244,9 +263,11 @@ def run_engine(
     workers: int,
     on_done: OnDone,
     address: str | None = None,
+    on_frames: OnFrames | None = None,
 ) -> None:
-    """Run ``tasks`` on ``engine`` (``address`` is for Ray only); ``on_done`` hears of each."""
+    """Run ``tasks`` on ``engine`` (``address`` is for Ray only); ``on_done`` hears of each
+    video, ``on_frames`` of frames done (local engine only: Ray tasks report per video)."""
     if engine == "ray":
         run_ray(tasks, config, workers, on_done, address)
     else:
-        run_local(tasks, config, workers, on_done)
+        run_local(tasks, config, workers, on_done, on_frames=on_frames)

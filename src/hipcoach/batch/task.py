@@ -19,9 +19,10 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from hipcoach.batch.outcome import JobOutcome, write_manifest
 from hipcoach.batch.plan import Job
@@ -30,8 +31,19 @@ from hipcoach.errors import HipcoachError
 from hipcoach.screens.result import ScreenResult
 from hipcoach.sequence.schema import PoseSequence
 
+if TYPE_CHECKING:
+    from hipcoach.backends.base import PoseCandidate
+    from hipcoach.pipeline import FrameHook, HookFactory
+    from hipcoach.video.base import Frame, SourceInfo
+
 #: Sub-folder of OUT holding the pose cache (landmarks per pose key, ``.npz``).
 POSE_CACHE: Final = ".pose-cache"
+#: Told of frames done in this process: (video path, frames to add). Set per worker by
+#: the engine (:func:`set_frame_reporter`) for the driver's progress bar.
+FrameReporter = Callable[[str, int], None]
+_REPORTER: dict[str, FrameReporter] = {}
+#: Frames counted before they are reported.
+_REPORT_EVERY: Final = 10
 
 
 @dataclass(frozen=True)
@@ -52,6 +64,37 @@ class Task:
     job: Job
     key: str
     pose_key: str
+
+
+def set_frame_reporter(report: FrameReporter | None) -> None:
+    """Report the frames this process does to ``report`` (None: to nobody)."""
+    _REPORTER.pop("report", None)
+    if report is not None:
+        _REPORTER["report"] = report
+
+
+def _frame_hooks(video: str) -> HookFactory | None:
+    """Hooks that report each pass's frames (every ``_REPORT_EVERY`` and at its end)."""
+    report = _REPORTER.get("report")
+    if report is None:
+        return None
+    pending = [0]
+
+    def flush() -> None:
+        if pending[0]:
+            report(video, pending[0])
+            pending[0] = 0
+
+    def on_frame(frame: Frame, person: PoseCandidate | None) -> None:
+        pending[0] += 1
+        if pending[0] >= _REPORT_EVERY:
+            flush()
+
+    def make(info: SourceInfo, stack: ExitStack) -> FrameHook:
+        stack.callback(flush)
+        return on_frame
+
+    return make
 
 
 def warm_worker() -> None:
@@ -82,7 +125,8 @@ def _pose_from_video(task: Task, config: BatchConfig) -> tuple[PoseSequence, boo
         else:
             require_person(seq)
             return seq, True
-    result = find_poses(PoseRequest(str(task.job.video), config.settings))
+    video = str(task.job.video)
+    result = find_poses(PoseRequest(video, config.settings, hooks=_frame_hooks(video)))
     if result.interrupted:
         raise KeyboardInterrupt
     if config.pose_cache and len(result.sequence):

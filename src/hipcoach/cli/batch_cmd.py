@@ -23,12 +23,13 @@ from hipcoach.errors import InputError
 
 
 class BarProgress(BatchProgress):
-    """A bar over videos on a terminal; one plain line per video in a log."""
+    """Bars over videos and over frames on a terminal; one plain line per video in a log."""
 
     def __init__(self, stack: ExitStack, enabled: bool) -> None:
         self.stack, self.enabled = stack, enabled
         self.bar: Progress | None = None
         self.task: TaskID | None = None
+        self.frame_task: TaskID | None = None
         self.total, self.count = 0, 0
 
     def planned(self, total: int, to_run: int) -> None:
@@ -39,7 +40,7 @@ class BarProgress(BatchProgress):
         if not self.enabled or not err_console.is_terminal:
             return
         columns = (
-            TextColumn("[bold]videos"),
+            TextColumn("[bold]{task.description:6s}"),
             BarColumn(),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
@@ -48,6 +49,16 @@ class BarProgress(BatchProgress):
         )
         self.bar = self.stack.enter_context(Progress(*columns, console=err_console))
         self.task = self.bar.add_task("videos", total=total)
+
+    def frames_planned(self, total: int) -> None:
+        """Add the bar over the frames of the videos that run now (when their count is known)."""
+        if self.bar is not None and total:
+            self.frame_task = self.bar.add_task("frames", total=total)
+
+    def frames(self, count: int) -> None:
+        """Advance the frames bar."""
+        if self.bar is not None and self.frame_task is not None:
+            self.bar.advance(self.frame_task, count)
 
     def finished(self, outcome: JobOutcome) -> None:
         """Advance the bar, or log the video (not the ones skipped)."""
