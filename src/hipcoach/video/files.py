@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 
 import av
@@ -66,16 +66,30 @@ def _rotate(rgb: NDArray[np.uint8], rotation_deg: int) -> NDArray[np.uint8]:
 class VideoFileSource:
     """Frames of a video file. See the module docstring."""
 
-    def __init__(self, path: Path, *, max_side_px: int, max_frame_pixels: int) -> None:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        max_side_px: int,
+        max_frame_pixels: int,
+        span_s: tuple[float, float | None] | None = None,
+        decoder_threads: int = 0,
+    ) -> None:
+        """``span_s`` = (start, end) in seconds from the start of the video: only the frames
+        with start <= time < end (end None: to the end) are read, after a seek to the key
+        frame before start (for one time chunk of a long video). ``decoder_threads``: 0 lets
+        the decoder choose (every core), 1 decodes in the calling thread only."""
         self.path = path
         self.warnings: list[str] = []
+        self._span = span_s
         self._container = _open_container(path)
         _check_format(self._container, path)
         if not self._container.streams.video:
             self._container.close()
             raise InputError(f"{path.name} has no video track", fix=_FIX_VIDEO)
         self._stream = self._container.streams.video[0]
-        self._stream.thread_type = "AUTO"
+        self._stream.thread_type = "AUTO" if decoder_threads != 1 else "NONE"
+        self._stream.thread_count = max(0, decoder_threads)
         self._frames = self._decode()
         try:
             self._first = next(self._frames)
@@ -87,6 +101,20 @@ class VideoFileSource:
         self._check_size(max_frame_pixels)
         self._size = scaled_size(self._first.width, self._first.height, max_side_px)
         self.info = self._make_info()
+        #: The frame decoded already, yielded first (None after a seek).
+        self._pending: av.VideoFrame | None = self._first
+        if span_s is not None and span_s[0] > 0:
+            self._seek(span_s[0])
+
+    def _seek(self, start_s: float) -> None:
+        """Go to the key frame at or before ``start_s`` (s from the start of the video)."""
+        s = self._stream
+        self._frames.close()
+        self._pending = None
+        if s.time_base is not None:
+            target = int((start_s + self._start_time()) / s.time_base)
+            self._container.seek(target, stream=s, backward=True, any_frame=False)
+        self._frames = self._decode()
 
     def _check_size(self, max_frame_pixels: int) -> None:
         w, h = self._first.width, self._first.height
@@ -119,7 +147,7 @@ class VideoFileSource:
             codec=s.codec_context.name,
         )
 
-    def _decode(self) -> Iterator[av.VideoFrame]:
+    def _decode(self) -> Generator[av.VideoFrame, None, None]:
         try:
             yield from self._container.decode(self._stream)
         except av.FFmpegError as exc:
@@ -136,13 +164,19 @@ class VideoFileSource:
     def __iter__(self) -> Iterator[Frame]:
         start = self._start_time()
         period = 1.0 / self.info.nominal_fps if self.info.nominal_fps else 1.0 / 30.0
+        first_s, end_s = self._span or (-math.inf, None)
         last_t = -math.inf
         index = 0
         dropped = 0
         w, h = self._size
-        for frame in _chain_first(self._first, self._frames):
+        pending, frames = self._pending, self._frames
+        for frame in frames if pending is None else _chain_first(pending, frames):
             tb = frame.time_base
             t = float(frame.pts * tb) - start if frame.pts is not None and tb else last_t + period
+            if t < first_s:  # decoded from the key frame before the span
+                continue
+            if end_s is not None and t >= end_s:
+                return
             if t <= last_t:
                 dropped += 1
                 continue
@@ -152,12 +186,9 @@ class VideoFileSource:
             index += 1
         if dropped:
             self.warnings.append(f"skipped {dropped} frame(s) with repeated or backward timestamps")
-        declared = self.info.frame_count
-        if declared and index + dropped < TRUNCATED_SHARE * declared:
-            self.warnings.append(
-                f"the video ends early: {index} of the {declared} frames it declares could be "
-                "read (a truncated or damaged file?); only those were analysed"
-            )
+        short = ended_early(index + dropped, self.info.frame_count)
+        if self._span is None and short:
+            self.warnings.append(short)
 
     def close(self) -> None:
         """Release the file."""
@@ -168,6 +199,32 @@ class VideoFileSource:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def frames_declared(path: Path) -> int | None:
+    """The frame count a video file's header declares (or duration x rate); None when the
+    file cannot be opened or says nothing. Reads the header only (no decoding)."""
+    try:
+        with av.open(str(path), mode="r") as container:
+            stream = container.streams.video[0]
+            if stream.frames:
+                return int(stream.frames)
+            rate = stream.average_rate or stream.guessed_rate
+            if rate and stream.duration and stream.time_base:
+                return round(float(stream.duration * stream.time_base * rate))
+    except (av.FFmpegError, OSError, IndexError, UnicodeDecodeError):
+        pass
+    return None
+
+
+def ended_early(read: int, declared: int | None) -> str | None:
+    """The warning for a file that gave ``read`` of the ``declared`` frames, if too few."""
+    if not declared or read >= TRUNCATED_SHARE * declared:
+        return None
+    return (
+        f"the video ends early: {read} of the {declared} frames it declares could be "
+        "read (a truncated or damaged file?); only those were analysed"
+    )
 
 
 def _chain_first(first: av.VideoFrame, rest: Iterator[av.VideoFrame]) -> Iterator[av.VideoFrame]:
