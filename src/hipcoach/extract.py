@@ -62,6 +62,14 @@ def _provenance(
     )
 
 
+def others_warning(frames: int) -> str:
+    """The warning for ``frames`` frames in which people other than the exerciser were seen."""
+    return (
+        f"other people were in view in {frames} frame(s); "
+        "they were ignored (the exerciser is the largest person at the start)"
+    )
+
+
 def extract_poses(
     source: FrameSource,
     backend: PoseBackend,
@@ -102,10 +110,7 @@ def extract_poses(
         frames.close()
     warnings = list(source.warnings)
     if tracker.frames_with_others:
-        warnings.append(
-            f"other people were in view in {tracker.frames_with_others} frame(s); "
-            "they were ignored (the exerciser is the largest person at the start)"
-        )
+        warnings.append(others_warning(tracker.frames_with_others))
     seq = builder.build(_provenance(info, backend, tracker.frames_with_others, notes + warnings))
     return ExtractionResult(
         sequence=seq,

@@ -88,6 +88,14 @@ def pose(
     allow_partial_body: Annotated[
         bool, typer.Option(help="Warn instead of failing when the body is partly out of frame.")
     ] = False,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            max=64,
+            help="Processes for a video of 2 min or more, split in time (default: all cores).",
+        ),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Find the exerciser's 33 body landmarks in every frame of a video."""
@@ -102,6 +110,7 @@ def pose(
         show_progress=not quiet,
         max_duration_s=max_seconds,
         allow_partial_body=allow_partial_body,
+        workers=workers,
     )
     result = run_pose(job)
     console.print(_summary(result, "hipcoach pose"))

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from rich.progress import Progress
@@ -21,6 +22,9 @@ from hipcoach.video import Frame
 from hipcoach.video.base import SourceInfo, scaled_size
 from hipcoach.video.overlay import OverlayWriter, draw_pose
 
+if TYPE_CHECKING:
+    from hipcoach.batch.split import ProgressFactory
+
 
 @dataclass(frozen=True)
 class PoseJob:
@@ -34,6 +38,9 @@ class PoseJob:
     #: Accept a recording where the body is partly out of frame (warn instead of failing).
     allow_partial_body: bool = False
     max_duration_s: float | None = None
+    #: Processes for one long video split in time (None: every core; 1: one process). Only
+    #: a video of at least twice ``split.MIN_PART_S`` without an overlay is split.
+    workers: int | None = None
 
 
 def _total_frames(info: SourceInfo) -> float | None:
@@ -89,10 +96,33 @@ def request_of(job: PoseJob) -> PoseRequest:
     return PoseRequest(job.source, job.settings, job.max_duration_s, _hooks(job, job.settings))
 
 
+def _split_progress(job: PoseJob) -> ProgressFactory:
+    """The frame bar of a pass split across processes (they report frames done)."""
+
+    def make(info: SourceInfo, stack: ExitStack) -> Callable[[int], None]:
+        bar = stack.enter_context(frame_progress(_total_frames(info), "pose", job.show_progress))
+        task = bar.task_ids[0]
+        return lambda frames: bar.advance(task, frames)
+
+    return make
+
+
+def _find_poses(job: PoseJob) -> ExtractionResult:
+    """One process, or a long video split in time across ``job.workers`` (every core)."""
+    from hipcoach.batch.driver import default_workers  # noqa: PLC0415
+    from hipcoach.batch.split import find_poses_split  # noqa: PLC0415
+
+    workers = job.workers or default_workers()
+    if workers < 2 or job.overlay is not None:
+        return find_poses(request_of(job))
+    return find_poses_split(request_of(job), workers, _split_progress(job))
+
+
 def run_pose(job: PoseJob) -> ExtractionResult:
-    """Run the pose pipeline (:func:`hipcoach.pipeline.find_poses`), print its warnings,
-    save the landmarks (partial ones too, on Ctrl-C) and check the framing."""
-    result = find_poses(request_of(job))
+    """Run the pose pipeline (:func:`hipcoach.pipeline.find_poses`; a long video split in
+    time across processes, :mod:`hipcoach.batch.split`), print its warnings, save the
+    landmarks (partial ones too, on Ctrl-C) and check the framing."""
+    result = _find_poses(job)
     for message in result.warnings:
         print_warning(message)
     if job.out is not None and len(result.sequence):
