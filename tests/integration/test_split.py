@@ -13,6 +13,7 @@ import pytest
 from hipcoach.analysis.analyze import analyze_sequence
 from hipcoach.batch import split
 from hipcoach.config import DEFAULTS
+from hipcoach.errors import HipcoachError
 from hipcoach.exercises.routine import load_routine
 from hipcoach.pipeline import PoseRequest, find_poses
 from hipcoach.sequence.schema import PoseSequence
@@ -93,3 +94,26 @@ def test_a_split_video_gives_the_same_reps_as_one_pass() -> None:
     assert np.array_equal(seq.detected, one.detected)
     assert _counts(seq) == _counts(one)
     assert sum(s[2] for s in _counts(one)) > 0
+
+
+def test_a_batch_with_fewer_videos_than_workers_splits_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hipcoach.batch import BatchRequest, run_batch, task
+    from hipcoach.batch import driver as batch_driver
+
+    seen: list[int] = []
+
+    def engine(engine: str, tasks: list[task.Task], config: task.BatchConfig, *a: object) -> None:
+        seen.append(config.split_workers)
+        raise KeyboardInterrupt  # nothing more to run here
+
+    monkeypatch.setattr(batch_driver, "run_engine", engine)
+    day = tmp_path / "in" / "ann" / "2026-11-02"
+    day.mkdir(parents=True)
+    (day / "series.mp4").write_bytes(CLIP.read_bytes())
+    for workers, engine_name in ((2, "local"), (1, "local"), (2, "ray")):
+        request = BatchRequest(tmp_path / "in", tmp_path / "out", workers=workers, pdf=False)
+        with pytest.raises(HipcoachError):  # Interrupted
+            run_batch(replace(request, engine=engine_name))  # type: ignore[arg-type]
+    assert seen == [2, 1, 1]

@@ -215,9 +215,13 @@ def run_batch(request: BatchRequest, progress: BatchProgress | None = None) -> B
     tally = _FrameTally(expected, hooks)
     for outcome in known.values():
         hooks.finished(outcome)
-    config = BatchConfig(request.out, request.settings, request.routine_path, request.pose_cache)
-    done: list[JobOutcome] = []
     workers = request.workers or default_workers()
+    # fewer videos than local workers: each long one is split in time across the rest
+    split = workers // len(tasks) if request.engine == "local" and tasks else 1
+    config = BatchConfig(
+        request.out, request.settings, request.routine_path, request.pose_cache, max(1, split)
+    )
+    done: list[JobOutcome] = []
 
     def on_done(outcome: JobOutcome) -> None:
         done.append(outcome)

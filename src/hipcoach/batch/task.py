@@ -33,6 +33,7 @@ from hipcoach.sequence.schema import PoseSequence
 
 if TYPE_CHECKING:
     from hipcoach.backends.base import PoseCandidate
+    from hipcoach.extract import ExtractionResult
     from hipcoach.pipeline import FrameHook, HookFactory
     from hipcoach.video.base import Frame, SourceInfo
 
@@ -55,6 +56,9 @@ class BatchConfig:
     routine_path: Path | None = None
     #: Reuse and store landmarks in ``OUT/.pose-cache`` (see :mod:`hipcoach.batch.keys`).
     pose_cache: bool = True
+    #: Processes for each long video, split in time (:mod:`hipcoach.batch.split`): more
+    #: than 1 when the batch has fewer videos than workers.
+    split_workers: int = 1
 
 
 @dataclass(frozen=True)
@@ -110,9 +114,25 @@ def warm_worker() -> None:
         load_model(DEFAULTS.pose.model)
 
 
+def _find_poses(video: str, config: BatchConfig) -> ExtractionResult:
+    """The pose step on ``video``: one process, or split across ``config.split_workers``."""
+    from hipcoach.batch.split import find_poses_split  # noqa: PLC0415
+    from hipcoach.pipeline import PoseRequest, find_poses  # noqa: PLC0415
+
+    request = PoseRequest(video, config.settings, hooks=_frame_hooks(video))
+    if config.split_workers < 2:
+        return find_poses(request)
+    report = _REPORTER.get("report")
+
+    def progress(info: SourceInfo, stack: ExitStack) -> Callable[[int], None] | None:
+        return None if report is None else (lambda frames: report(video, frames))
+
+    return find_poses_split(request, config.split_workers, progress)
+
+
 def _pose_from_video(task: Task, config: BatchConfig) -> tuple[PoseSequence, bool]:
     """Landmarks of the task's video: from the pose cache, or the model (then cached)."""
-    from hipcoach.pipeline import PoseRequest, check_framing, find_poses  # noqa: PLC0415
+    from hipcoach.pipeline import check_framing  # noqa: PLC0415
     from hipcoach.sequence.io import load_npz, save_npz  # noqa: PLC0415
     from hipcoach.sequence.quality import require_person  # noqa: PLC0415
 
@@ -125,8 +145,7 @@ def _pose_from_video(task: Task, config: BatchConfig) -> tuple[PoseSequence, boo
         else:
             require_person(seq)
             return seq, True
-    video = str(task.job.video)
-    result = find_poses(PoseRequest(video, config.settings, hooks=_frame_hooks(video)))
+    result = _find_poses(str(task.job.video), config)
     if result.interrupted:
         raise KeyboardInterrupt
     if config.pose_cache and len(result.sequence):
