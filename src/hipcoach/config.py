@@ -377,6 +377,10 @@ class ScreenSettings(_Frozen):
     #: model puts them). Fitted on the development bodies of the standing corpus
     #: (docs/screens.md, "The rendered standing corpus").
     fppa_hip_width_factor: float = Field(1.32, ge=1.0, lt=2.0)
+    #: How far a knee's FPPA at a squat bottom may read from the truth (deg; measured on the
+    #: validation bodies of the standing corpus, docs/screens.md): a squat is called negative
+    #: only when every knee reads at least this far below a relevant valgus.
+    fppa_uncertainty_deg: float = Field(9.0, ge=0.0, lt=90.0)
     #: Knee-to-ankle separation ratio below this at a bottom = valgus (Mizner et al. 2012).
     kasr_valgus: float = Field(0.6, gt=0.0, lt=2.0)
     #: Fewest full squat reps for a finding.

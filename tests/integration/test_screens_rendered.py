@@ -116,9 +116,10 @@ def test_normal_squat_is_negative() -> None:
 
 # MediaPipe's hips sit 4-7 px (~4 cm) medial of the rig's hip joint centres at the bottom,
 # where the thighs are foreshortened, so the raw picture FPPA reads outward of the truth
-# (valgus clip -4.4..-9.5°, normal clip -1.4..-5.6°). The squat screen adds back
-# ``fppa_depth_bias_deg_per_pct`` x descent, fitted on the standing corpus's development
-# bodies (S01-S04), never on this body: here it leaves -3.5..+4.7° per knee, MAE 1.8° and 2.3°.
+# (valgus clip -4.4..-9.5°, normal clip -1.4..-5.6°). The squat screen reads the FPPA from
+# the hips moved apart by ``fppa_hip_width_factor``, fitted on the standing corpus's
+# development bodies (S01-S04), never on this body: here it leaves -3.9..+4.1° per knee,
+# MAE 1.9° and 1.8°.
 @pytest.mark.parametrize("name", ["squat_valgus", "squat_normal"])
 def test_bottom_fppa_matches_truth(name: str) -> None:
     errors = fppa_errors(name)

@@ -106,9 +106,10 @@ def test_squat_valgus_positive_and_neutral_negative() -> None:
 @pytest.mark.parametrize("yaw", [5.0, 8.0, 12.0])
 def test_turned_camera_gives_no_false_valgus(yaw: float) -> None:
     """A turned camera makes a straight knee read +13..20° in the picture; the squared
-    world cross-check keeps it from being flagged."""
+    world cross-check keeps it from being flagged (a picture angle that close to the limit
+    is no "negative" either)."""
     r = screen_squat(squats(3, view=StandingView(yaw_deg=yaw)).sequence)
-    assert r.finding in ("negative", "inconclusive")
+    assert r.finding in ("negative", "cannot_rule_out", "inconclusive")
 
 
 def test_squat_oblique_tilted_and_side_views_are_inconclusive() -> None:

@@ -10,6 +10,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from hipcoach.config import DEFAULTS
@@ -43,7 +44,9 @@ def test_corpus_covers_eight_bodies_split_by_body() -> None:
     assert len(bodies) >= 8
     dev = {c.body for c in CLIPS if c.split == "dev"}
     val = {c.body for c in CLIPS if c.split == "val"}
+    fresh = {c.body for c in CLIPS if c.split == "val2"}
     assert dev and val and dev.isdisjoint(val)
+    assert len(fresh) >= 3 and fresh.isdisjoint(dev | val)
     assert {c.motion for c in CLIPS} == {"stance", "squat", "walk"}
 
 
@@ -87,7 +90,7 @@ def test_the_hidden_free_foot_still_gives_a_hold() -> None:
     assert not screen_stance(seq, DEFAULTS.model_copy(update={"screen": strict})).items
 
 
-@pytest.mark.parametrize("split", ["dev", "val"])
+@pytest.mark.parametrize("split", ["dev", "val", "val2"])
 def test_squat_valgus_calls_on_clear_cases(split: str) -> None:
     """Valgus of 15 deg or more (render) positive; 5 deg or less never positive."""
     s = summarize_squat(_split(scored()[1], split))
@@ -95,14 +98,42 @@ def test_squat_valgus_calls_on_clear_cases(split: str) -> None:
     assert s.negatives and s.negatives_quiet == s.negatives, s
 
 
+def test_fresh_validation_fppa_mae_within_3_deg() -> None:
+    """Issue 12's squat target (FPPA MAE <= 3 deg) on the fresh bodies (``val2``), rendered
+    after the reading was chosen on the development bodies and scored once."""
+    s = summarize_squat(_split(scored()[1], "val2"))
+    assert s.fppa_mae_deg <= 3.0, s
+
+
+def _validation_errors() -> list[float]:
+    rows = [r for r in scored()[1] if r.clip.split in ("val", "val2")]
+    return [e for r in rows for e in r.errors()]
+
+
 @pytest.mark.xfail(
     strict=True,
-    reason="per-knee FPPA at the bottom: validation MAE 4.1 deg after the depth-bias "
-    "correction fitted on S01-S03 (bodies differ by -8.7..+6.1 deg); docs/screens.md",
+    reason="per-knee FPPA at the bottom on the 8 validation bodies: MAE 3.7 deg, errors "
+    "-10.3..+5.3 deg, 15 of 32 within 3 deg (the bodies differ: one reads a 42.8 deg "
+    "valgus 4-10 deg low, another straight knees 1-5 deg high); the stated uncertainty "
+    "is +-9 deg instead (docs/screens.md)",
 )
-def test_validation_fppa_within_3_deg() -> None:
-    s = summarize_squat(_split(scored()[1], "val"))
-    assert s.fppa_mae_deg <= 3.0, s
+def test_validation_fppa_per_knee_within_3_deg() -> None:
+    errors = _validation_errors()
+    assert errors and max(abs(e) for e in errors) <= 3.0, errors
+
+
+def test_the_stated_fppa_uncertainty_holds_on_validation_bodies() -> None:
+    """``fppa_uncertainty_deg`` (shown in the report) covers 95 % of the validation
+    readings, and a squat is called negative only below a relevant valgus minus it."""
+    errors = np.abs(_validation_errors())
+    uncertainty = DEFAULTS.screen.fppa_uncertainty_deg
+    assert errors.size >= 24 and np.percentile(errors, 95) <= uncertainty
+    from hipcoach.screens.evidence import EVIDENCE
+
+    assert f"{uncertainty:g}°" in EVIDENCE["squat"].accuracy
+    for r in scored()[1]:
+        if r.finding == "negative":
+            assert max(r.measured_fppa_deg) < 15.0 - uncertainty, r
 
 
 def test_the_hip_centre_estimate_helps_on_validation_bodies() -> None:

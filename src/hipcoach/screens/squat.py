@@ -16,7 +16,9 @@ read from the world landmarks turned square to the camera (``fppa_3d``, which a 
 camera does not bias but which is noisier) exceeds half of it: a camera turned a few
 degrees makes a straight knee read as caving in in the picture at the bottom of a squat
 (docs/screens.md, "Squat (frontal)"). The finding is positive when a knee is flagged or
-the median KASR falls below ``kasr_valgus``.
+the median KASR falls below ``kasr_valgus``; negative only when every knee's median FPPA
+lies more than ``fppa_uncertainty_deg`` (the measured reading uncertainty) below a relevant
+valgus (:data:`~hipcoach.screens.evidence.RELEVANT_VALGUS_DEG`), otherwise cannot rule out.
 """
 
 from __future__ import annotations
@@ -40,10 +42,15 @@ from hipcoach.screens.common import (
     quiet_nan,
     squared_world_xy,
 )
+from hipcoach.screens.evidence import RELEVANT_VALGUS_DEG
 from hipcoach.screens.result import ScreenResult
 from hipcoach.sequence.schema import PoseSequence
 from hipcoach.types import SIDES, Finding
 
+FIX_UNSURE = (
+    "ask a physiotherapist to watch your squat or a step-down from the front, or film again "
+    "square-on from 3-4 m with the knees clearly visible"
+)
 FIX_SQUAT = (
     "film 3-5 slow bodyweight squats, feet hip-width apart, facing the camera, down to "
     "about thighs parallel"
@@ -184,6 +191,14 @@ def _verdict(
     if flagged or narrow:
         who = " and ".join(flagged) + " knee caved inward" if flagged else "knees came together"
         return "positive", f"{who} at the bottom: FPPA {angles} {limits}", None
+    clear = RELEVANT_VALGUS_DEG - s.fppa_uncertainty_deg
+    if any(per_side[x]["fppa_median_deg"] >= clear for x in SIDES):
+        why = (
+            f"the knees stayed below the limit at the bottom, but a knee's angle can read up "
+            f"to about {s.fppa_uncertainty_deg:.0f}° away from the truth, so a knee caving "
+            f"inward by {RELEVANT_VALGUS_DEG:.0f}° or more cannot be ruled out"
+        )
+        return "cannot_rule_out", why, FIX_UNSURE
     return "negative", f"knees stayed in line at the bottom: FPPA {angles} {limits}", None
 
 
