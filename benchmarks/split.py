@@ -13,7 +13,7 @@ Then, ``--repeats`` times, alternating the order (1, 2, 2, 1, ...):
 It prints the wall times, the speed-up (fastest of each) and whether the analysis of the two
 landmark sequences counts the same reps (per set: exercise, side, reps, rep times).
 
-    python benchmarks/split.py [--copies 3] [--repeats 2] [--model full]
+    python benchmarks/split.py [--copies 3] [--repeats 2] [--model full] [--min-part-s 60]
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ import av
 import numpy as np
 
 from hipcoach.analysis.analyze import analyze_sequence
-from hipcoach.batch.split import find_poses_split
+from hipcoach.batch.split import MIN_PART_S, find_poses_split
 from hipcoach.config import DEFAULTS, Settings
 from hipcoach.exercises.routine import load_routine
 from hipcoach.pipeline import PoseRequest, find_poses
@@ -63,11 +63,16 @@ def counts(seq: PoseSequence) -> list[tuple[str, str, int, list[tuple[float, flo
     return [(s.exercise, s.side, s.reps, s.rep_times) for s in result.sets]
 
 
-def timed(clip: Path, settings: Settings, workers: int) -> tuple[float, PoseSequence]:
+def timed(
+    clip: Path, settings: Settings, workers: int, min_part_s: float
+) -> tuple[float, PoseSequence]:
     """Wall seconds of one pose step (1 process, or split across ``workers``)."""
     request = PoseRequest(str(clip), settings)
     start = time.perf_counter()
-    result = find_poses(request) if workers == 1 else find_poses_split(request, workers)
+    if workers == 1:
+        result = find_poses(request)
+    else:
+        result = find_poses_split(request, workers, min_part_s=min_part_s)
     return time.perf_counter() - start, result.sequence
 
 
@@ -76,6 +81,9 @@ def main() -> None:
     parser.add_argument("--copies", type=int, default=3, help="demo clips in a row")
     parser.add_argument("--repeats", type=int, default=2, help="runs of 1 and of 2 processes")
     parser.add_argument("--model", default="full", choices=("lite", "full"))
+    parser.add_argument(
+        "--min-part-s", type=float, default=MIN_PART_S, help="shortest part (s) to split into"
+    )
     args = parser.parse_args()
     pose = DEFAULTS.pose.model_copy(update={"model": args.model})
     settings = DEFAULTS.model_copy(update={"pose": pose})
@@ -85,7 +93,7 @@ def main() -> None:
         clip = make_long_clip(Path(tmp) / "long.mp4", args.copies)
         for k in range(args.repeats):
             for workers in (1, 2) if k % 2 == 0 else (2, 1):
-                wall, seqs[workers] = timed(clip, settings, workers)
+                wall, seqs[workers] = timed(clip, settings, workers, args.min_part_s)
                 times[workers].append(wall)
     one, two = seqs[1], seqs[2]
     t1, t2 = min(times[1]), min(times[2])
