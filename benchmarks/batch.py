@@ -13,8 +13,11 @@ rendered standing clips in tests/data/rendered_standing (squat and stance screen
 4. the Ray engine (a local cluster on 127.0.0.1, 2 CPUs; cluster start-up included): Ray
    speed / local speed (skipped when Ray is not installed).
 
-It prints each wall time, the ratios and the cost per video-minute (CPU-core-seconds per
-minute of video, from the 2-worker run), as the table in docs/scaling.md.
+It prints each wall time (with the engine's and the reports' share, and the load average
+before the run), the ratios, the cost per video-minute (CPU-core-seconds per minute of video,
+from the 2-worker run), as the table in docs/scaling.md, and the machine's own ceiling: what
+two processes of pure CPU work get over one, measured before and after the local runs (other
+jobs on a shared machine take cores, and then no batch can reach 2x).
 
     python benchmarks/batch.py [--repeats 2] [--model full] [--no-ray]
 """
@@ -22,10 +25,13 @@ minute of video, from the 2-worker run), as the table in docs/scaling.md.
 from __future__ import annotations
 
 import argparse
+import multiprocessing
+import os
 import resource
 import shutil
 import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 from importlib.resources import files
 from pathlib import Path
@@ -59,14 +65,45 @@ def _cpu_s() -> float:
 
 
 def timed(request: BatchRequest) -> tuple[float, BatchResult]:
-    """Wall seconds of one whole batch (planning, engine, reports) and its result."""
+    """Wall seconds of one whole batch (planning, engine, reports) and its result; prints
+    the run's engine and report times and the load average before it."""
+    load = os.getloadavg()[0]
     start, cpu = time.perf_counter(), _cpu_s()
     result = run_batch(request)
     elapsed = time.perf_counter() - start
     CPU_S.append(_cpu_s() - cpu)
     failed = [o.reason for o in result.outcomes if o.status != "done"]
     assert not failed, failed
+    print(
+        f"  ({request.engine}, {request.workers} worker(s): {elapsed:.1f} s, engine "
+        f"{result.engine_s:.1f} s, reports {result.reports_s:.1f} s, load before {load:.2f})",
+        flush=True,
+    )
     return elapsed, result
+
+
+def _spin(n: int) -> int:
+    """Pure CPU work in one process (no I/O, no threads)."""
+    total = 0
+    for i in range(n):
+        total += i * i % 7
+    return total
+
+
+def machine_ceiling(n: int = 12_000_000) -> float:
+    """What 2 processes get over 1 on this machine right now: two equal pure-CPU jobs one
+    after the other in one process, then at once in two (same run; > 1.8 on 2 idle cores)."""
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(2, context) as pool:
+        list(pool.map(_spin, [1000, 1000]))  # both started
+        start = time.perf_counter()
+        pool.submit(_spin, n).result()
+        pool.submit(_spin, n).result()
+        one = time.perf_counter() - start
+        start = time.perf_counter()
+        list(pool.map(_spin, [n, n]))
+        two = time.perf_counter() - start
+    return one / two
 
 
 def changed_routine(folder: Path) -> Path:
@@ -94,12 +131,14 @@ def main() -> None:
             base = {"settings": settings, "pdf": False, "workers": 2}
             return BatchRequest(source, root / out, **{**base, **kw})  # type: ignore[arg-type]
 
+        ceilings = [machine_ceiling()]
         one, two = [], []
         for k in range(args.repeats):  # 1, 2, 2, 1, ...: a drift in load hits both
             order = (1, 2) if k % 2 == 0 else (2, 1)
             for workers in order:
                 out = f"w{workers}-{k}"
                 (one if workers == 1 else two).append(timed(request(out, workers=workers)))
+        ceilings.append(machine_ceiling())
         cpu_local = min(CPU_S)  # a local run: its workers were reaped when it ended
         t1 = min(t for t, _ in one)
         t2, first = min(two, key=lambda run: run[0])
@@ -133,6 +172,10 @@ def main() -> None:
         rows.append(("ray, 2 CPUs", t_ray, f"ray / local speed: {t2 / t_ray:.2f}x (target >= 0.9)"))
     for name, wall, note in rows:
         print(f"  {name:18s} {wall:7.1f} s  {note}")
+    print(
+        "  machine ceiling (pure CPU, 2 processes vs 1, before and after the local runs): "
+        + ", ".join(f"{c:.2f}x" for c in ceilings)
+    )
     print(
         f"  cost: {t2 * 2 / (video_s / 60):.1f} core-seconds of wall time (2 workers) and "
         f"{cpu_local / (video_s / 60):.1f} CPU-seconds per video-minute"
