@@ -170,6 +170,29 @@ def test_a_single_circle_is_counted_from_the_abduction_even_without_a_loop() -> 
     assert excursion.direction is None and excursion.flat_direction is None
 
 
+@pytest.mark.parametrize("n", [2, 3, 5])
+def test_several_circles_are_counted_from_the_abduction_even_without_a_loop(n: int) -> None:
+    """A lift whose abduction tops and dips n times, twice a circle's radius deep, is n
+    circles even when neither cue loops (the camera at the sign change of the 2-D cue and
+    the depth flat: validation body B27 at 10 deg read 3 such circles as one raise)."""
+    t, _, y = lifted_circles(n, 1, 1.5, 10.0, seed=n)
+    still = np.zeros_like(t)  # neither cue moves: no loop, no direction
+    counter = feed2(t, still, y, still)
+    assert len(counter.reps) == n
+    (excursion,) = counter.excursions
+    assert excursion.direction is None and excursion.flat_direction is None
+
+
+def test_a_raise_held_with_a_shallow_wobble_is_not_circles() -> None:
+    """Held up with dips shallower than a circle's diameter and no loop: not circles."""
+    t = np.arange(0.0, 8.0, 0.1)
+    env = np.interp(t, [1.0, 1.6, 6.4, 7.0], [0, 1, 1, 0])
+    y = -4.0 + env * (24.0 + 2.0 * np.sin(2 * np.pi * t / 1.5))
+    noise = np.random.default_rng(3).normal(0, 0.3, (2, t.size))
+    counter = feed2(t, noise[0], y, noise[1])
+    assert counter.reps == () and counter.excursions == []
+
+
 @pytest.mark.parametrize("direction", [1, -1])
 def test_big_circles_dipping_below_the_lift_release_stay_one_lift(direction: int) -> None:
     """Circles of 15 deg about 20 deg reach down to 5 deg, below the lift's release (5):

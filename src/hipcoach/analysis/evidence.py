@@ -63,7 +63,7 @@ class ViewAccuracy:
 
 #: Measured accuracy per camera view as hipcoach read it (validation split only).
 ACCURACY: Final[tuple[ViewAccuracy, ...]] = (
-    ViewAccuracy(("front", "front_high"), "square-on", 10, 35, 29, 3, 2.8),
+    ViewAccuracy(("front", "front_high"), "square-on", 14, 48, 40, 3, 2.6),
     ViewAccuracy(("diagonal",), "turned toward the feet", 5, 16, 13, 2, 5.4),
 )
 

@@ -15,7 +15,10 @@ on the lift signal (abduction, degrees) finds that excursion; while it lasts the
   circle's diameter at ``min_radius`` and rising above the centre; at least ``min_turns``.
   A circle counts from the first turn: a lift with ONE top is a circle when the leg also
   dips below the circle and comes back up while lifted (a valley of y at least
-  ``min_radius`` deep on its lower side) - a raise goes up and straight down. Limit: a
+  ``min_radius`` deep on its lower side) - a raise goes up and straight down. Tops and
+  dips of a circle's diameter are circles even when neither loop cue turns (the camera at
+  the placement where the 2-D cue changes sign, with a flat depth cue): counted, with the
+  direction unknown. Limit: a
   single circle that starts and ends at its lowest point has no such dip and reads as a
   raise (circles started from the lifted position, up or down first, are seen).
   Counted on the abduction because the pose model reads it far better than the depth cue,
@@ -242,9 +245,9 @@ class ExcursionCircleCounter:
             return []
         if len(tops) == 1 and not self._dips(y[ok]):
             return []  # one hump: a raise (with some depth wobble), not a circle
-        single = len(tops) == 1 and self._dips(y[ok], 2.0 * min_r)
-        if not (depth.circling(cfg) or flat.circling(cfg) or single):
-            return []  # no circling in either cue: e.g. bicycle kicks or a wobbly raise
+        deep = self._dips(y[ok], 2.0 * min_r)
+        if not (depth.circling(cfg) or flat.circling(cfg) or deep):
+            return []  # no circling in either cue and no deep dip: e.g. a wobbly raise
         direction = depth.direction(cfg)
         excursion = Excursion(
             float(t[0]), float(t[-1]), depth, flat, direction, flat.direction(cfg)
