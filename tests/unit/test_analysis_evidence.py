@@ -50,6 +50,9 @@ def test_accuracy_quoted_in_reports_is_what_the_validation_bodies_give() -> None
         s = summarize(sel)
         got = (len({c.tags["body"] for c in sel}), s.sets, s.exact, s.withheld)
         assert got == (acc.bodies, acc.sets, acc.exact, acc.withheld), acc.label
+        wrong = s.direction_n - s.direction_ok
+        directions = (s.circle_sets, s.direction_ok, wrong)
+        assert directions == (acc.circle_sets, acc.directions_right, acc.directions_wrong)
         assert round(s.angle_mae, 1) == acc.abduction_mae_deg, acc.label
 
 

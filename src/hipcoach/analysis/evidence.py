@@ -50,21 +50,33 @@ class ViewAccuracy:
     exact: int
     withheld: int
     abduction_mae_deg: float
+    #: True circle sets, those named the right way, and those named the WRONG way (the
+    #: rest were reported as "direction not measurable from this view" or not found).
+    circle_sets: int = 0
+    directions_right: int = 0
+    directions_wrong: int = 0
 
     def text(self) -> str:
         """One plain sentence with the numbers."""
         withheld = f", {self.withheld} not counted (view)" if self.withheld else ""
+        circles = ""
+        if self.circle_sets:
+            circles = (
+                f"; of {self.circle_sets} leg-circle sets, {self.directions_right} were named "
+                f"the right direction and {self.directions_wrong} the wrong one (the rest: "
+                "direction not measurable)"
+            )
         return (
             f"with a camera read as {self.label}, {self.exact} of {self.sets} sets were "
             f"counted exactly{withheld} on {self.bodies} validation bodies; leg angles were "
-            f"off by {self.abduction_mae_deg:.1f}° on average"
+            f"off by {self.abduction_mae_deg:.1f}° on average{circles}"
         )
 
 
 #: Measured accuracy per camera view as hipcoach read it (validation split only).
 ACCURACY: Final[tuple[ViewAccuracy, ...]] = (
-    ViewAccuracy(("front", "front_high"), "square-on", 14, 48, 40, 3, 2.6),
-    ViewAccuracy(("diagonal",), "turned toward the feet", 5, 16, 13, 2, 5.4),
+    ViewAccuracy(("front", "front_high"), "square-on", 14, 48, 40, 3, 2.6, 26, 15, 2),
+    ViewAccuracy(("diagonal",), "turned toward the feet", 5, 16, 13, 2, 5.4, 9, 9, 0),
 )
 
 
