@@ -13,11 +13,12 @@ rendered standing clips in tests/data/rendered_standing (squat and stance screen
 4. the Ray engine (a local cluster on 127.0.0.1, 2 CPUs; cluster start-up included): Ray
    speed / local speed (skipped when Ray is not installed).
 
-It prints each wall time (with the engine's and the reports' share, and the load average
-before the run), the ratios, the cost per video-minute (CPU-core-seconds per minute of video,
-from the 2-worker run), as the table in docs/scaling.md, and the machine's own ceiling: what
-two processes of pure CPU work get over one, measured before and after the local runs (other
-jobs on a shared machine take cores, and then no batch can reach 2x).
+It prints each wall time (with the engine's and the reports' share, and how many cores
+other processes kept busy during the run), the ratios, the cost per video-minute
+(CPU-core-seconds per minute of video, from the 2-worker run), as the table in
+docs/scaling.md, and the machine's own ceiling: what two processes of pure CPU work get over
+one, measured before and after the local runs (other jobs on a shared machine take cores,
+and then no batch can reach 2x).
 
     python benchmarks/batch.py [--repeats 2] [--model full] [--no-ray]
 """
@@ -64,19 +65,29 @@ def _cpu_s() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
+def machine_busy_s() -> float:
+    """CPU seconds every process of the machine has used since boot (Linux ``/proc/stat``:
+    all but idle and I/O wait)."""
+    ticks = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    return (sum(ticks[:8]) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")
+
+
 def timed(request: BatchRequest) -> tuple[float, BatchResult]:
     """Wall seconds of one whole batch (planning, engine, reports) and its result; prints
-    the run's engine and report times and the load average before it."""
-    load = os.getloadavg()[0]
-    start, cpu = time.perf_counter(), _cpu_s()
+    the run's engine and report times and the cores other processes kept busy meanwhile
+    (the machine's busy time minus this driver's and its reaped workers'; Ray's workers are
+    not this process's children, so a Ray run counts them as others)."""
+    start, cpu, busy = time.perf_counter(), _cpu_s(), machine_busy_s()
     result = run_batch(request)
     elapsed = time.perf_counter() - start
     CPU_S.append(_cpu_s() - cpu)
+    others = (machine_busy_s() - busy - CPU_S[-1]) / elapsed
     failed = [o.reason for o in result.outcomes if o.status != "done"]
     assert not failed, failed
     print(
         f"  ({request.engine}, {request.workers} worker(s): {elapsed:.1f} s, engine "
-        f"{result.engine_s:.1f} s, reports {result.reports_s:.1f} s, load before {load:.2f})",
+        f"{result.engine_s:.1f} s, reports {result.reports_s:.1f} s, other processes "
+        f"{others:.2f} cores)",
         flush=True,
     )
     return elapsed, result

@@ -10,8 +10,9 @@ Then, ``--repeats`` times, alternating the order (1, 2, 2, 1, ...):
 - two processes: :func:`hipcoach.batch.split.find_poses_split` with 2 workers (what
   ``hipcoach pose`` runs on a long video on this machine), worker start-up included.
 
-It prints the wall times, the speed-up (fastest of each) and whether the analysis of the two
-landmark sequences counts the same reps (per set: exercise, side, reps, rep times).
+It prints the wall times (with how many cores other processes kept busy during each run),
+the speed-up (fastest of each) and whether the analysis of the two landmark sequences counts
+the same reps (per set: exercise, side, reps, rep times).
 
     python benchmarks/split.py [--copies 3] [--repeats 2] [--model full] [--min-part-s 60]
 """
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -68,12 +70,29 @@ def timed(
 ) -> tuple[float, PoseSequence]:
     """Wall seconds of one pose step (1 process, or split across ``workers``)."""
     request = PoseRequest(str(clip), settings)
-    start = time.perf_counter()
+    start, cpu, busy = time.perf_counter(), _cpu_s(), machine_busy_s()
     if workers == 1:
         result = find_poses(request)
     else:
         result = find_poses_split(request, workers, min_part_s=min_part_s)
-    return time.perf_counter() - start, result.sequence
+    wall = time.perf_counter() - start
+    others = (machine_busy_s() - busy - (_cpu_s() - cpu)) / wall
+    print(f"  ({workers} process(es): {wall:.1f} s, other processes {others:.2f} cores)")
+    return wall, result.sequence
+
+
+def _cpu_s() -> float:
+    """CPU seconds of this process and its reaped children."""
+    own, children = (
+        resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def machine_busy_s() -> float:
+    """CPU seconds every process of the machine has used since boot (``/proc/stat``)."""
+    ticks = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    return (sum(ticks[:8]) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")
 
 
 def main() -> None:
