@@ -263,7 +263,8 @@ def test_a_tilted_body_axis_marks_a_camera_turned_toward_the_feet() -> None:
     """Development body B19 (20 deg): the feet ratio read 1.14 (square-on range), but the
     world landmarks' shoulder-to-ankle axis tilts -7 deg, so the 2-D loop is read with the
     turned sign and both circle sets get their true directions (cw, then ccw). Without the
-    tilt rule both directions are withheld."""
+    tilt rule the camera reads square-on and the toes' loop gives the same directions (the
+    depth loop alone left both withheld before the toe cue)."""
     from pathlib import Path
 
     from hipcoach.analysis.analyze import analyze_sequence
@@ -278,6 +279,56 @@ def test_a_tilted_body_axis_marks_a_camera_turned_toward_the_feet() -> None:
     off = DEFAULTS.model_copy(
         update={"view": DEFAULTS.view.model_copy(update={"turned_axis_tilt_deg": -90.0})}
     )
-    result, _ = analyze_sequence(seq, settings=off)
+    result, blocks = analyze_sequence(seq, settings=off)
+    assert blocks[0].view.axis_tilt_deg > off.view.turned_axis_tilt_deg
     circles = [s for s in result.sets if s.exercise.startswith("leg_circle")]
-    assert all(s.direction is None and s.direction_withheld for s in circles)
+    assert [s.direction for s in circles] == ["cw", "ccw"]
+
+
+def test_the_toes_loop_leads_unless_the_camera_is_turned_toward_the_feet() -> None:
+    """Read as square-on (or slightly turned), the toes' loop names the direction, over a
+    depth loop turning the other way (validation bodies B20 and B29 at 10 deg: depth and
+    2-D loops wrong, toes right); turned toward the feet, the 2-D cue leads as before."""
+    from hipcoach.analysis.events import resolve_directions
+    from hipcoach.config import DEFAULTS
+    from hipcoach.reps.excursion_circles import Excursion, Loop
+
+    seg = DEFAULTS.segment
+    wrong_depth = Loop(2.0, -2.0, 8.0)
+    toes = Loop(2.0, 3.0, 0.5)
+    e = Excursion(0.0, 5.0, wrong_depth, Loop(2.0, -3.0, 8.0), "cw", "cw", toes, "ccw")
+    assert resolve_directions([e], seg)(1.0, "cw") == "ccw"
+    assert resolve_directions([e], seg, slightly_turned=True)(1.0, "cw") == "ccw"
+    assert resolve_directions([e], seg, turned_to_feet=True)(1.0, "cw") == "ccw"  # 2-D cue
+    silent = Excursion(0.0, 5.0, wrong_depth, Loop(2.0, 3.0, 8.0), "cw", "ccw")
+    assert resolve_directions([silent], seg)(1.0, "cw") == "cw"  # no toe loop: depth
+
+
+@pytest.mark.parametrize("direction", [1, -1])
+def test_the_third_cue_loop_is_recorded_with_the_excursion(direction: int) -> None:
+    t, x, y = lifted_circles(3, direction, 1.5, 10.0, seed=5)
+    still = np.zeros_like(t)
+    counter = ExcursionCircleCounter(CFG)
+    for i in range(t.size):
+        counter.update(float(t[i]), float(still[i]), float(y[i]), float(still[i]), float(x[i]))
+    (excursion,) = counter.excursions
+    assert excursion.direction is None
+    assert excursion.toe_direction == ("ccw" if direction > 0 else "cw")
+    assert len(counter.reps) == 3
+
+
+def test_toes_turning_toward_the_head_read_positive() -> None:
+    """Lying with the head at the picture's left (shoulders left of the hips): toes turned
+    toward the head (left) read +, toward the feet -, per leg length."""
+    from hipcoach.analysis.signals import _toe_along
+    from hipcoach.landmarks import Landmark as L
+
+    xy = np.full((2, 33, 2), np.nan)
+    for frame, toe_dx in enumerate((-20.0, 20.0)):
+        xy[frame, L.LEFT_SHOULDER] = xy[frame, L.RIGHT_SHOULDER] = (100.0, 200.0)
+        xy[frame, L.LEFT_HIP] = xy[frame, L.RIGHT_HIP] = (300.0, 200.0)
+        xy[frame, L.RIGHT_ANKLE] = (700.0, 200.0)
+        xy[frame, L.RIGHT_HEEL] = (710.0, 200.0)
+        xy[frame, L.RIGHT_FOOT_INDEX] = (710.0 + toe_dx, 180.0)
+    got = _toe_along(xy, "right")
+    assert got[0] == pytest.approx(20.0 / 400.0) and got[1] == pytest.approx(-20.0 / 400.0)

@@ -34,7 +34,7 @@ def _signals(peak: float) -> LegSignals:
         abd[inside] = peak * np.sin(np.pi * (t[inside] - a) / (b - a))
     zero = np.zeros_like(t)
     return LegSignals(t, abd, zero.copy(), zero.copy(), zero.copy(), zero.copy(), zero.copy(),
-                      zero.copy(), zero.copy())  # fmt: skip
+                      zero.copy(), zero.copy(), zero.copy())  # fmt: skip
 
 
 def _events(kind: str, peak: float, radius: float | None = None) -> tuple[Event, ...]:

@@ -150,6 +150,8 @@ def resolve_directions(
         e = _excursion_at(excursions, start_s)
         if e is None:
             return counted
+        if not turned_to_feet and e.toe_direction is not None:
+            return e.toe_direction
         weak = abs(e.depth.sweep_turns) < seg.min_depth_sweep_share * abs(e.flat.sweep_turns)
         if slightly_turned and not turned_to_feet and weak:
             return None
@@ -218,12 +220,18 @@ def detect_events(
     circ = ExcursionCircleCounter(circle_config(routine, seg, gap))
     mirror = 1.0 if working_leg == "right" else -1.0
     t, a2, fd, th = sig.times_s, sig.abduction_2d_deg, sig.flexion_depth_deg, sig.thigh_depth_deg
-    along = sig.along_2d_deg
+    along, toe = sig.along_2d_deg, sig.toe_along_deg
     for i in range(len(t)):
         abd.update(float(t[i]), float(a2[i]))
         bike.update(float(t[i]), float(th[i]))
         fold.update(float(t[i]), float(sig.thigh_fold_2d_deg[i]))
-        circ.update(float(t[i]), float(mirror * fd[i]), float(a2[i]), float(mirror * along[i]))
+        circ.update(
+            float(t[i]),
+            float(mirror * fd[i]),
+            float(a2[i]),
+            float(mirror * along[i]),
+            float(mirror * toe[i]),
+        )
     circ.finish()
     events = [Event("abduction", r.start_s, r.end_s, r.peak_value) for r in abd.reps]
     events += bicycle_events(bike.reps, fold.reps if square_on else ())

@@ -19,6 +19,12 @@
   square-on camera sees it through perspective with the opposite sign. Its sign therefore
   depends on the placement; the circle counter only trusts its direction after
   calibrating it against the depth cue.
+- ``toe_along_deg``: where the working foot's toes point along the body line in the picture:
+  the heel → toes vector's component toward the head, per leg length (as ``along_2d_deg``),
+  minus the part explained by abduction. Lying on the side, swinging the leg forward turns
+  the foot about the vertical too, so the toes turn toward the head: a purely 2-D cue of
+  forward/backward leg motion whose sign, unlike ``along_2d_deg``'s, does not change when
+  the camera is turned a little toward the feet.
 - ``thigh_fold_2d_deg``: how far the working thigh points out of the picture plane, from its
   foreshortening alone: arccos(picture length of hip→knee / its 90th percentile over the
   stretch), unsigned (forward or back). Purely 2-D, so it holds where the model's depth
@@ -73,6 +79,7 @@ class LegSignals:
     knee_flexion_deg: F64
     foot_up_deg: F64
     pelvis_roll_deg: F64
+    toe_along_deg: F64
 
 
 def relabel(seq: PoseSequence, swap: bool) -> PoseSequence:
@@ -113,6 +120,20 @@ def _along(xy: F64, working: str) -> F64:
         along = np.sum((ankle - hip) * feetward, axis=1) / np.linalg.norm(feetward, axis=1)
         scale = float(np.nanmedian(length)) if np.isfinite(length).any() else float("nan")
         return np.asarray(along / scale, np.float64)
+
+
+def _toe_along(xy: F64, working: str) -> F64:
+    """Heel → toes of the working foot along the body line toward the head, per median leg
+    length (px/px); see the module docstring."""
+    w = working.upper()
+    shoulder = 0.5 * (xy[:, L.LEFT_SHOULDER] + xy[:, L.RIGHT_SHOULDER])
+    feetward = 0.5 * (xy[:, L.LEFT_HIP] + xy[:, L.RIGHT_HIP]) - shoulder
+    foot = xy[:, L[f"{w}_FOOT_INDEX"]] - xy[:, L[f"{w}_HEEL"]]
+    leg = np.linalg.norm(xy[:, L[f"{w}_ANKLE"]] - xy[:, L[f"{w}_HIP"]], axis=1)
+    with quiet_nan():
+        headward = -np.sum(foot * feetward, axis=1) / np.linalg.norm(feetward, axis=1)
+        scale = float(np.nanmedian(leg)) if np.isfinite(leg).any() else float("nan")
+        return np.asarray(headward / scale, np.float64)
 
 
 def _thigh_fold(xy: F64, working: str) -> F64:
@@ -243,4 +264,5 @@ def leg_signals(
         knee_flexion_deg=knee_flexion_deg(world, view.working_leg),
         foot_up_deg=_foot_up(xy, z, view.working_leg),
         pelvis_roll_deg=_pelvis_roll(world, view.working_leg),
+        toe_along_deg=despike(decorrelate(np.degrees(_toe_along(xy, view.working_leg)), abduction)),
     )

@@ -143,6 +143,9 @@ class Excursion:
     flat: Loop
     direction: Direction | None
     flat_direction: Direction | None
+    #: The third cue's loop and direction (same sign convention as the first cue).
+    toe: Loop = NO_LOOP
+    toe_direction: Direction | None = None
 
 
 def loop(x: np.ndarray, y: np.ndarray, min_radius: float) -> Loop:
@@ -165,12 +168,15 @@ class ExcursionCircleCounter:
     ``x`` is the first loop cue (its sign gives the direction), ``x2`` an optional second
     cue whose sign relation to the direction is unknown: when only ``x2`` circles, the
     turns are counted and :attr:`excursions` records the excursion with direction None.
+    ``x3``, optional, a third cue with ``x``'s sign convention: its loop and direction are
+    recorded with the excursion (for the caller to weigh); it does not decide whether a
+    lift is circles.
     """
 
     def __init__(self, config: ExcursionCircleConfig) -> None:
         self.config = config
         self._lift = HysteresisCounter(config.lift)
-        self._buf: list[tuple[float, float, float, float]] = []
+        self._buf: list[tuple[float, float, float, float, float]] = []
         self._reps: list[CircleRep] = []
         self.excursions: list[Excursion] = []
         self._floor = math.inf  # lowest y of the rest before the current chain (deg)
@@ -183,7 +189,9 @@ class ExcursionCircleCounter:
         see :attr:`excursions`)."""
         return tuple(self._reps)
 
-    def update(self, t_s: float, x: float, y: float, x2: float = math.nan) -> list[CircleRep]:
+    def update(
+        self, t_s: float, x: float, y: float, x2: float = math.nan, x3: float = math.nan
+    ) -> list[CircleRep]:
         """One sample; returns the turns confirmed by this sample (when the leg came down).
 
         Big circles dip below the lift's release level at their lowest point; an excursion
@@ -191,7 +199,7 @@ class ExcursionCircleCounter:
         come back down to its rest level (+ ``min_radius``), continues the same lift.
         """
         was_rest = self._lift.state == "rest"
-        self._buf.append((t_s, x, y, x2))
+        self._buf.append((t_s, x, y, x2, x3))
         closed = self._lift.update(t_s, y)
         started = was_rest and self._lift.state == "active"
         if closed is not None:
@@ -238,7 +246,7 @@ class ExcursionCircleCounter:
         t, x, y, x2 = s[:, 0], s[:, 1], s[:, 2], s[:, 3]
         min_r = self.config.circle.min_radius
         cfg = self.config
-        depth, flat = loop(x, y, min_r), loop(x2, y, min_r)
+        depth, flat, toe = loop(x, y, min_r), loop(x2, y, min_r), loop(s[:, 4], y, min_r)
         ok = np.isfinite(y)
         tops = self._tops(t[ok], y[ok], float(np.median(y[ok])))
         if len(tops) < cfg.min_turns:
@@ -250,7 +258,14 @@ class ExcursionCircleCounter:
             return []  # no circling in either cue and no deep dip: e.g. a wobbly raise
         direction = depth.direction(cfg)
         excursion = Excursion(
-            float(t[0]), float(t[-1]), depth, flat, direction, flat.direction(cfg)
+            float(t[0]),
+            float(t[-1]),
+            depth,
+            flat,
+            direction,
+            flat.direction(cfg),
+            toe,
+            toe.direction(cfg),
         )
         self.excursions.append(excursion)
         radius = depth.radius if direction is not None else self._y_radius(y[ok])
