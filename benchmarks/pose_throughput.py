@@ -12,6 +12,7 @@ Prints frames/s and the ratio e2e / bare (target >= 0.9).
 
     python benchmarks/pose_throughput.py [--frames 300] [--repeats 3]
     python benchmarks/pose_throughput.py --memory-minutes 10   # peak RSS over a long 720p clip
+    python benchmarks/pose_throughput.py --memory-minutes 60 --memory-size 480x360 --memory-fps 10
 """
 
 from __future__ import annotations
@@ -52,12 +53,12 @@ def _letterbox(rgb: np.ndarray, width: int, height: int) -> np.ndarray:
     return out
 
 
-def make_clip(path: Path, width: int, height: int, n_frames: int) -> Path:
-    """``n_frames`` of real footage at width x height, 30 fps (looping the source)."""
+def make_clip(path: Path, width: int, height: int, n_frames: int, fps: int = 30) -> Path:
+    """``n_frames`` of real footage at width x height, ``fps`` (looping the source)."""
     with av.open(str(FOOTAGE)) as c:
         src = [_letterbox(f.to_ndarray(format="rgb24"), width, height) for f in c.decode(video=0)]
     with av.open(str(path), "w") as out:
-        stream = out.add_stream("libx264", rate=30)
+        stream = out.add_stream("libx264", rate=fps)
         stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
         stream.options = {"crf": "23", "preset": "veryfast"}
         for i in range(n_frames):
@@ -124,12 +125,14 @@ def _status_mb(pid: int, key: str) -> float:
     return float("nan")
 
 
-def memory(minutes: float, max_people: int) -> None:
-    """RSS of the real ``hipcoach pose`` process over a long 720p clip, sampled every 2 s."""
-    n = int(minutes * 60 * 30)
+def memory(minutes: float, max_people: int, size: str = "1280x720", fps: int = 30) -> None:
+    """RSS of the real ``hipcoach pose`` process (one process: ``--workers 1``) over a long
+    clip of ``size`` pixels at ``fps``, sampled every 2 s."""
+    n = int(minutes * 60 * fps)
+    width, height = (int(v) for v in size.split("x"))
     with tempfile.TemporaryDirectory() as tmp:
-        print(f"encoding a {minutes:g}-minute 1280x720 clip ({n} frames)...", flush=True)
-        clip = make_clip(Path(tmp) / "long.mp4", 1280, 720, n)
+        print(f"encoding a {minutes:g}-minute {size} {fps} fps clip ({n} frames)...", flush=True)
+        clip = make_clip(Path(tmp) / "long.mp4", width, height, n, fps)
         cmd = [
             sys.executable,
             "-m",
@@ -144,6 +147,8 @@ def memory(minutes: float, max_people: int) -> None:
             str(max_people),
             "-q",
             "--allow-partial-body",
+            "--workers",
+            "1",
         ]
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -172,13 +177,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--frames", type=int, default=300)
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--memory-minutes", type=float, default=0.0)
+    ap.add_argument("--memory-size", default="1280x720", help="WxH of the memory clip")
+    ap.add_argument("--memory-fps", type=int, default=30, help="frame rate of the memory clip")
     ap.add_argument("--max-people", type=int, default=DEFAULTS.pose.max_people)
     args = ap.parse_args(argv)
     if not FOOTAGE.exists():
         print(f"footage not found: {FOOTAGE}", file=sys.stderr)
         return 2
     if args.memory_minutes > 0:
-        memory(args.memory_minutes, args.max_people)
+        memory(args.memory_minutes, args.max_people, args.memory_size, args.memory_fps)
     else:
         throughput(args.frames, args.repeats, args.max_people)
     return 0
