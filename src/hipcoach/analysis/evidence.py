@@ -75,7 +75,7 @@ class ViewAccuracy:
 
 #: Measured accuracy per camera view as hipcoach read it (validation split only).
 ACCURACY: Final[tuple[ViewAccuracy, ...]] = (
-    ViewAccuracy(("front", "front_high"), "square-on", 14, 48, 44, 3, 2.6, 26, 24, 0),
+    ViewAccuracy(("front", "front_high"), "square-on", 18, 61, 57, 3, 2.5, 34, 32, 0),
     ViewAccuracy(("diagonal",), "turned toward the feet", 5, 16, 13, 2, 5.4, 9, 9, 0),
 )
 
