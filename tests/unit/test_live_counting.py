@@ -305,7 +305,8 @@ def test_frames_before_begin_are_not_counted() -> None:
 
 def test_recount_at_most_every_interval() -> None:
     session, _ = _short("left", False)
-    src = _source(session.sequence)
+    live = DEFAULTS.live.model_copy(update={"recount_interval_s": 0.3, "max_count_share": 1.0})
+    src = _source(session.sequence, Settings(live=live))
     src.pump(until_s=1.0)
     src.begin("right", _spec("small_leg_raise"), routine(), 0.0)
     src.pump(until_s=1.5)

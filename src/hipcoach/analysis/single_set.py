@@ -76,7 +76,8 @@ def shift_times(result: SetResult, offset_s: float) -> SetResult:
     )
 
 
-def _view_problem(analysis: BlockAnalysis, side: Side) -> str | None:
+def view_problem(analysis: BlockAnalysis, side: Side) -> str | None:
+    """Why the reps of the ``side`` leg cannot be counted from this view (None: they can)."""
     view = analysis.view
     if not view.readable or view.working_leg is None:
         reason = view.problems[0] if view.problems else "this camera view cannot be read"
@@ -107,6 +108,13 @@ def _unknown_circle(event: Event, kind: EventKind) -> bool:
     return event.kind == "circle" and kind.startswith("circle_")
 
 
+def set_events(analysis: BlockAnalysis, exercise: ExerciseSpec) -> tuple[Event, ...]:
+    """The events of ``analysis`` that are reps of ``exercise`` (its kind; for a circle
+    set also the circles whose direction the view cannot show), in time order."""
+    kind = event_kind(exercise)
+    return tuple(e for e in analysis.events if e.kind == kind or _unknown_circle(e, kind))
+
+
 def _whole_block(seq: PoseSequence, settings: Settings) -> Block:
     geo = frame_geometry(seq, settings.view, settings.signal)
     head_right = bool(geo.head_right[geo.lying].mean() >= 0.5) if geo.lying.any() else False
@@ -133,12 +141,11 @@ def count_known_set(
     if len(seq) == 0:
         return KnownSetCount(empty_result(side, exercise, t0, t1), "no picture yet", None)
     analysis = analyse_block(seq, _whole_block(seq, settings), routine, settings)
-    problem = _view_problem(analysis, side)
+    problem = view_problem(analysis, side)
     if problem is not None or analysis.signals is None:
         return KnownSetCount(empty_result(side, exercise, t0, t1), problem, analysis)
-    kind = event_kind(exercise)
-    mine = tuple(e for e in analysis.events if e.kind == kind or _unknown_circle(e, kind))
-    problem = _direction_problem(analysis.events, kind)
+    mine = set_events(analysis, exercise)
+    problem = _direction_problem(analysis.events, event_kind(exercise))
     if not mine:
         return KnownSetCount(empty_result(side, exercise, t0, t1), problem, analysis)
     result = _set_result(LabelledSet(exercise, mine), analysis, routine)

@@ -3,11 +3,13 @@
 ``hipcoach session --camera N`` opens the webcam and the pose model once
 (:meth:`CameraRepSource.open_camera`); a background thread (:class:`~.live.PoseFeed`) runs
 the model on every frame and follows the exerciser between and during sets. For each set the
-player names the exercise and the working leg (``begin``); ``poll`` re-counts the frames of
-the set so far with :func:`~hipcoach.analysis.single_set.count_known_set` -- the counters,
-thresholds and form rules of ``hipcoach analyze`` -- at most every
-``LiveSettings.recount_interval_s`` (less often when a long set makes counting slow, see
-``LiveSettings.max_count_share``); ``end`` counts the whole set once more.
+player names the exercise and the working leg (``begin``); ``poll`` updates the count of the
+set so far with :class:`~hipcoach.analysis.live_count.LiveSetCount` -- the count
+:func:`~hipcoach.analysis.single_set.count_known_set` (the counters, thresholds and form rules
+of ``hipcoach analyze``) gives on the same frames, for a cost that does not grow with the set
+(it re-counts only the set's tail) -- at most every ``LiveSettings.recount_interval_s`` (less
+often when counting is slow, see ``LiveSettings.max_count_share``); ``end`` counts the whole
+set with ``count_known_set``.
 
 Clocks: frames carry their own times (s since the camera started); the player has its own
 clock (s). At ``begin(t_s)`` the newest processed frame is taken as happening at ``t_s``
@@ -33,6 +35,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from hipcoach.analysis.cues import CueSelector
+from hipcoach.analysis.live_count import LiveSetCount
 from hipcoach.analysis.result import Flag, SetResult
 from hipcoach.analysis.single_set import (
     KnownSetCount,
@@ -64,6 +67,8 @@ class _RunningSet:
     exercise: ExerciseSpec
     routine: Routine
     t0_s: float
+    #: The live count of the set's frames (frames' clock).
+    count: LiveSetCount
     #: Frame clock minus player clock (s); None until the set's first frame.
     offset_s: float | None
     counted_at_s: float = -math.inf
@@ -140,7 +145,8 @@ class CameraRepSource:
         self._feed.open_window()
         start = self._feed.state().window_start_s
         offset = None if start is None else start - t_s
-        self._set = _RunningSet(side, exercise, routine, t_s, offset)
+        count = LiveSetCount(side, exercise, routine, self._settings)
+        self._set = _RunningSet(side, exercise, routine, t_s, count, offset)
         self.last_count = None
 
     def poll(self, t_s: float) -> SetProgress:
@@ -208,10 +214,12 @@ class CameraRepSource:
             run.offset_s = state.window_start_s - run.t0_s
 
     def _recount(self, run: _RunningSet, t_s: float) -> SetProgress:
-        seq = self._feed.window()
+        newest = self._feed.state().last_frame_s
+        since = -math.inf if newest is None else run.count.since_s(newest)
+        seq = self._feed.window(since_s=since if math.isfinite(since) else None)
         if seq is None:
             return SetProgress(reps=0)
-        count = count_known_set(seq, run.side, run.exercise, run.routine, self._settings)
+        count = run.count.update(seq)
         self.last_count = count
         flags = tuple(count.result.flags)
         cue = self._cues.offer(t_s, self._new_faults(run, flags))

@@ -17,12 +17,13 @@ source's own seconds (``Frame.time_s``).
 
 from __future__ import annotations
 
+import bisect
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from hipcoach.backends.base import PoseBackend
+from hipcoach.backends.base import PoseBackend, PoseCandidate
 from hipcoach.config import DEFAULTS, TrackingSettings
 from hipcoach.errors import HipcoachError
 from hipcoach.sequence.builder import SequenceBuilder
@@ -81,7 +82,9 @@ class PoseFeed:
         self._it: Iterator[Frame] | None = None
         self._cond = threading.Condition()
         self._stop = threading.Event()
-        self._window: SequenceBuilder | None = None
+        #: The window's frames: times (s) and the exerciser (None = not found).
+        self._times: list[float] = []
+        self._people: list[PoseCandidate | None] = []
         self._window_start: float | None = None
         self._window_open = False
         self._last: float | None = None
@@ -112,12 +115,10 @@ class PoseFeed:
             if person is not None:
                 self._last_seen = frame.time_s
             if self._window_open:
-                if self._window is None:
-                    self._window = SequenceBuilder(*self._size)
-                    self._window_start = (
-                        frame.time_s if self._window_start is None else self._window_start
-                    )
-                self._window.append(frame.time_s, person)
+                if not self._times and self._window_start is None:
+                    self._window_start = frame.time_s
+                self._times.append(frame.time_s)
+                self._people.append(person)
             self._cond.notify_all()
 
     def _step(self) -> bool:
@@ -177,26 +178,35 @@ class PoseFeed:
         """Drop the kept frames; keep the frames processed from now on."""
         with self._cond:
             self._window_open = True
-            self._window = None
+            self._times, self._people = [], []
             self._window_start = self._last
 
     def close_window(self) -> None:
         """Stop keeping frames (between sets)."""
         with self._cond:
             self._window_open = False
-            self._window = None
+            self._times, self._people = [], []
             self._window_start = None
 
-    def window(self, until_s: float | None = None) -> PoseSequence | None:
-        """The frames kept since :meth:`open_window` (up to ``until_s`` s when given), or
-        None before the window's first frame."""
+    def window(
+        self, until_s: float | None = None, since_s: float | None = None
+    ) -> PoseSequence | None:
+        """The frames kept since :meth:`open_window`, from ``since_s`` up to ``until_s``
+        (s, both included, when given), or None when there is none. Costs the frames
+        returned, not the window's."""
         with self._cond:
-            if self._window is None or len(self._window) == 0:
-                return None
-            seq = self._window.build()
-        if until_s is not None and seq.times_s[-1] > until_s:
-            seq = seq.select(seq.times_s <= until_s)
-        return seq if len(seq) else None
+            first = 0 if since_s is None else bisect.bisect_left(self._times, since_s)
+            stop = len(self._times)
+            if until_s is not None:
+                stop = bisect.bisect_right(self._times, until_s)
+            rows = list(zip(self._times[first:stop], self._people[first:stop], strict=True))
+            size = self._size
+        if not rows or size is None:
+            return None
+        builder = SequenceBuilder(*size)
+        for t, person in rows:
+            builder.append(t, person)
+        return builder.build()
 
     def state(self) -> FeedState:
         """A consistent snapshot of the counters (see :class:`FeedState`)."""

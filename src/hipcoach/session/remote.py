@@ -5,7 +5,7 @@ landmarks of each frame; the session engine stays the same as ``hipcoach session
 
 - :class:`PushedFrames` + :class:`PushedBackend` turn landmark messages into the frames and
   pose candidates that :class:`~hipcoach.session.camera.CameraRepSource` (the live counter
-  with ``count_known_set``, the cue selector and the live problems) already consumes;
+  with ``analysis.live_count``, the cue selector and the live problems) already consumes;
 - :class:`RemoteKeys` is a :class:`~hipcoach.session.keys.KeySource` fed by the page's
   buttons; :class:`RemoteScreen` is both the player's ``Display`` and ``Voice``: it keeps
   the newest :class:`~hipcoach.session.display.PlayerView` and the texts to say, and calls

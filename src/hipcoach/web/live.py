@@ -10,7 +10,8 @@ flight: the page sends the next one after the answer to the previous one, and ke
 newest meanwhile. Python turns the message into the project's pose candidates and drives
 the SAME session engine as ``hipcoach session --camera N``
 (:class:`~hipcoach.session.guided.RemoteSession`: the player, its plan, pain rules and
-history; ``count_known_set`` and the cue selector through ``CameraRepSource``). It answers
+history; the live count (``analysis.live_count``, equal to ``count_known_set`` on the same
+frames) and the cue selector through ``CameraRepSource``). It answers
 with ``{"type": "state", ...}``: the player's view (phase, reps vs target, timer, cue,
 problem, prompt), the texts to say (and their espeak-ng audio at
 ``/session/speech/<key>.wav``, for a browser without speech voices), the frame warnings,

@@ -1,0 +1,219 @@
+"""Count a known set as its frames come: settled reps kept, only the tail re-counted.
+
+:func:`~hipcoach.analysis.single_set.count_known_set` reads a whole stretch (view, signals,
+every counter, the form rules), so re-counting the set so far after each new frame costs
+more as the set grows. :class:`LiveSetCount` gives the same count for a cost that does not
+grow: it keeps the reps that have *settled* and re-counts, with ``count_known_set``, only
+the *tail* of the set, from a little before the end of the last settled rep.
+
+Why the tail's count is the whole stretch's count. The counters (``hipcoach.reps``) are
+causal: a rep is counted when the signal comes back down, from samples up to then; the
+smoothing (One-Euro) forgets its start within a fraction of a second; the later reps of a
+set do not start before the previous one ended. What a later frame can still change about
+a counted rep is (1) which events claim its seconds (a bicycle rep owns
+``SegmentSettings.bicycle_lead_s`` before it; a circle turn is decided when its lift
+ends), and (2) the stretch-wide readings: the view (medians over the lying frames), the
+depth cues' baselines (medians, a fit against abduction). So a rep settles
+``LiveSettings.count_settle_s`` after its end (after its lift's end for a circle turn);
+the tail starts ``LiveSettings.count_lead_s`` before the end of the last settled rep, so
+the counters are at rest again and the smoothing has forgotten its start before the next
+rep; and it spans at least ``LiveSettings.count_window_s``, so its stretch-wide readings
+rest on as many frames as a set's first seconds. Reps of the tail that start after the
+last settled one are the new ones.
+
+That is an argument, not a proof (a median over the tail is not the median over the whole
+set), so the equality is checked: ``tests/unit/test_live_count.py`` compares the count
+after every frame with ``count_known_set`` on the same frames, on every stored clip of the
+corpus and the rendered clips, and shows that a tail too short breaks it. The set's final
+result (``CameraRepSource.end``) is ``count_known_set`` on the whole set.
+
+Times are in seconds, on the frames' clock.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from hipcoach.analysis.events import Event, circle_config
+from hipcoach.analysis.result import Flag, SetResult
+from hipcoach.analysis.signals import LegSignals
+from hipcoach.analysis.single_set import (
+    KnownSetCount,
+    count_known_set,
+    empty_result,
+    set_events,
+    view_problem,
+)
+from hipcoach.config import DEFAULTS, Settings
+from hipcoach.exercises.routine import ExerciseSpec, Routine
+from hipcoach.sequence.schema import PoseSequence
+from hipcoach.types import Side
+
+
+@dataclass(frozen=True)
+class CountWindow:
+    """How much of a running set :class:`LiveSetCount` re-counts (s; see the module
+    docstring): the tail starts ``lead_s`` before the end of the last settled rep and
+    spans at least ``min_s``; a rep settles ``settle_s`` after it (or its lift) ends."""
+
+    lead_s: float
+    min_s: float
+    settle_s: float
+
+    @classmethod
+    def from_settings(cls, settings: Settings = DEFAULTS) -> CountWindow:
+        """The window of ``settings.live``."""
+        live = settings.live
+        return cls(live.count_lead_s, live.count_window_s, live.count_settle_s)
+
+
+@dataclass(frozen=True)
+class _Rep:
+    """One settled rep: its times (s), peak (deg) and form flags (``rep`` = its number)."""
+
+    times: tuple[float, float]
+    peak_deg: float
+    flags: tuple[Flag, ...]
+
+
+@dataclass
+class _Settled:
+    reps: list[_Rep] = field(default_factory=list)
+    #: Reps of the tail that start at or after this time (s) are new.
+    cut_s: float = -math.inf
+    direction: str | None = None
+
+
+class LiveSetCount:
+    """The count of one known set, updated as its frames come (see the module docstring).
+
+    Call :meth:`update` with the set's frames so far (the same first frame each time), or
+    with any tail of them that starts at or before :meth:`since_s`. The result is what
+    ``count_known_set(frames so far, side, exercise, routine, settings)`` gives.
+    """
+
+    def __init__(
+        self,
+        side: Side,
+        exercise: ExerciseSpec,
+        routine: Routine,
+        settings: Settings = DEFAULTS,
+        window: CountWindow | None = None,
+    ) -> None:
+        self.side, self.exercise, self.routine, self.settings = side, exercise, routine, settings
+        self.window = window or CountWindow.from_settings(settings)
+        seg = settings.segment
+        lift = circle_config(routine, seg, seg.count_max_gap_s).lift
+        self._lift_high = lift.high
+        #: No rep of this set lasts longer (s): a circle turn is judged when its lift ends.
+        self._longest_s = (
+            lift.max_rep_s
+            if exercise.signal == "circle"
+            else max(e.max_rep_s for e in routine.exercises)
+        )
+        self._settled = _Settled()
+        self._first_s: float | None = None
+        #: Frames the last update re-counted.
+        self.tail_frames = 0
+
+    @property
+    def settled_reps(self) -> int:
+        """Reps that no later frame will change."""
+        return len(self._settled.reps)
+
+    def since_s(self, newest_s: float) -> float:
+        """The earliest frame time (s) the next update reads, when the newest frame is at
+        ``newest_s`` (s); -inf while no rep has settled and the set is young."""
+        w = self.window
+        return min(self._settled.cut_s - w.lead_s, newest_s - w.min_s)
+
+    def update(self, frames: PoseSequence) -> KnownSetCount:
+        """The count of the set's frames so far (``frames``: see the class docstring)."""
+        if len(frames) == 0:
+            self.tail_frames = 0
+            return count_known_set(frames, self.side, self.exercise, self.routine, self.settings)
+        times = frames.times_s
+        if self._first_s is None:
+            self._first_s = float(times[0])
+        newest = float(times[-1])
+        start = int(np.searchsorted(times, self.since_s(newest), side="left"))
+        tail = frames.select(np.arange(start, len(frames))) if start > 0 else frames
+        self.tail_frames = len(tail)
+        count = count_known_set(tail, self.side, self.exercise, self.routine, self.settings)
+        if count.analysis is None or view_problem(count.analysis, self.side) is not None:
+            return count  # the view withholds the whole count, as it would offline
+        new = [i for i, (a, _) in enumerate(count.result.rep_times) if a >= self._settled.cut_s]
+        new = new[self._settle(count, new, newest) :]
+        if not new:  # nothing in progress: a rep still to come starts after this
+            idle_cut = newest - self._longest_s - self.window.settle_s
+            self._settled.cut_s = max(self._settled.cut_s, idle_cut)
+        return count._replace(result=self._merged(count.result, new, newest))
+
+    def _settle(self, count: KnownSetCount, new: list[int], newest_s: float) -> int:
+        """Move the new reps that have settled (in order) to the settled ones; returns how
+        many moved."""
+        analysis = count.analysis
+        if not new or analysis is None or analysis.signals is None:
+            return 0
+        events = set_events(analysis, self.exercise)
+        result, moved = count.result, 0
+        if len(events) != result.reps:
+            return 0
+        for i in new:
+            done_s = self._done_s(events[i], analysis.signals)
+            if done_s is None or newest_s - done_s < self.window.settle_s:
+                break
+            flags = tuple(
+                replace(f, rep=self.settled_reps + 1) for f in result.flags if f.rep == i + 1
+            )
+            self._settled.reps.append(_Rep(result.rep_times[i], result.peak_angle_deg[i], flags))
+            self._settled.cut_s = done_s
+            self._settled.direction = self._settled.direction or result.direction
+            moved += 1
+        return moved
+
+    def _done_s(self, event: Event, signals: LegSignals) -> float | None:
+        """When no later frame can change ``event`` any more (s): its end; for a circle
+        turn, its lift's end, provided the leg then stayed below the lift level for
+        ``settle_s`` (a big circle dips below the lift's release level and continues the
+        same lift, whose turns are judged again when it ends). None: not yet."""
+        if not event.kind.startswith("circle"):
+            return event.end_s
+        lift_end = event.get("lift_end_s")
+        done_s = max(event.end_s, lift_end) if math.isfinite(lift_end) else event.end_s
+        t, abduction = signals.times_s, signals.abduction_2d_deg
+        after = (t > done_s) & (t <= done_s + self.window.settle_s)
+        with np.errstate(invalid="ignore"):
+            lifted = bool(np.any(abduction[after] > self._lift_high))
+        return None if lifted else done_s
+
+    def _merged(self, tail: SetResult, new: list[int], newest_s: float) -> SetResult:
+        """The settled reps followed by the tail's ``new`` reps (indices into ``tail``)."""
+        settled = self._settled.reps
+        if not settled and len(new) == tail.reps:
+            return tail
+        n = len(settled)
+        number = {i + 1: n + k + 1 for k, i in enumerate(new)}
+        flags = [f for r in settled for f in r.flags]
+        flags += [replace(f, rep=number[f.rep]) for f in tail.flags if f.rep in number]
+        flags += [f for f in tail.flags if f.rep is None]
+        times = [r.times for r in settled] + [tail.rep_times[i] for i in new]
+        if not times:
+            start_s = self._first_s if self._first_s is not None else tail.start_s
+            return replace(empty_result(self.side, self.exercise, start_s, newest_s), flags=flags)
+        direction = self._settled.direction or tail.direction
+        unknown = self.exercise.signal == "circle" and direction is None
+        return replace(
+            tail,
+            reps=len(times),
+            start_s=times[0][0],
+            end_s=times[-1][1],
+            rep_times=times,
+            peak_angle_deg=[r.peak_deg for r in settled] + [tail.peak_angle_deg[i] for i in new],
+            direction="ccw" if direction == "ccw" else ("cw" if direction == "cw" else None),
+            flags=flags,
+            direction_withheld=tail.direction_withheld if unknown else None,
+        )
