@@ -321,7 +321,7 @@ def test_toes_turning_toward_the_head_read_positive() -> None:
     """Lying with the head at the picture's left (shoulders left of the hips): toes turned
     toward the head (left) read +, toward the feet -, per leg length."""
     from hipcoach.analysis.signals import _toe_along
-    from hipcoach.landmarks import Landmark as L
+    from hipcoach.landmarks import Landmark as L  # noqa: N817
 
     xy = np.full((2, 33, 2), np.nan)
     for frame, toe_dx in enumerate((-20.0, 20.0)):
