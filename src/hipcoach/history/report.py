@@ -227,8 +227,10 @@ def render_history_report(
     generated: datetime | None = None,
     routine: Routine | None = None,
     tz: tzinfo | None = None,
+    with_charts: bool = True,
 ) -> str:
-    """The report's HTML text (see the module docstring)."""
+    """The report's HTML text (see the module docstring); ``with_charts`` False leaves the
+    PNG charts out (the web history page draws them itself, interactive)."""
     routine = routine or load_routine()
     text = resources.files("hipcoach.history").joinpath(TEMPLATE).read_text(encoding="utf-8")
     when = (generated or datetime.now().astimezone()).strftime("%Y-%m-%d %H:%M")
@@ -250,7 +252,7 @@ def render_history_report(
             calendar=calendar_cells(overview),
             week_labels=[f"{w[0].day:%d %b}" for w in overview.calendar],
             progression=overview.progression,
-            charts=charts(overview, routine, settings) if sessions else [],
+            charts=charts(overview, routine, settings) if sessions and with_charts else [],
             asymmetry=asymmetry_lines(overview, routine),
             limits=HISTORY_LIMITS,
             accuracy_measured=MEASURED,

@@ -13,13 +13,16 @@ from typing import Any
 import jinja2
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
+from markupsafe import Markup
 
 from hipcoach.config import DEFAULTS
+from hipcoach.history.charts import chart_svg, history_charts
 from hipcoach.history.overview import Overview, build_overview
 from hipcoach.history.progression import band_text
 from hipcoach.history.stats import HistoryData, load_history
 from hipcoach.storage import open_db
 from hipcoach.web.config import WebConfig
+from hipcoach.web.routine_file import load_user_routine
 
 #: Plain words shown at the foot of every page.
 DISCLAIMER = (
@@ -132,14 +135,28 @@ def today(request: Request) -> HTMLResponse:
     )
 
 
+def history_svgs(overview: Overview, config: WebConfig) -> list[Markup]:
+    """The history's charts as interactive inline SVG figures (``static/js/charts.js``)."""
+    routine = load_user_routine(config.routine_path)
+    found = history_charts(overview.sessions, overview.asymmetry, routine, DEFAULTS.history)
+    return [chart_svg(c) for c in found]
+
+
 @router.get("/history", response_class=HTMLResponse)
 def history(request: Request) -> HTMLResponse:
-    """The history report's content, in a frame, with the streak and next step above it."""
-    _, overview = read_history(config_of(request))
+    """The streak, next step and interactive charts, then the history report's content
+    (without its PNG charts) in a frame."""
+    config = config_of(request)
+    _, overview = read_history(config)
     return render(
         request,
         "history.html.j2",
-        {"title": "History", "overview": overview, "pain": pain_points(overview, last=30)},
+        {
+            "title": "History",
+            "overview": overview,
+            "pain": pain_points(overview, last=30),
+            "charts": history_svgs(overview, config),
+        },
     )
 
 
@@ -153,6 +170,10 @@ def history_report(request: Request) -> HTMLResponse:
     with open_db(config.db_path) as store:
         checks = store.answers("check")
     html = render_history_report(
-        overview, data, DEFAULTS.history, latest_check=checks[-1] if checks else None
+        overview,
+        data,
+        DEFAULTS.history,
+        latest_check=checks[-1] if checks else None,
+        with_charts=request.query_params.get("charts") != "0",
     )
     return report_response(html)
