@@ -18,6 +18,7 @@ import numpy as np
 from hipcoach.analysis.sides import SideComparison
 from hipcoach.config import HistorySettings
 from hipcoach.exercises.routine import Routine
+from hipcoach.history.charts import PAIN_SERIES, band_values, day_number, form_values, pain_values
 from hipcoach.history.stats import SessionSummary
 from hipcoach.report.figures import figure, png_bytes, style_axes
 from hipcoach.report.plots import SIDE_COLOURS, exercise_name, plot_label
@@ -27,21 +28,18 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
 _INK: Final = "#1f2933"
-PAIN_COLOURS: Final[dict[str, str]] = {
-    "before": "#3e7cb1",
-    "max_during": "#b42318",
-    "after": "#e0a800",
-}
+PAIN_COLOURS: Final[dict[str, str]] = {key: colour for key, _, colour in PAIN_SERIES}
 
 
 def _times(sessions: Sequence[SessionSummary]) -> np.ndarray:
     """Session start times as days since 1970-01-01 in local wall-clock time (float days,
     matplotlib's default date unit), so the axis shows local days."""
-    epoch = datetime(1970, 1, 1)
-    return np.array(
-        [(s.started_at.replace(tzinfo=None) - epoch) / timedelta(days=1) for s in sessions],
-        dtype=float,
-    )
+    return np.array([day_number(s.started_at) for s in sessions], dtype=float)
+
+
+def _floats(values: Sequence[float | None]) -> list[float]:
+    """None as NaN (a gap in a line)."""
+    return [np.nan if v is None else float(v) for v in values]
 
 
 def _date_axis(ax: Axes, x: np.ndarray, max_ticks: int = 10) -> None:
@@ -64,12 +62,9 @@ def pain_png(sessions: Sequence[SessionSummary], cfg: HistorySettings) -> bytes 
         style_axes(ax)
         ax.axhspan(-0.5, cfg.pain_free_max + 0.5, color="#e8f5e9", zorder=0)
         ax.axhline(cfg.pain_ease_off, color="#b42318", linestyle="--", linewidth=1.0)
-        for key, label in (
-            ("before", "before"),
-            ("max_during", "max during"),
-            ("after", "after"),
-        ):
-            y = [np.nan if getattr(s.pain, key) is None else getattr(s.pain, key) for s in sessions]
+        values = pain_values(sessions)
+        for key, label, _ in PAIN_SERIES:
+            y = _floats(values[key])
             ax.plot(
                 x, y, marker="o", markersize=4, linewidth=1.4, color=PAIN_COLOURS[key], label=label
             )
@@ -100,7 +95,7 @@ def form_png(sessions: Sequence[SessionSummary], cfg: HistorySettings) -> bytes 
     if not any(s.form.score is not None for s in sessions):
         return None
     x = _times(sessions)
-    y = [np.nan if s.form.score is None else 100.0 * s.form.score for s in sessions]
+    y = _floats(form_values(sessions))
     with figure(10.0, 3.2) as fig:
         ax = fig.add_subplot()
         style_axes(ax)
@@ -143,7 +138,7 @@ def band_png(sessions: Sequence[SessionSummary], cfg: HistorySettings) -> bytes 
     if not sessions:
         return None
     x = _times(sessions)
-    levels = [s.band_level for s in sessions]
+    levels = band_values(sessions)
     with figure(10.0, 2.2) as fig:
         ax = fig.add_subplot()
         style_axes(ax)
