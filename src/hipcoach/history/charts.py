@@ -215,7 +215,8 @@ def side_charts(rows: Sequence[SideComparison], names: Sequence[str]) -> list[Ch
         if not kept:
             continue
         top = _nice_top(max(p.y for s in kept for p in s.points))
-        ticks = tuple((top * k / 4, f"{top * k / 4:g}") for k in range(5))
+        parts = 4 if (top / 4).is_integer() or not (top / 5).is_integer() else 5
+        ticks = tuple((top * k / parts, f"{top * k / parts:g}") for k in range(parts + 1))
         description = f"Bar chart of {unit} per exercise for the left and right leg"
         out.append(
             ChartData(chart_id, title, description, unit, (0.0, top), ticks, kept, tuple(names))
@@ -274,16 +275,27 @@ def _frame(chart: ChartData) -> _Frame:
     if chart.categories:
         return _Frame(-0.5, len(chart.categories) - 0.5, y0, y1)
     xs = [p.x for s in chart.series for p in s.points] or [0.0]
-    return _Frame(math.floor(min(xs)) - 0.5, math.ceil(max(xs)) + 0.5, y0, y1)
+    return _Frame(math.floor(min(xs)), math.floor(max(xs)) + 1.0, y0, y1)
 
 
 def _x_ticks(chart: ChartData, frame: _Frame, max_ticks: int = 8) -> list[tuple[float, str]]:
-    """Category names, or whole days ("05 Jan"), at most ``max_ticks`` of them."""
+    """Category names, or whole days ("05 Jan") at their noon, at most ``max_ticks``."""
     if chart.categories:
         return [(float(k), name) for k, name in enumerate(chart.categories)]
-    first, last = math.ceil(frame.x0), math.floor(frame.x1)
+    first, last = int(frame.x0), int(frame.x1) - 1
     step = max(1, math.ceil((last - first + 1) / max_ticks))
-    return [(float(d), f"{_EPOCH + timedelta(days=d):%d %b}") for d in range(first, last + 1, step)]
+    return [(d + 0.5, f"{_EPOCH + timedelta(days=d):%d %b}") for d in range(first, last + 1, step)]
+
+
+def _wrap(text: str, width: int = 20) -> list[str]:
+    """``text`` in lines of at most ``width`` characters where it has spaces."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
 
 
 def _axes(chart: ChartData, frame: _Frame) -> list[str]:
@@ -297,9 +309,13 @@ def _axes(chart: ChartData, frame: _Frame) -> list[str]:
         )
     for value, text in _x_ticks(chart, frame):
         x = frame.x(value)
+        lines = "".join(
+            f'<tspan x="{x:.1f}" dy="{0 if k == 0 else 14}">{escape(line)}</tspan>'
+            for k, line in enumerate(_wrap(text))
+        )
         parts.append(
             f'<text class="chart-tick" x="{x:.1f}" y="{HEIGHT - BOTTOM + 16}" '
-            f'text-anchor="middle">{escape(text)}</text>'
+            f'text-anchor="middle">{lines}</text>'
         )
     parts.append(
         f'<text class="chart-axis-label" x="12" y="{(HEIGHT - BOTTOM + TOP) / 2:.1f}" '
