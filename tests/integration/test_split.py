@@ -88,7 +88,8 @@ def test_a_split_video_gives_the_same_reps_as_one_pass() -> None:
 
     result = split.find_poses_split(request, 3, progress, min_part_s=10.0)
     seq = result.sequence
-    assert sum(frames) == len(one) + 2 * 40  # split: each later part read 4 s (40 frames) more
+    assert len(frames) > 3  # the parts ran apart, reporting as they went
+    assert sum(frames) == len(one)  # frames kept: not the overlaps
     assert not result.interrupted
     assert np.array_equal(seq.times_s, one.times_s)
     assert np.array_equal(seq.detected, one.detected)

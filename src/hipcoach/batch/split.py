@@ -145,6 +145,8 @@ def run_part(part: Part) -> PartResult:
 
     def on_frame(frame: Any, person: Any) -> None:
         others.append(counting.last > (0 if person is None else 1))
+        if frame.time_s < part.keep_s[0]:
+            return  # the overlap: not counted as done
         pending[0] += 1
         if report is not None and pending[0] >= _REPORT_EVERY:
             report.put(pending[0])
