@@ -82,3 +82,43 @@ def test_every_text_is_escaped() -> None:
     root = ET.fromstring(html)
     mark = next(e for e in root.iter() if e.get("class") == "chart-point")
     assert mark.get("data-readout") == f"{evil} · {evil}"
+
+
+def test_a_session_without_a_value_breaks_the_line_and_a_stop_is_named(tmp_path: Path) -> None:
+    with open_db(tmp_path / "h.sqlite3") as h:
+        add_session(h, SessionSpec(START, full_series(), 0, {"before": [2], "after": [1]}))
+        add_session(h, SessionSpec(START + timedelta(days=1), full_series(), 0, {}))
+        stopped = SessionSpec(START + timedelta(days=2), full_series(), 0, {"before": [1]})
+        stopped.pain["during"], stopped.stop_reason = [6], "pain"
+        add_session(h, stopped)
+        data = load_history(h)
+    overview = build_overview(data, HistorySettings(), today=START.date() + timedelta(days=2))
+    chart = history_charts(overview.sessions, [], load_routine(), HistorySettings())[0]
+    before = next(s for s in chart.series if s.key == "before")
+    assert [(p.y, p.joined) for p in before.points] == [(2.0, True), (1.0, False)]
+    assert before.points[1].label.endswith("(stopped: pain)")
+    html = str(chart_svg(chart))
+    path = re.search(r'data-series="pain-before"><path class="chart-line" d="([^"]+)"', html)
+    assert path is not None and path.group(1).count("M") == 2  # no line across the gap
+    assert 'class="chart-rule"' in html and ">ease off<" in html
+
+
+def test_the_history_page_has_the_charts_and_its_frame_leaves_the_pngs_out(
+    tmp_path: Path,
+) -> None:
+    from tests.helpers.webapp import client, web_config
+
+    config = web_config(tmp_path)
+    with open_db(config.db_path) as h:
+        for day in range(3):
+            spec = SessionSpec(START + timedelta(days=day), full_series(), 0, {"before": [1]})
+            add_session(h, spec)
+    c = client(config)
+    page = c.get("/history").text
+    assert page.count('<figure class="chart"') == 5
+    assert '<script src="/static/js/charts.js" defer></script>' in page
+    assert 'src="/history/report?charts=0"' in page
+    assert c.get("/static/js/charts.js").status_code == 200
+    assert c.get("/static/css/charts.css").status_code == 200
+    assert "data:image/png" not in c.get("/history/report?charts=0").text
+    assert "data:image/png" in c.get("/history/report").text

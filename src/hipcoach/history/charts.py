@@ -50,6 +50,9 @@ class Point:
     y: float
     label: str
     value: str
+    #: False: the line does not come from the previous point (a session without a value
+    #: lies between them, as a gap in the PNG chart).
+    joined: bool = True
 
     @property
     def readout(self) -> str:
@@ -81,6 +84,8 @@ class ChartData:
     series: tuple[Series, ...]
     categories: tuple[str, ...] = ()
     caption: str = ""
+    #: Dashed reference lines: (y, label), e.g. the pain score to ease off at.
+    rules: tuple[tuple[float, str], ...] = ()
 
 
 def day_number(when: datetime) -> float:
@@ -89,7 +94,8 @@ def day_number(when: datetime) -> float:
 
 
 def _when(s: SessionSummary) -> str:
-    return f"{s.started_at:%a %d %b %H:%M}"
+    stopped = f" (stopped: {s.stop_reason})" if s.stop_reason else ""
+    return f"{s.started_at:%a %d %b %H:%M}{stopped}"
 
 
 def pain_values(sessions: Sequence[SessionSummary]) -> dict[str, list[int | None]]:
@@ -116,12 +122,16 @@ def _time_series(
     fmt: str,
     step: bool = False,
 ) -> Series:
-    points = tuple(
-        Point(day_number(s.started_at), float(v), _when(s), f"{label}: {fmt.format(v)}")
-        for s, v in zip(sessions, values, strict=True)
-        if v is not None
-    )
-    return Series(key, label, colour, points, step)
+    points = []
+    joined = True
+    for s, v in zip(sessions, values, strict=True):
+        if v is None:
+            joined = False
+            continue
+        value = f"{label}: {fmt.format(v)}"
+        points.append(Point(day_number(s.started_at), float(v), _when(s), value, joined))
+        joined = True
+    return Series(key, label, colour, tuple(points), step)
 
 
 def pain_chart(sessions: Sequence[SessionSummary], cfg: HistorySettings) -> ChartData | None:
@@ -141,7 +151,9 @@ def pain_chart(sessions: Sequence[SessionSummary], cfg: HistorySettings) -> Char
         (0.0, 10.0),
         tuple((float(v), str(v)) for v in range(0, 11, 2)),
         series,
-        caption=f"Pain-free: {cfg.pain_free_max} or less; ease off at {cfg.pain_ease_off} or more.",
+        caption=f"Pain-free: {cfg.pain_free_max} or less; ease off at {cfg.pain_ease_off} "
+        "or more (dashed line).",
+        rules=((float(cfg.pain_ease_off), "ease off"),),
     )
 
 
@@ -159,8 +171,9 @@ def form_chart(sessions: Sequence[SessionSummary], cfg: HistorySettings) -> Char
         (0.0, 100.0),
         tuple((float(v), f"{v}%") for v in range(0, 101, 25)),
         (series,),
-        caption=f"Clean form: {100.0 * cfg.min_form_score:.0f}% or more. Timer-counted "
-        "sessions have no reading and no point.",
+        caption=f"Clean form: {100.0 * cfg.min_form_score:.0f}% or more (dashed line). "
+        "Timer-counted sessions have no reading and no point.",
+        rules=((100.0 * cfg.min_form_score, "clean form"),),
     )
 
 
@@ -317,6 +330,13 @@ def _axes(chart: ChartData, frame: _Frame) -> list[str]:
             f'<text class="chart-tick" x="{x:.1f}" y="{HEIGHT - BOTTOM + 16}" '
             f'text-anchor="middle">{lines}</text>'
         )
+    for value, text in chart.rules:
+        y = frame.y(value)
+        parts.append(
+            f'<line class="chart-rule" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" '
+            f'y2="{y:.1f}" stroke-dasharray="6 4"/><text class="chart-tick" '
+            f'x="{WIDTH - RIGHT - 4}" y="{y - 4:.1f}" text-anchor="end">{escape(text)}</text>'
+        )
     parts.append(
         f'<text class="chart-axis-label" x="12" y="{(HEIGHT - BOTTOM + TOP) / 2:.1f}" '
         f'text-anchor="middle" transform="rotate(-90 12 {(HEIGHT - BOTTOM + TOP) / 2:.1f})">'
@@ -330,8 +350,11 @@ def _line_path(series: Series, frame: _Frame) -> str:
     if not coords:
         return ""
     d = [f"M{coords[0][0]:.1f},{coords[0][1]:.1f}"]
-    for x, y in coords[1:]:
-        d.append(f"H{x:.1f} V{y:.1f}" if series.step else f"L{x:.1f},{y:.1f}")
+    for (x, y), point in zip(coords[1:], series.points[1:], strict=True):
+        if not point.joined:
+            d.append(f"M{x:.1f},{y:.1f}")
+        else:
+            d.append(f"H{x:.1f} V{y:.1f}" if series.step else f"L{x:.1f},{y:.1f}")
     return (
         f'<path class="chart-line" d="{" ".join(d)}" fill="none" '
         f'stroke="{escape(series.colour)}" stroke-width="2"/>'
