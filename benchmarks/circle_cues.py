@@ -32,8 +32,12 @@ CORPUS = Path(__file__).resolve().parents[1] / "tests" / "data" / "corpus"
 CUES = ("depth", "along (square-on sign)", "along (turned sign)", "toes")
 
 
+#: The circle counter's own limits for reading a loop's direction.
+CONFIG = circle_config(load_routine(), DEFAULTS.segment, DEFAULTS.segment.count_max_gap_s)
+
+
 def _verdict(sweep: float, roundness: float, truth: str, flip: float = 1.0) -> str:
-    cfg = circle_config(load_routine(), DEFAULTS.segment, DEFAULTS.segment.count_max_gap_s)
+    cfg = CONFIG
     if roundness < cfg.min_direction_roundness or abs(sweep) < cfg.min_sweep_turns:
         return "-"
     return "right" if ("ccw" if flip * sweep > 0 else "cw") == truth else "wrong"

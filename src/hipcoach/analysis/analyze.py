@@ -115,9 +115,8 @@ def _set_result(ls: LabelledSet, block: BlockAnalysis, routine: Routine) -> SetR
     direction = next((d for d in known if d is not None), None)
     unknown = ls.exercise.signal == "circle" and direction is None
     view = block.view.view
-    checked = [
-        str(r) for r in ls.exercise.rules if view in routine.rule(r).views and withheld is None
-    ]
+    readable = [str(r) for r in ls.exercise.rules if view in routine.rule(r).views]
+    checked = readable if withheld is None else []
     return SetResult(
         side="left" if side == "left" else "right",
         exercise=ls.exercise.id,

@@ -220,18 +220,13 @@ def detect_events(
     circ = ExcursionCircleCounter(circle_config(routine, seg, gap))
     mirror = 1.0 if working_leg == "right" else -1.0
     t, a2, fd, th = sig.times_s, sig.abduction_2d_deg, sig.flexion_depth_deg, sig.thigh_depth_deg
-    along, toe = sig.along_2d_deg, sig.toe_along_deg
+    # the loop cues oriented once, so a loop's turn reads the same for either working leg
+    depth, along, toe = (mirror * v for v in (fd, sig.along_2d_deg, sig.toe_along_deg))
     for i in range(len(t)):
         abd.update(float(t[i]), float(a2[i]))
         bike.update(float(t[i]), float(th[i]))
         fold.update(float(t[i]), float(sig.thigh_fold_2d_deg[i]))
-        circ.update(
-            float(t[i]),
-            float(mirror * fd[i]),
-            float(a2[i]),
-            float(mirror * along[i]),
-            float(mirror * toe[i]),
-        )
+        circ.update(float(t[i]), float(depth[i]), float(a2[i]), float(along[i]), float(toe[i]))
     circ.finish()
     events = [Event("abduction", r.start_s, r.end_s, r.peak_value) for r in abd.reps]
     events += bicycle_events(bike.reps, fold.reps if square_on else ())

@@ -20,11 +20,11 @@
   depends on the placement; the circle counter only trusts its direction after
   calibrating it against the depth cue.
 - ``toe_along_deg``: where the working foot's toes point along the body line in the picture:
-  the heel → toes vector's component toward the head, per leg length (as ``along_2d_deg``),
-  minus the part explained by abduction. Lying on the side, swinging the leg forward turns
-  the foot about the vertical too, so the toes turn toward the head: a purely 2-D cue of
-  forward/backward leg motion whose sign, unlike ``along_2d_deg``'s, does not change when
-  the camera is turned a little toward the feet.
+  the heel → toes vector's component toward the head, per hip → ankle distance (median over
+  the stretch) as a small angle, minus the part explained by abduction. Lying on the side,
+  swinging the leg forward turns the foot about the vertical too, so the toes turn toward
+  the head: a purely 2-D cue of forward/backward leg motion whose sign, unlike
+  ``along_2d_deg``'s, does not change when the camera is turned a little toward the feet.
 - ``thigh_fold_2d_deg``: how far the working thigh points out of the picture plane, from its
   foreshortening alone: arccos(picture length of hip→knee / its 90th percentile over the
   stretch), unsigned (forward or back). Purely 2-D, so it holds where the model's depth
@@ -97,10 +97,14 @@ def relabel(seq: PoseSequence, swap: bool) -> PoseSequence:
     )
 
 
-def _abduction_2d(xy: F64, working: str) -> F64:
+def _feetward(xy: F64) -> F64:
+    """The body line in the picture per frame: shoulder midpoint → hip midpoint (px)."""
     shoulder = 0.5 * (xy[:, L.LEFT_SHOULDER] + xy[:, L.RIGHT_SHOULDER])
-    hip_mid = 0.5 * (xy[:, L.LEFT_HIP] + xy[:, L.RIGHT_HIP])
-    feetward = hip_mid - shoulder
+    return np.asarray(0.5 * (xy[:, L.LEFT_HIP] + xy[:, L.RIGHT_HIP]) - shoulder, np.float64)
+
+
+def _abduction_2d(xy: F64, working: str) -> F64:
+    feetward = _feetward(xy)
     leg = xy[:, L[f"{working.upper()}_ANKLE"]] - xy[:, L[f"{working.upper()}_HIP"]]
     normal = _up_normal(xy)
     with quiet_nan():
@@ -112,8 +116,7 @@ def _abduction_2d(xy: F64, working: str) -> F64:
 def _along(xy: F64, working: str) -> F64:
     """Ankle position along the body line in the picture, per median leg length (px/px)."""
     w = working.upper()
-    shoulder = 0.5 * (xy[:, L.LEFT_SHOULDER] + xy[:, L.RIGHT_SHOULDER])
-    feetward = 0.5 * (xy[:, L.LEFT_HIP] + xy[:, L.RIGHT_HIP]) - shoulder
+    feetward = _feetward(xy)
     hip, knee, ankle = xy[:, L[f"{w}_HIP"]], xy[:, L[f"{w}_KNEE"]], xy[:, L[f"{w}_ANKLE"]]
     with quiet_nan():
         length = np.linalg.norm(knee - hip, axis=1) + np.linalg.norm(ankle - knee, axis=1)
@@ -123,11 +126,10 @@ def _along(xy: F64, working: str) -> F64:
 
 
 def _toe_along(xy: F64, working: str) -> F64:
-    """Heel → toes of the working foot along the body line toward the head, per median leg
-    length (px/px); see the module docstring."""
+    """Heel → toes of the working foot along the body line toward the head, per median
+    hip → ankle distance (px/px); see the module docstring."""
     w = working.upper()
-    shoulder = 0.5 * (xy[:, L.LEFT_SHOULDER] + xy[:, L.RIGHT_SHOULDER])
-    feetward = 0.5 * (xy[:, L.LEFT_HIP] + xy[:, L.RIGHT_HIP]) - shoulder
+    feetward = _feetward(xy)
     foot = xy[:, L[f"{w}_FOOT_INDEX"]] - xy[:, L[f"{w}_HEEL"]]
     leg = np.linalg.norm(xy[:, L[f"{w}_ANKLE"]] - xy[:, L[f"{w}_HIP"]], axis=1)
     with quiet_nan():
@@ -157,8 +159,7 @@ def _depth_angle(xy: F64, z: F64, working: str, end: str) -> F64:
 
 def _up_normal(xy: F64) -> F64:
     """Unit normal of the body line (shoulder mid → hip mid) pointing to the picture's top."""
-    shoulder = 0.5 * (xy[:, L.LEFT_SHOULDER] + xy[:, L.RIGHT_SHOULDER])
-    feetward = 0.5 * (xy[:, L.LEFT_HIP] + xy[:, L.RIGHT_HIP]) - shoulder
+    feetward = _feetward(xy)
     normal = np.stack([feetward[:, 1], -feetward[:, 0]], axis=1)
     normal = np.where((normal[:, 1] > 0)[:, None], -normal, normal)
     with quiet_nan():
