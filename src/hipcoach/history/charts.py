@@ -311,14 +311,20 @@ def _wrap(text: str, width: int = 20) -> list[str]:
     return lines or [""]
 
 
+def _hline(cls: str, y: float, extra: str = "") -> str:
+    """A horizontal line across the plot at ``y`` (px), of CSS class ``cls``."""
+    return (
+        f'<line class="{cls}" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}"{extra}/>'
+    )
+
+
 def _axes(chart: ChartData, frame: _Frame) -> list[str]:
     parts = ['<g class="chart-axes" aria-hidden="true">']
     for value, text in chart.y_ticks:
         y = frame.y(value)
         parts.append(
-            f'<line class="chart-grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" '
-            f'y2="{y:.1f}"/><text class="chart-tick" x="{LEFT - 6}" y="{y + 4:.1f}" '
-            f'text-anchor="end">{escape(text)}</text>'
+            _hline("chart-grid", y) + f'<text class="chart-tick" x="{LEFT - 6}" '
+            f'y="{y + 4:.1f}" text-anchor="end">{escape(text)}</text>'
         )
     for value, text in _x_ticks(chart, frame):
         x = frame.x(value)
@@ -333,8 +339,7 @@ def _axes(chart: ChartData, frame: _Frame) -> list[str]:
     for value, text in chart.rules:
         y = frame.y(value)
         parts.append(
-            f'<line class="chart-rule" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" '
-            f'y2="{y:.1f}" stroke-dasharray="6 4"/><text class="chart-tick" '
+            _hline("chart-rule", y, ' stroke-dasharray="6 4"') + f'<text class="chart-tick" '
             f'x="{WIDTH - RIGHT - 4}" y="{y - 4:.1f}" text-anchor="end">{escape(text)}</text>'
         )
     parts.append(
