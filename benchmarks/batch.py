@@ -20,7 +20,11 @@ docs/scaling.md, and the machine's own ceiling: what two processes of pure CPU w
 one, measured before and after the local runs (other jobs on a shared machine take cores,
 and then no batch can reach 2x).
 
-    python benchmarks/batch.py [--repeats 2] [--model full] [--no-ray]
+    python benchmarks/batch.py [--repeats 2] [--model full] [--no-ray] [--extra DIR]
+
+``--extra DIR`` makes the batch a physio's week rather than a sample: every video under DIR
+joins it (the rendered corpus's 33 clips add about 16 video-minutes). Fixed costs (worker
+start-up, Ray's cluster start and stop, the last video's tail) weigh less on a longer batch.
 """
 
 from __future__ import annotations
@@ -45,13 +49,19 @@ DATA = REPO / "tests" / "data"
 CLIENTS = {"A": DATA / "rendered", "B": DATA / "rendered_standing"}
 
 
-def make_input(root: Path) -> Path:
-    """IN/<client>/<date>/<clip> (module docstring)."""
+def make_input(root: Path, extra: Path | None = None, per_client: int = 8) -> Path:
+    """IN/<client>/<date>/<clip> (module docstring); every ``*.mp4`` under ``extra`` is
+    added too, ``per_client`` videos to each client C1, C2, ..."""
     for client, folder in CLIENTS.items():
         day = root / client / "2026-11-02"
         day.mkdir(parents=True)
         for clip in sorted(folder.glob("*.mp4")):
             shutil.copy(clip, day / clip.name)
+    more = sorted(extra.rglob("*.mp4")) if extra is not None else []
+    for i, clip in enumerate(more):
+        day = root / f"C{i // per_client + 1}" / "2026-11-03"
+        day.mkdir(parents=True, exist_ok=True)
+        shutil.copy(clip, day / clip.name)
     return root
 
 
@@ -130,13 +140,19 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=1, help="runs of 1 and of 2 workers")
     parser.add_argument("--model", default="full", choices=("lite", "full"))
     parser.add_argument("--no-ray", action="store_true", help="skip the Ray engine")
+    parser.add_argument(
+        "--extra",
+        type=Path,
+        help="a folder whose *.mp4 (searched recursively) join the batch, 8 per client "
+        "(e.g. the rendered corpus: /work/corpus, see tests/data/corpus/README.md)",
+    )
     args = parser.parse_args()
     settings = DEFAULTS.model_copy(
         update={"pose": DEFAULTS.pose.model_copy(update={"model": args.model})}
     )
     with tempfile.TemporaryDirectory(prefix="hipcoach-batch-bench-") as tmp:
         root = Path(tmp)
-        source = make_input(root / "in")
+        source = make_input(root / "in", args.extra)
 
         def request(out: str, **kw: object) -> BatchRequest:
             base = {"settings": settings, "pdf": False, "workers": 2}
