@@ -318,18 +318,18 @@ class LiveSettings(_Frozen):
     (:mod:`hipcoach.session.camera`). Times in seconds."""
 
     #: ``poll()`` updates the running set's count at most this often (s); in between it
-    #: returns the last count.
-    recount_interval_s: float = Field(0.05, gt=0.0, le=5.0)
+    #: returns the last count. Shorter than a frame at 30 frames/s, so each new frame is
+    #: counted when the player next polls (it polls on every frame in the browser).
+    recount_interval_s: float = Field(0.02, gt=0.0, le=5.0)
     #: ...and never spends more than this share of the time counting: after an update that
     #: took d seconds the next waits at least d / share (0..1).
     max_count_share: float = Field(0.2, gt=0.0, le=1.0)
     #: The live count re-counts only the tail of the set (``analysis.live_count``): a rep
     #: settles this long after it ends (a circle turn: after its lift ends) (s)...
     count_settle_s: float = Field(1.5, ge=0.0, le=60.0)
-    #: ...the tail starts this long before the end of the last settled rep (s)...
+    #: ...and the counters start this long before the end of the last settled rep (s);
+    #: the view and the signals are read over the whole set.
     count_lead_s: float = Field(1.0, ge=0.0, le=60.0)
-    #: ...and spans at least this long (s).
-    count_window_s: float = Field(8.0, ge=0.0, le=600.0)
     #: No person detected in the frames of the last this many seconds = "no person in
     #: view" (s).
     no_person_after_s: float = Field(1.0, gt=0.0)

@@ -320,6 +320,23 @@ def test_recount_at_most_every_interval() -> None:
     src.close()
 
 
+def test_every_frame_of_a_30_fps_camera_is_counted() -> None:
+    """With the default interval, a poll one frame (1/30 s) after a re-count re-counts
+    (counting allowed all of the time, so only the interval decides)."""
+    session, _ = _short("left", False)
+    live = DEFAULTS.live.model_copy(update={"max_count_share": 1.0})
+    src = _source(session.sequence, Settings(live=live))
+    src.pump(until_s=1.0)
+    src.begin("right", _spec("small_leg_raise"), routine(), 0.0)
+    counts = []
+    for k in range(1, 6):
+        src.pump(max_frames=1)
+        src.poll(0.5 + k / 30.0)
+        counts.append(src.last_count)
+    assert len({id(c) for c in counts}) == len(counts)
+    src.close()
+
+
 def test_slow_counts_are_spaced_out() -> None:
     """A re-count may use at most ``max_count_share`` of the time: with a tiny share the
     next re-count waits far longer than the interval."""

@@ -372,3 +372,37 @@ def test_despike_removes_single_sample_flips_and_keeps_edges_and_gaps() -> None:
     assert not np.isnan(out[9])
     with pytest.raises(ValueError):
         despike(x, 4)
+
+
+def test_despike_of_three_is_the_median_of_three() -> None:
+    """The width-3 shortcut (the middle one of three) gives ``np.median``'s values exactly."""
+    from hipcoach.signal.filters import despike
+
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=400)
+    x[rng.random(400) < 0.1] = np.nan
+    x[rng.random(400) < 0.1] = 1.0  # ties
+    padded = np.pad(x, 1, mode="edge")
+    windows = np.lib.stride_tricks.sliding_window_view(padded, 3)
+    whole = np.all(np.isfinite(windows), axis=1)
+    expected = x.copy()
+    expected[whole] = np.median(windows[whole], axis=1)
+    np.testing.assert_array_equal(despike(x), expected)
+
+
+def test_growing_smoother_equals_smooth_sequence_bit_for_bit() -> None:
+    """Fed a sequence that grows (by one frame, then by several), the growing smoother gives
+    exactly ``smooth_sequence``'s values; a sequence with other first frames starts afresh."""
+    from hipcoach.signal.filters import GrowingSmoother
+
+    seq, _ = noisy_sequence(120)
+    smoother = GrowingSmoother(SIG)
+    for n in [*range(1, 30), 45, 46, 80, 120]:
+        part = seq.select(np.arange(n))
+        out, ref = smoother.smooth(part), smooth_sequence(part, "one_euro", SIG)
+        for name in ("image_xy", "image_z", "world"):
+            np.testing.assert_array_equal(getattr(out, name), getattr(ref, name))
+    later = seq.select(np.arange(10, 60))
+    np.testing.assert_array_equal(
+        smoother.smooth(later).image_xy, smooth_sequence(later, "one_euro", SIG).image_xy
+    )

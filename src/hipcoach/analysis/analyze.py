@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -18,11 +19,12 @@ from hipcoach.analysis.events import Event, detect_events
 from hipcoach.analysis.result import AnalysisResult, SetResult
 from hipcoach.analysis.rules import evaluate_rules
 from hipcoach.analysis.sets import LabelledSet, group_events, label_groups
-from hipcoach.analysis.signals import LegSignals, leg_signals
+from hipcoach.analysis.signals import LegSignals, leg_signals, since
 from hipcoach.analysis.view import ViewReport, assess_view, frame_geometry
 from hipcoach.config import DEFAULTS, SegmentSettings, Settings
 from hipcoach.exercises.routine import Routine, load_routine
 from hipcoach.sequence.schema import WEAK_DETECTION_NOTE, PoseSequence
+from hipcoach.signal.filters import GrowingSmoother
 
 NO_EXERCISE = "no hip-series exercise found"
 WEAK_DETECTION = (
@@ -78,9 +80,18 @@ def side_blocks(
 
 
 def analyse_block(
-    seq: PoseSequence, block: Block, routine: Routine, settings: Settings
+    seq: PoseSequence,
+    block: Block,
+    routine: Routine,
+    settings: Settings,
+    smoother: GrowingSmoother | None = None,
+    count_from_s: float = -math.inf,
 ) -> BlockAnalysis:
-    """View, signals, events and sets of one block."""
+    """View, signals, events and sets of one block.
+
+    A live count (``analysis.live_count``) reads the view and the signals over the whole
+    block as the offline analysis does, but may run the counters only from ``count_from_s``
+    (s) on; ``smoother`` keeps the landmarks it smoothed before (see ``leg_signals``)."""
     sub = seq.select(np.arange(block.start, block.stop))
     view, _ = assess_view(sub, settings.view, settings.signal)
     if WEAK_DETECTION_NOTE in seq.provenance.notes and view.count_problem is None:
@@ -88,7 +99,7 @@ def analyse_block(
         view.problems.append(f"{WEAK_DETECTION}: counts are not shown")
     if not view.readable or view.working_leg is None:
         return BlockAnalysis(block, view, None, [], [])
-    sig = leg_signals(sub, view, settings.signal)
+    sig = leg_signals(sub, view, settings.signal, smoother=smoother)
     ratio = view.feet_scale_ratio
     limit = settings.view.diagonal_feet_ratio
     tilted = bool(view.axis_tilt_deg <= settings.view.turned_axis_tilt_deg)  # NaN: False
@@ -96,7 +107,13 @@ def analyse_block(
     square = bool(not np.isfinite(ratio) or abs(np.log(ratio)) <= np.log(limit)) and not turned
     slightly = bool(np.isfinite(ratio) and 1.0 < ratio <= limit) and not turned
     events = detect_events(
-        sig, routine, view.working_leg, settings.segment, turned, square, slightly
+        since(sig, count_from_s),
+        routine,
+        view.working_leg,
+        settings.segment,
+        turned,
+        square,
+        slightly,
     )
     groups = group_events(events, settings.segment.set_gap_s, settings.segment.peak_jump_deg)
     return BlockAnalysis(block, view, sig, events, label_groups(groups, routine, settings.segment))

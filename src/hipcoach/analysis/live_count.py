@@ -1,31 +1,34 @@
 """Count a known set as its frames come: settled reps kept, only the tail re-counted.
 
-:func:`~hipcoach.analysis.single_set.count_known_set` reads a whole stretch (view, signals,
-every counter, the form rules), so re-counting the set so far after each new frame costs
-more as the set grows. :class:`LiveSetCount` gives the same count for a cost that does not
-grow: it keeps the reps that have *settled* and re-counts, with ``count_known_set``, only
-the *tail* of the set, from a little before the end of the last settled rep.
+:func:`~hipcoach.analysis.single_set.count_known_set` reads a whole stretch: the view, the
+working-leg signals, every counter, the form rules. :class:`LiveSetCount` gives the count
+that ``count_known_set`` gives on the set's frames so far, after every frame, for a cost
+that barely grows with the set:
 
-Why the tail's count is the whole stretch's count. The counters (``hipcoach.reps``) are
-causal: a rep is counted when the signal comes back down, from samples up to then; the
-smoothing (One-Euro) forgets its start within a fraction of a second; the later reps of a
-set do not start before the previous one ended. What a later frame can still change about
-a counted rep is (1) which events claim its seconds (a bicycle rep owns
-``SegmentSettings.bicycle_lead_s`` before it; a circle turn is decided when its lift
-ends), and (2) the stretch-wide readings: the view (medians over the lying frames), the
-depth cues' baselines (medians, a fit against abduction). So a rep settles
-``LiveSettings.count_settle_s`` after its end (after its lift's end for a circle turn);
-the tail starts ``LiveSettings.count_lead_s`` before the end of the last settled rep, so
-the counters are at rest again and the smoothing has forgotten its start before the next
-rep; and it spans at least ``LiveSettings.count_window_s``, so its stretch-wide readings
-rest on as many frames as a set's first seconds. Reps of the tail that start after the
-last settled one are the new ones.
+- The *readings* are the whole set's, exactly as offline: the view (medians over the
+  lying frames) and the signals with their stretch-wide parts (the depth cues' medians and
+  fit against abduction, the leg-length scales) are read over all the frames so far, so
+  they cannot differ from the offline count's. What made a reading expensive is the
+  landmarks' One-Euro smoothing (a loop over the frames); it is causal, so a
+  :class:`~hipcoach.signal.filters.GrowingSmoother` smooths each frame once, giving the
+  same values. The rest is array arithmetic over the frames (about 1 ms per 600 frames).
+- The *counters* (``hipcoach.reps``, a loop over the samples) run only over the *tail*:
+  from ``LiveSettings.count_lead_s`` before the end of the last settled rep. The counters
+  are causal: a rep is counted when the signal comes back down, from samples up to then;
+  the later reps of a set do not start before the previous one ended; the counters are at
+  rest again between two reps. What a later frame can still change about a counted rep is
+  which events claim its seconds (a bicycle rep owns ``SegmentSettings.bicycle_lead_s``
+  before it; a circle turn is decided when its lift ends) and the readings it was counted
+  on (which change a little with every frame). So a rep *settles*
+  ``LiveSettings.count_settle_s`` after its end (after its lift's end for a circle turn);
+  reps of the tail that start after the last settled one are the new ones. The form rules
+  read the whole set's signals, as offline.
 
-That is an argument, not a proof (a median over the tail is not the median over the whole
-set), so the equality is checked: ``tests/unit/test_live_count.py`` compares the count
-after every frame with ``count_known_set`` on the same frames, on every stored clip of the
-corpus and the rendered clips, and shows that a tail too short breaks it. The set's final
-result (``CameraRepSource.end``) is ``count_known_set`` on the whole set.
+That is an argument, not a proof, so the equality is checked: ``tests/unit/test_live_count.py``
+compares the count after every frame with ``count_known_set`` on the same frames, on every
+stored clip of the corpus and the rendered clips, and shows that reps settling too early
+break it. The set's final result (``CameraRepSource.end``) is ``count_known_set`` on the
+whole set.
 
 Times are in seconds, on the frames' clock.
 """
@@ -34,8 +37,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from hipcoach.analysis.events import Event, circle_config
 from hipcoach.analysis.result import Flag, SetResult
@@ -50,24 +55,24 @@ from hipcoach.analysis.single_set import (
 from hipcoach.config import DEFAULTS, Settings
 from hipcoach.exercises.routine import ExerciseSpec, Routine
 from hipcoach.sequence.schema import PoseSequence
+from hipcoach.signal.filters import GrowingSmoother
 from hipcoach.types import Side
 
 
 @dataclass(frozen=True)
 class CountWindow:
     """How much of a running set :class:`LiveSetCount` re-counts (s; see the module
-    docstring): the tail starts ``lead_s`` before the end of the last settled rep and
-    spans at least ``min_s``; a rep settles ``settle_s`` after it (or its lift) ends."""
+    docstring): the tail starts ``lead_s`` before the end of the last settled rep; a rep
+    settles ``settle_s`` after it (or its lift) ends."""
 
     lead_s: float
-    min_s: float
     settle_s: float
 
     @classmethod
     def from_settings(cls, settings: Settings = DEFAULTS) -> CountWindow:
         """The window of ``settings.live``."""
         live = settings.live
-        return cls(live.count_lead_s, live.count_window_s, live.count_settle_s)
+        return cls(live.count_lead_s, live.count_settle_s)
 
 
 @dataclass(frozen=True)
@@ -91,8 +96,9 @@ class LiveSetCount:
     """The count of one known set, updated as its frames come (see the module docstring).
 
     Call :meth:`update` with the set's frames so far (the same first frame each time), or
-    with any tail of them that starts at or before :meth:`since_s`. The result is what
-    ``count_known_set(frames so far, side, exercise, routine, settings)`` gives.
+    with any part of them that starts at or before :attr:`known_until_s` (the frames are
+    kept here). The result is what ``count_known_set(frames so far, side, exercise, routine,
+    settings)`` gives.
     """
 
     def __init__(
@@ -116,6 +122,8 @@ class LiveSetCount:
         )
         self._settled = _Settled()
         self._first_s: float | None = None
+        self._frames: PoseSequence | None = None
+        self._smoother = GrowingSmoother(settings.signal)
         #: Frames the last update re-counted.
         self.tail_frames = 0
 
@@ -124,25 +132,32 @@ class LiveSetCount:
         """Reps that no later frame will change."""
         return len(self._settled.reps)
 
-    def since_s(self, newest_s: float) -> float:
-        """The earliest frame time (s) the next update reads, when the newest frame is at
-        ``newest_s`` (s); -inf while no rep has settled and the set is young."""
-        w = self.window
-        return min(self._settled.cut_s - w.lead_s, newest_s - w.min_s)
+    @property
+    def known_until_s(self) -> float:
+        """The newest frame time (s) given so far; -inf before the first."""
+        frames = self._frames
+        return -math.inf if frames is None or len(frames) == 0 else float(frames.times_s[-1])
+
+    def since_s(self) -> float:
+        """Where the next update's counters start (s): -inf until a rep has settled or the
+        set has been idle for a while (see ``update``)."""
+        return self._settled.cut_s - self.window.lead_s
 
     def update(self, frames: PoseSequence) -> KnownSetCount:
         """The count of the set's frames so far (``frames``: see the class docstring)."""
-        if len(frames) == 0:
+        seq = self._extend(frames)
+        if len(seq) == 0:
             self.tail_frames = 0
-            return count_known_set(frames, self.side, self.exercise, self.routine, self.settings)
-        times = frames.times_s
+            return count_known_set(seq, self.side, self.exercise, self.routine, self.settings)
+        times = seq.times_s
         if self._first_s is None:
             self._first_s = float(times[0])
         newest = float(times[-1])
-        start = int(np.searchsorted(times, self.since_s(newest), side="left"))
-        tail = frames.select(np.arange(start, len(frames))) if start > 0 else frames
-        self.tail_frames = len(tail)
-        count = count_known_set(tail, self.side, self.exercise, self.routine, self.settings)
+        since = self.since_s()
+        self.tail_frames = len(seq) - int(np.searchsorted(times, since, side="left"))
+        count = count_known_set(
+            seq, self.side, self.exercise, self.routine, self.settings, self._smoother, since
+        )
         if count.analysis is None or view_problem(count.analysis, self.side) is not None:
             return count  # the view withholds the whole count, as it would offline
         new = [i for i, (a, _) in enumerate(count.result.rep_times) if a >= self._settled.cut_s]
@@ -151,6 +166,33 @@ class LiveSetCount:
             idle_cut = newest - self._longest_s - self.window.settle_s
             self._settled.cut_s = max(self._settled.cut_s, idle_cut)
         return count._replace(result=self._merged(count.result, new, newest))
+
+    def _extend(self, frames: PoseSequence) -> PoseSequence:
+        """The set's frames so far: those kept before, then those of ``frames`` after them."""
+        if self._frames is None or len(self._frames) == 0:
+            self._frames = frames
+            return frames
+        last = float(self._frames.times_s[-1])
+        if len(frames) == 0 or float(frames.times_s[-1]) <= last:
+            return self._frames
+        if float(frames.times_s[0]) > last:
+            raise ValueError(f"frames from {frames.times_s[0]} s leave a gap after {last} s")
+        old, new = self._frames, frames.select(frames.times_s > last)
+
+        def joined(name: str) -> NDArray[Any]:
+            return np.concatenate([getattr(old, name), getattr(new, name)])
+
+        self._frames = replace(
+            old,
+            times_s=joined("times_s"),
+            image_xy=joined("image_xy"),
+            image_z=joined("image_z"),
+            visibility=joined("visibility"),
+            presence=joined("presence"),
+            world=joined("world"),
+            detected=joined("detected"),
+        )
+        return self._frames
 
     def _settle(self, count: KnownSetCount, new: list[int], newest_s: float) -> int:
         """Move the new reps that have settled (in order) to the settled ones; returns how

@@ -50,7 +50,7 @@ docs/settings.md; ``python benchmarks/signal_readings.py`` re-measures both.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -61,7 +61,7 @@ from hipcoach.landmarks import MIRROR_PERMUTATION
 from hipcoach.landmarks import Landmark as L  # noqa: N817
 from hipcoach.sequence.schema import PoseSequence
 from hipcoach.signal.angles import knee_flexion_deg, mask_low_visibility
-from hipcoach.signal.filters import despike, smooth_sequence
+from hipcoach.signal.filters import GrowingSmoother, despike, smooth_sequence
 
 F64 = NDArray[np.float64]
 
@@ -235,18 +235,28 @@ def unproject_pitch(angle_deg: F64, pitch_deg: float) -> F64:
         )
 
 
+def since(sig: LegSignals, start_s: float) -> LegSignals:
+    """The samples of ``sig`` at or after ``start_s`` (s), every signal as it is (views)."""
+    i = int(np.searchsorted(sig.times_s, start_s, side="left"))
+    return LegSignals(*(getattr(sig, f.name)[i:] for f in fields(sig)))
+
+
 def leg_signals(
     seq: PoseSequence,
     view: ViewReport,
     settings: SignalSettings = DEFAULTS.signal,
     smooth: bool = True,
+    smoother: GrowingSmoother | None = None,
 ) -> LegSignals:
-    """Working-leg signals of a side-lying recording whose view was read by ``assess_view``."""
+    """Working-leg signals of a side-lying recording whose view was read by ``assess_view``.
+
+    ``smoother``: smooths ``seq`` keeping the frames it smoothed before (a live count; the
+    same values as ``smooth_sequence``)."""
     if view.working_leg is None:
         raise ValueError("the view report names no working leg")
+    if smooth:  # per coordinate, so smoothing before relabelling changes nothing
+        seq = smoother.smooth(seq) if smoother else smooth_sequence(seq, "one_euro", settings)
     s = relabel(seq, view.labels_swapped)
-    if smooth:
-        s = smooth_sequence(s, "one_euro", settings)
     xy = mask_low_visibility(s.image_xy, s.visibility, settings.min_visibility)
     world = mask_low_visibility(s.world, s.visibility, settings.min_visibility)
     z = mask_low_visibility(s.image_z, s.visibility, settings.min_visibility)

@@ -15,6 +15,7 @@ user) instead.
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from typing import NamedTuple
 
@@ -26,6 +27,7 @@ from hipcoach.analysis.view import FIX_PLACEMENT, frame_geometry
 from hipcoach.config import DEFAULTS, Settings
 from hipcoach.exercises.routine import ExerciseSpec, Routine
 from hipcoach.sequence.schema import PoseSequence
+from hipcoach.signal.filters import GrowingSmoother
 from hipcoach.types import Side
 
 _OTHER: dict[Side, Side] = {"left": "right", "right": "left"}
@@ -127,6 +129,8 @@ def count_known_set(
     exercise: ExerciseSpec,
     routine: Routine,
     settings: Settings = DEFAULTS,
+    smoother: GrowingSmoother | None = None,
+    count_from_s: float = -math.inf,
 ) -> KnownSetCount:
     """Count the reps of ``exercise`` done by the ``side`` (working) leg in ``seq``.
 
@@ -135,12 +139,16 @@ def count_known_set(
     module docstring); rules not measurable from the view read "not measurable from this
     view". When the view is unreadable or shows the other leg working, the result has no
     reps and ``problem`` says what to fix.
+
+    ``smoother`` and ``count_from_s`` (s): for the live count, see ``analyse_block``; the
+    counters then find only the reps from ``count_from_s`` on.
     """
     t0 = float(seq.times_s[0]) if len(seq) else 0.0
     t1 = float(seq.times_s[-1]) if len(seq) else 0.0
     if len(seq) == 0:
         return KnownSetCount(empty_result(side, exercise, t0, t1), "no picture yet", None)
-    analysis = analyse_block(seq, _whole_block(seq, settings), routine, settings)
+    block = _whole_block(seq, settings)
+    analysis = analyse_block(seq, block, routine, settings, smoother, count_from_s)
     problem = view_problem(analysis, side)
     if problem is not None or analysis.signals is None:
         return KnownSetCount(empty_result(side, exercise, t0, t1), problem, analysis)

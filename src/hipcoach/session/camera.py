@@ -214,9 +214,8 @@ class CameraRepSource:
             run.offset_s = state.window_start_s - run.t0_s
 
     def _recount(self, run: _RunningSet, t_s: float) -> SetProgress:
-        newest = self._feed.state().last_frame_s
-        since = -math.inf if newest is None else run.count.since_s(newest)
-        seq = self._feed.window(since_s=since if math.isfinite(since) else None)
+        known = run.count.known_until_s  # the frames before it are kept by the count
+        seq = self._feed.window(since_s=known if math.isfinite(known) else None)
         if seq is None:
             return SetProgress(reps=0)
         count = run.count.update(seq)

@@ -233,6 +233,31 @@ def butterworth(
     return out.reshape(x.shape)
 
 
+def _stacked(seq: PoseSequence, settings: SignalSettings) -> FloatArray:
+    """Every landmark coordinate of ``seq`` as one row per frame (float64), NaN where the
+    landmark's visibility is below ``settings.min_visibility`` (or unknown)."""
+    n = len(seq)
+    keep = np.asarray(seq.visibility, np.float64) >= settings.min_visibility  # NaN -> False
+    blocks = (
+        np.where(keep[..., None], seq.image_xy, np.nan).reshape(n, -1),
+        np.where(keep, seq.image_z, np.nan).reshape(n, -1),
+        np.where(keep[..., None], seq.world, np.nan).reshape(n, -1),
+    )
+    return np.concatenate(blocks, axis=1).astype(np.float64)
+
+
+def _unstacked(seq: PoseSequence, smoothed: FloatArray) -> PoseSequence:
+    """``seq`` with its coordinates replaced by ``smoothed`` (rows as :func:`_stacked`)."""
+    n = len(seq)
+    xy_end, z_end = 2 * N_LANDMARKS, 3 * N_LANDMARKS
+    return replace(
+        seq,
+        image_xy=smoothed[:, :xy_end].reshape(n, N_LANDMARKS, 2),
+        image_z=smoothed[:, xy_end:z_end].reshape(n, N_LANDMARKS),
+        world=smoothed[:, z_end:].reshape(n, N_LANDMARKS, 3),
+    )
+
+
 def smooth_sequence(
     seq: PoseSequence,
     method: SmoothingMethod = "one_euro",
@@ -250,14 +275,7 @@ def smooth_sequence(
     Returns:
         A new :class:`PoseSequence` (``dataclasses.replace``).
     """
-    n = len(seq)
-    keep = np.asarray(seq.visibility, np.float64) >= settings.min_visibility  # NaN -> False
-    blocks = (
-        np.where(keep[..., None], seq.image_xy, np.nan).reshape(n, -1),
-        np.where(keep, seq.image_z, np.nan).reshape(n, -1),
-        np.where(keep[..., None], seq.world, np.nan).reshape(n, -1),
-    )
-    stacked = np.concatenate(blocks, axis=1).astype(np.float64)
+    stacked = _stacked(seq, settings)
     if method == "one_euro":
         smoothed = one_euro(seq.times_s, stacked, settings)
     elif method == "butterworth":
@@ -265,13 +283,37 @@ def smooth_sequence(
     else:
         raise ValueError(f"unknown smoothing method {method!r}")
     smoothed[~np.isfinite(stacked)] = np.nan
-    xy_end, z_end = 2 * N_LANDMARKS, 3 * N_LANDMARKS
-    return replace(
-        seq,
-        image_xy=smoothed[:, :xy_end].reshape(n, N_LANDMARKS, 2),
-        image_z=smoothed[:, xy_end:z_end].reshape(n, N_LANDMARKS),
-        world=smoothed[:, z_end:].reshape(n, N_LANDMARKS, 3),
-    )
+    return _unstacked(seq, smoothed)
+
+
+class GrowingSmoother:
+    """``smooth_sequence(seq, "one_euro", settings)`` for a sequence that grows at its end
+    (a running set counted live): the rows smoothed before are kept and only the new frames
+    go through the same streaming filter, so the result is the same, bit for bit, for a
+    cost of the new frames (plus copying). A sequence that does not start with the frames
+    smoothed before (by their times, s) is smoothed afresh."""
+
+    def __init__(self, settings: SignalSettings = DEFAULTS.signal) -> None:
+        self.settings = settings
+        self._filter = OneEuroFilter.from_settings(settings)
+        self._times: FloatArray = np.zeros(0)
+        self._rows: FloatArray = np.zeros((0, 0))
+
+    def smooth(self, seq: PoseSequence) -> PoseSequence:
+        """``seq`` smoothed (see the class docstring)."""
+        n0 = len(self._times)
+        if n0 > len(seq) or not np.array_equal(seq.times_s[:n0], self._times):
+            self._filter.reset()
+            self._times, self._rows, n0 = np.zeros(0), np.zeros((0, 0)), 0
+        new = seq.select(np.arange(n0, len(seq)))
+        stacked = _stacked(new, self.settings)
+        rows = np.empty_like(stacked)
+        for i, t in enumerate(new.times_s):
+            rows[i] = self._filter.update(float(t), stacked[i])
+        rows[~np.isfinite(stacked)] = np.nan
+        self._rows = rows if n0 == 0 else np.concatenate([self._rows, rows])
+        self._times = np.asarray(seq.times_s, np.float64).copy()
+        return _unstacked(seq, self._rows)
 
 
 def despike(x: FloatArray, width: int = 3) -> FloatArray:
@@ -287,5 +329,9 @@ def despike(x: FloatArray, width: int = 3) -> FloatArray:
     windows = np.lib.stride_tricks.sliding_window_view(padded, width)
     whole = np.all(np.isfinite(windows), axis=1)
     out = x.copy()
-    out[whole] = np.median(windows[whole], axis=1)
+    if width == 3:  # the middle one of three, the median's value, without sorting
+        a, b, c = (windows[whole, k] for k in range(3))
+        out[whole] = np.maximum(np.minimum(a, b), np.minimum(np.maximum(a, b), c))
+    else:
+        out[whole] = np.median(windows[whole], axis=1)
     return out
