@@ -22,6 +22,7 @@ from hipcoach.storage.db import database_files
 if TYPE_CHECKING:
     from rich.table import Table
 
+    from hipcoach.cli.analyze_cmd import AnalyzeOutput
     from hipcoach.extract import ExtractionResult
 
 # Commands import what they run inside their bodies (PLC0415 below): `hipcoach --help`
@@ -166,10 +167,7 @@ def analyze(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Count reps per side and exercise of the side-lying hip series, and check form."""
-    from hipcoach.analysis.analyze import NO_EXERCISE  # noqa: PLC0415
-    from hipcoach.analysis.view import FIX_PLACEMENT  # noqa: PLC0415
-    from hipcoach.cli.analyze_cmd import AnalyzeJob, render_result, run_analyze, write_outputs  # noqa: PLC0415
-    from hipcoach.errors import NoExerciseError  # noqa: PLC0415
+    from hipcoach.cli.analyze_cmd import AnalyzeJob, run_analyze, write_outputs  # noqa: PLC0415
 
     if thumbnails and report is None:
         raise typer.BadParameter("--thumbnails needs --report FILE.html", param_hint="--thumbnails")
@@ -185,6 +183,16 @@ def analyze(
     )
     result = run_analyze(job)
     written = write_outputs(result, job, json_out=json_out, report=report, overlay=overlay)
+    _show_analysis(result, written)
+
+
+def _show_analysis(result: AnalyzeOutput, written: list[tuple[str, Path]]) -> None:
+    """Print the analysis table and the files written; no set found raises NoExerciseError."""
+    from hipcoach.analysis.analyze import NO_EXERCISE  # noqa: PLC0415
+    from hipcoach.analysis.view import FIX_PLACEMENT  # noqa: PLC0415
+    from hipcoach.cli.analyze_cmd import render_result  # noqa: PLC0415
+    from hipcoach.errors import NoExerciseError  # noqa: PLC0415
+
     if result.result.sets:
         console.print(render_result(result.result, result.routine))
         console.print(f"[dim]{DISCLAIMER}[/]")
