@@ -115,3 +115,13 @@ def test_a_landmarks_file_with_no_frames_is_no_person_and_landmarks_option_warns
     res = run("analyze", CORPUS / "B01_L_front.npz", "--landmarks", tmp_path / "l.csv", "-q")
     assert res.returncode == 0
     assert "--landmarks is ignored" in res.stderr
+
+
+def test_a_clip_with_no_side_lying_exercise_is_one_line_with_the_fix(tmp_path: Path) -> None:
+    """A standing person (a stance screen clip) analysed as the hip series: exit 6, the
+    reason and where to put the camera, in one line."""
+    clip = Path(__file__).resolve().parents[1] / "data" / "rendered_standing"
+    res = run("analyze", clip / "stance_level_left.mp4", "--json", tmp_path / "r.json", "-q")
+    _assert_clean_error(res, 6, "no hip-series exercise found: no side-lying body found")
+    assert "place the camera in front of you" in res.stderr
+    assert len([line for line in res.stderr.splitlines() if line.startswith("error:")]) == 1
