@@ -8,6 +8,7 @@ streamed: memory does not grow with the length of the video beyond the landmarks
 from __future__ import annotations
 
 import importlib.metadata
+import math
 import time
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
@@ -70,6 +71,19 @@ def others_warning(frames: int) -> str:
     )
 
 
+def expected_frames(info: SourceInfo, max_duration_s: float | None = None) -> int | None:
+    """Frames the pass over ``info``'s source should see (from the container's frame count,
+    else its duration in s times its frame rate in frames/s, cut at ``max_duration_s``);
+    None when unknown (a camera, a folder without a rate)."""
+    duration = info.duration_s
+    if max_duration_s is not None and duration is not None:
+        duration = min(duration, max_duration_s)
+    if info.nominal_fps and duration:
+        by_time = math.ceil(duration * info.nominal_fps) + 1
+        return min(info.frame_count, by_time) if info.frame_count else by_time
+    return info.frame_count or None
+
+
 def extract_poses(
     source: FrameSource,
     backend: PoseBackend,
@@ -85,7 +99,7 @@ def extract_poses(
     frames done so far with ``interrupted=True``.
     """
     info = source.info
-    builder = SequenceBuilder(info.width, info.height)
+    builder = SequenceBuilder(info.width, info.height, expected_frames(info, max_duration_s))
     tracker = PersonTracker(info.width, info.height, settings.tracking)
     notes: list[str] = []
     interrupted = False

@@ -1,72 +1,128 @@
-"""Accumulate per-frame results into a :class:`PoseSequence` (streaming, O(landmarks) per frame)."""
+"""Accumulate per-frame results into a :class:`PoseSequence` (streaming, O(landmarks) per frame).
+
+Each frame's row is written straight into preallocated numpy blocks: no Python object is
+kept per frame, so a frame costs :data:`BYTES_PER_FRAME` (1,065 bytes: 33 landmarks x 8
+float32 values, a float64 time and a bool) and memory grows one block at a time. The first
+block holds the frames the source is expected to have (``expected_frames``, when known),
+later blocks :data:`BLOCK_FRAMES` frames each. :meth:`SequenceBuilder.build` returns views
+of the filled rows when everything fits in one block (no copy), else joins the blocks.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+from numpy.typing import DTypeLike, NDArray
 
 from hipcoach.backends.base import PoseCandidate
 from hipcoach.landmarks import N_LANDMARKS
 from hipcoach.sequence.schema import PoseSequence, Provenance
 
-_NAN33 = np.full(N_LANDMARKS, np.nan, np.float32)
-_NAN33x2 = np.full((N_LANDMARKS, 2), np.nan, np.float32)
-_NAN33x3 = np.full((N_LANDMARKS, 3), np.nan, np.float32)
+#: Per-frame shape and dtype of every array of a :class:`PoseSequence`.
+_FIELDS: dict[str, tuple[tuple[int, ...], DTypeLike]] = {
+    "times_s": ((), np.float64),
+    "image_xy": ((N_LANDMARKS, 2), np.float32),
+    "image_z": ((N_LANDMARKS,), np.float32),
+    "visibility": ((N_LANDMARKS,), np.float32),
+    "presence": ((N_LANDMARKS,), np.float32),
+    "world": ((N_LANDMARKS, 3), np.float32),
+    "detected": ((), np.bool_),
+}
+#: The fields that are NaN in a frame without a person.
+_LANDMARK_FIELDS = ("image_xy", "image_z", "visibility", "presence", "world")
+#: Bytes one frame takes in a built sequence (and in the builder's blocks).
+BYTES_PER_FRAME = sum(
+    int(np.prod(shape, dtype=np.int64)) * np.dtype(dtype).itemsize
+    for shape, dtype in _FIELDS.values()
+)
+#: Frames per block after the first (about 4.4 MB of landmarks).
+BLOCK_FRAMES = 4096
+#: Largest first block (frames) taken from ``expected_frames`` (about 140 MB); a longer
+#: source continues in :data:`BLOCK_FRAMES` blocks.
+MAX_FIRST_BLOCK_FRAMES = 1 << 17
+
+Block = dict[str, NDArray[Any]]
+
+
+def _new_block(frames: int) -> Block:
+    """Uninitialised arrays for ``frames`` frames (every row is written before it is read)."""
+    return {name: np.empty((frames, *shape), dtype) for name, (shape, dtype) in _FIELDS.items()}
 
 
 class SequenceBuilder:
-    """Collects one row per frame; frames without a person are kept as NaN rows."""
+    """Collects one row per frame; frames without a person are kept as NaN rows.
 
-    def __init__(self, width: int, height: int) -> None:
+    ``width``, ``height``: frame size (px) the normalised landmarks are scaled to.
+    ``expected_frames``: how many frames are coming, when known (e.g. from the container),
+    to size the first block; it is a hint only, any number of frames may be appended.
+    """
+
+    def __init__(self, width: int, height: int, expected_frames: int | None = None) -> None:
         self.width, self.height = width, height
         self._scale = np.array([width, height], np.float32)
-        self._t: list[float] = []
-        self._xy: list[np.ndarray] = []
-        self._z: list[np.ndarray] = []
-        self._vis: list[np.ndarray] = []
-        self._pres: list[np.ndarray] = []
-        self._world: list[np.ndarray] = []
-        self._det: list[bool] = []
+        first = expected_frames if expected_frames and expected_frames > 0 else BLOCK_FRAMES
+        self._next_block_frames = min(first, MAX_FIRST_BLOCK_FRAMES)
+        self._blocks: list[Block] = []
+        self._used = 0  # rows written in the last block
+        self._n = 0
+        self._last_t: float | None = None
 
     def __len__(self) -> int:
-        return len(self._t)
+        return self._n
+
+    @property
+    def capacity(self) -> int:
+        """Frames the allocated blocks hold (filled or not)."""
+        return sum(len(b["times_s"]) for b in self._blocks)
+
+    def _row(self) -> tuple[Block, int]:
+        """The block and row index the next frame goes to (a new block when full)."""
+        if not self._blocks or self._used == len(self._blocks[-1]["times_s"]):
+            self._blocks.append(_new_block(self._next_block_frames))
+            self._next_block_frames = BLOCK_FRAMES
+            self._used = 0
+        self._used += 1
+        self._n += 1
+        return self._blocks[-1], self._used - 1
 
     def append(self, time_s: float, person: PoseCandidate | None) -> None:
         """Add one frame at ``time_s`` seconds (must be later than the previous one)."""
-        if self._t and time_s <= self._t[-1]:
-            raise ValueError(f"frame time {time_s} s is not after {self._t[-1]} s")
-        self._t.append(time_s)
-        self._det.append(person is not None)
+        if self._last_t is not None and time_s <= self._last_t:
+            raise ValueError(f"frame time {time_s} s is not after {self._last_t} s")
+        block, i = self._row()
+        self._last_t = time_s
+        block["times_s"][i] = time_s
+        block["detected"][i] = person is not None
         if person is None:
-            for lst, blank in (
-                (self._xy, _NAN33x2),
-                (self._z, _NAN33),
-                (self._vis, _NAN33),
-                (self._pres, _NAN33),
-                (self._world, _NAN33x3),
-            ):
-                lst.append(blank)
+            for name in _LANDMARK_FIELDS:
+                block[name][i] = np.nan
             return
-        self._xy.append(person.norm_xyz[:, :2] * self._scale)
-        self._z.append(person.norm_xyz[:, 2] * self._scale[0])
-        self._vis.append(person.visibility)
-        self._pres.append(person.presence)
-        self._world.append(person.world)
+        np.multiply(person.norm_xyz[:, :2], self._scale, out=block["image_xy"][i])
+        np.multiply(person.norm_xyz[:, 2], self._scale[0], out=block["image_z"][i])
+        block["visibility"][i] = person.visibility
+        block["presence"][i] = person.presence
+        block["world"][i] = person.world
+
+    def _column(self, name: str) -> NDArray[Any]:
+        """One field over the frames so far: a view when one block holds them, else a copy."""
+        if not self._blocks:
+            shape, dtype = _FIELDS[name]
+            return np.empty((0, *shape), dtype)
+        parts = [b[name] for b in self._blocks[:-1]] + [self._blocks[-1][name][: self._used]]
+        return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
     def build(self, provenance: Provenance | None = None) -> PoseSequence:
-        """The sequence collected so far."""
-        n = len(self._t)
-
-        def stack(items: list[np.ndarray], shape: tuple[int, ...]) -> np.ndarray:
-            return np.stack(items) if items else np.empty((0, *shape), np.float32)
-
+        """The sequence collected so far (frames appended later do not change it)."""
+        col = self._column
         return PoseSequence(
-            times_s=np.asarray(self._t, np.float64),
-            image_xy=stack(self._xy, (N_LANDMARKS, 2)),
-            image_z=stack(self._z, (N_LANDMARKS,)),
-            visibility=stack(self._vis, (N_LANDMARKS,)),
-            presence=stack(self._pres, (N_LANDMARKS,)),
-            world=stack(self._world, (N_LANDMARKS, 3)),
-            detected=np.asarray(self._det, bool).reshape(n),
+            times_s=col("times_s"),
+            image_xy=col("image_xy"),
+            image_z=col("image_z"),
+            visibility=col("visibility"),
+            presence=col("presence"),
+            world=col("world"),
+            detected=col("detected"),
             width=self.width,
             height=self.height,
             provenance=provenance or Provenance(),

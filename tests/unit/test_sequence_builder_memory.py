@@ -1,0 +1,182 @@
+"""Memory per frame of the pose step (issue 16: RSS flat over a 60-minute clip).
+
+The landmarks of a frame are :data:`~hipcoach.sequence.builder.BYTES_PER_FRAME` (1,065)
+bytes. The builder used to keep five small numpy arrays and a float per frame in Python lists
+(1.45-1.57 KB a frame, traced, plus ~1 KB more while ``build`` stacked them), which also
+fragmented the heap between the model's large per-frame buffers. These tests hold the pose
+pass to the landmarks' own bytes, measured with ``tracemalloc`` (numpy's buffers included).
+"""
+
+from __future__ import annotations
+
+import gc
+import tracemalloc
+from collections.abc import Iterator
+
+import numpy as np
+import pytest
+
+from hipcoach.backends.base import PoseCandidate
+from hipcoach.extract import expected_frames, extract_poses
+from hipcoach.landmarks import N_LANDMARKS
+from hipcoach.sequence import builder as builder_mod
+from hipcoach.sequence.builder import BLOCK_FRAMES, BYTES_PER_FRAME, SequenceBuilder
+from hipcoach.video.base import Frame, SourceInfo
+
+W, H = 480, 360
+FPS = 10.0
+
+
+def _candidate(rng: np.random.Generator, x: float) -> PoseCandidate:
+    """A fresh person near normalised x (new arrays, as the MediaPipe backend makes)."""
+    xyz = rng.random((N_LANDMARKS, 3)).astype(np.float32) * 0.1
+    xyz[:, 0] += x
+    xyz[:, 1] += 0.4
+    return PoseCandidate(
+        norm_xyz=xyz,
+        visibility=rng.random(N_LANDMARKS).astype(np.float32),
+        presence=rng.random(N_LANDMARKS).astype(np.float32),
+        world=rng.random((N_LANDMARKS, 3)).astype(np.float32),
+    )
+
+
+def _fill(builder: SequenceBuilder, frames: int, seed: int = 0) -> None:
+    """``frames`` frames at FPS, every fifth without a person."""
+    rng = np.random.default_rng(seed)
+    for i in range(frames):
+        builder.append(i / FPS, _candidate(rng, 0.3) if i % 5 else None)
+
+
+def _traced_bytes() -> int:
+    gc.collect()
+    return tracemalloc.get_traced_memory()[0]
+
+
+def test_builder_keeps_only_the_landmark_bytes() -> None:
+    """Bytes held per frame over 3 full blocks: the landmarks plus under 5% (the old
+    per-frame arrays and list entries held 1,455 bytes here, 1.37x)."""
+    frames = 3 * BLOCK_FRAMES
+    tracemalloc.start()
+    try:
+        base = _traced_bytes()
+        builder = SequenceBuilder(W, H)
+        _fill(builder, frames)
+        held = _traced_bytes() - base
+    finally:
+        tracemalloc.stop()
+    assert BYTES_PER_FRAME == 1065  # 33 x (2 + 1 + 1 + 1 + 3) float32 + float64 + bool
+    assert held / frames < 1.05 * BYTES_PER_FRAME, f"{held / frames:.0f} B/frame"
+
+
+def test_build_from_one_block_copies_nothing() -> None:
+    """With the frame count known, build() returns views of the block: no second copy (what
+    it allocates is the sequence's validation of the frames without a person, ~6%)."""
+    builder = SequenceBuilder(W, H, expected_frames=1000)
+    _fill(builder, 900)
+    tracemalloc.start()
+    try:
+        base = _traced_bytes()
+        seq = builder.build()
+        peak = tracemalloc.get_traced_memory()[1] - base
+    finally:
+        tracemalloc.stop()
+    assert len(seq) == 900 and builder.capacity == 1000
+    assert peak < 0.25 * 900 * BYTES_PER_FRAME, f"build() allocated {peak} bytes"
+
+
+class _Source:
+    """Tiny blank frames at FPS; the container declares their number."""
+
+    def __init__(self, frames: int) -> None:
+        self.frames = frames
+        self.info = SourceInfo(
+            uri="fake", kind="file", width=W, height=H, nominal_fps=FPS, frame_count=frames
+        )
+        self.warnings: list[str] = []
+
+    def __iter__(self) -> Iterator[Frame]:
+        for i in range(self.frames):
+            yield Frame(index=i, time_s=i / FPS, rgb=np.zeros((8, 8, 3), np.uint8))
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self) -> _Source:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+
+class _TwoPeople:
+    """The exerciser and a bystander in every frame but every fifth, new arrays each time."""
+
+    name = "fake"
+    model_sha256 = ""
+
+    def __init__(self) -> None:
+        self._rng = np.random.default_rng(1)
+        self._n = 0
+
+    def detect(self, frame: Frame) -> list[PoseCandidate]:
+        self._n += 1
+        if self._n % 5 == 0:
+            return []
+        return [_candidate(self._rng, 0.3), _candidate(self._rng, 0.8)]
+
+    def close(self) -> None:
+        pass
+
+
+def test_pose_pass_memory_does_not_grow_per_frame() -> None:
+    """Traced memory of a whole pose pass (decode thread, backend, tracker, builder) between
+    frame 1,000 and 6,000: under 32 bytes a frame once the landmark block is allocated (it
+    grew by 687 bytes a frame here with per-frame arrays kept in lists)."""
+    frames, first, last = 6000, 1000, 6000
+    seen: dict[int, int] = {}
+
+    def on_frame(frame: Frame, person: PoseCandidate | None) -> None:
+        if frame.index + 1 in (first, last):
+            seen[frame.index + 1] = _traced_bytes()
+
+    tracemalloc.start()
+    try:
+        result = extract_poses(_Source(frames), _TwoPeople(), on_frame=on_frame)
+    finally:
+        tracemalloc.stop()
+    assert len(result.sequence) == frames
+    per_frame = (seen[last] - seen[first]) / (last - first)
+    assert per_frame < 32, f"{per_frame:.0f} B/frame"
+
+
+def test_blocks_join_to_the_same_sequence(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Frames spread over several small blocks build the same arrays as one block, equal to
+    the values appended (NaN rows for frames without a person)."""
+    monkeypatch.setattr(builder_mod, "BLOCK_FRAMES", 7)
+    small = SequenceBuilder(W, H)
+    one = SequenceBuilder(W, H, expected_frames=100)
+    _fill(small, 50, seed=3)
+    _fill(one, 50, seed=3)
+    assert small.capacity == 56 and one.capacity == 100
+    a, b = small.build(), one.build()
+    for name in ("times_s", "image_xy", "image_z", "visibility", "presence", "world"):
+        np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
+    np.testing.assert_array_equal(a.detected, [i % 5 != 0 for i in range(50)])
+    assert np.isnan(a.world[0]).all() and np.isfinite(a.world[1]).all()
+    rng = np.random.default_rng(3)
+    c = _candidate(rng, 0.3)  # frame 0 has nobody: the first candidate is frame 1's
+    np.testing.assert_array_equal(a.image_xy[1], c.norm_xyz[:, :2] * np.float32([W, H]))
+    np.testing.assert_array_equal(a.image_z[1], c.norm_xyz[:, 2] * np.float32(W))
+
+
+def test_expected_frames_of_a_source() -> None:
+    """From the container's count, else duration x rate (+1), cut at max_duration_s."""
+    info = SourceInfo(uri="f", kind="file", width=W, height=H, nominal_fps=10.0)
+    assert expected_frames(info) is None
+    assert expected_frames(SourceInfo("c", "camera", W, H)) is None
+    timed = SourceInfo("f", "file", W, H, nominal_fps=10.0, duration_s=60.0)
+    assert expected_frames(timed) == 601
+    assert expected_frames(timed, max_duration_s=5.0) == 51
+    counted = SourceInfo("f", "file", W, H, nominal_fps=10.0, duration_s=60.0, frame_count=600)
+    assert expected_frames(counted) == 600
+    assert expected_frames(counted, max_duration_s=5.0) == 51
