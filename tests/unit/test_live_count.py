@@ -138,6 +138,8 @@ def test_the_frames_from_known_until_s_are_enough() -> None:
         a, b = whole.update(so_far), part.update(tail)
         assert (a.result.reps, a.problem) == (b.result.reps, b.problem), n
         assert a.result.rep_times == b.result.rep_times
+        again = part.update(so_far.select(so_far.times_s >= part.known_until_s))  # no new frame
+        assert (again.result.reps, again.result.rep_times) == (b.result.reps, b.result.rep_times)
     assert part.known_until_s == seq.times_s[-1]
     later = replace(seq, times_s=seq.times_s + seq.duration_s + 1.0)
     with pytest.raises(ValueError, match="gap"):

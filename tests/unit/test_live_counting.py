@@ -333,6 +333,8 @@ def test_every_frame_of_a_30_fps_camera_is_counted() -> None:
         src.pump(max_frames=1)
         src.poll(0.5 + k / 30.0)
         counts.append(src.last_count)
+    src.poll(0.5 + 6 / 30.0)  # no new frame: counted again all the same
+    counts.append(src.last_count)
     assert len({id(c) for c in counts}) == len(counts)
     src.close()
 

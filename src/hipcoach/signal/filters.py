@@ -239,9 +239,9 @@ def _stacked(seq: PoseSequence, settings: SignalSettings) -> FloatArray:
     n = len(seq)
     keep = np.asarray(seq.visibility, np.float64) >= settings.min_visibility  # NaN -> False
     blocks = (
-        np.where(keep[..., None], seq.image_xy, np.nan).reshape(n, -1),
-        np.where(keep, seq.image_z, np.nan).reshape(n, -1),
-        np.where(keep[..., None], seq.world, np.nan).reshape(n, -1),
+        np.where(keep[..., None], seq.image_xy, np.nan).reshape(n, 2 * N_LANDMARKS),
+        np.where(keep, seq.image_z, np.nan).reshape(n, N_LANDMARKS),
+        np.where(keep[..., None], seq.world, np.nan).reshape(n, 3 * N_LANDMARKS),
     )
     return np.concatenate(blocks, axis=1).astype(np.float64)
 
@@ -305,6 +305,8 @@ class GrowingSmoother:
         if n0 > len(seq) or not np.array_equal(seq.times_s[:n0], self._times):
             self._filter.reset()
             self._times, self._rows, n0 = np.zeros(0), np.zeros((0, 0)), 0
+        if n0 == len(seq):  # nothing new
+            return _unstacked(seq, self._rows)
         new = seq.select(np.arange(n0, len(seq)))
         stacked = _stacked(new, self.settings)
         rows = np.empty_like(stacked)
