@@ -23,7 +23,7 @@ from hipcoach.analysis.analyze import Block, BlockAnalysis, _set_result, analyse
 from hipcoach.analysis.events import Event, EventKind
 from hipcoach.analysis.result import SetResult
 from hipcoach.analysis.sets import LabelledSet
-from hipcoach.analysis.view import FIX_PLACEMENT, frame_geometry
+from hipcoach.analysis.view import FIX_PLACEMENT
 from hipcoach.config import DEFAULTS, Settings
 from hipcoach.exercises.routine import ExerciseSpec, Routine
 from hipcoach.sequence.schema import PoseSequence
@@ -117,12 +117,6 @@ def set_events(analysis: BlockAnalysis, exercise: ExerciseSpec) -> tuple[Event, 
     return tuple(e for e in analysis.events if e.kind == kind or _unknown_circle(e, kind))
 
 
-def _whole_block(seq: PoseSequence, settings: Settings) -> Block:
-    geo = frame_geometry(seq, settings.view, settings.signal)
-    head_right = bool(geo.head_right[geo.lying].mean() >= 0.5) if geo.lying.any() else False
-    return Block(0, len(seq), head_right)
-
-
 def count_known_set(
     seq: PoseSequence,
     side: Side,
@@ -147,8 +141,9 @@ def count_known_set(
     t1 = float(seq.times_s[-1]) if len(seq) else 0.0
     if len(seq) == 0:
         return KnownSetCount(empty_result(side, exercise, t0, t1), "no picture yet", None)
-    block = _whole_block(seq, settings)
-    analysis = analyse_block(seq, block, routine, settings, smoother, count_from_s)
+    whole = Block(0, len(seq), head_right=False)
+    analysis = analyse_block(seq, whole, routine, settings, smoother, count_from_s)
+    analysis.block = replace(whole, head_right=analysis.view.head_in_image == "right")
     problem = view_problem(analysis, side)
     if problem is not None or analysis.signals is None:
         return KnownSetCount(empty_result(side, exercise, t0, t1), problem, analysis)
