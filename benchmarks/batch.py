@@ -127,6 +127,32 @@ def machine_ceiling(n: int = 12_000_000) -> float:
     return one / two
 
 
+def _model_only(clip: str) -> float:
+    """Seconds the pose model alone takes over ``clip``'s frames (decoded beforehand)."""
+    from hipcoach.backends import create_backend  # noqa: PLC0415 - mediapipe in the worker
+    from hipcoach.config import DEFAULTS  # noqa: PLC0415
+    from hipcoach.video.open import open_source  # noqa: PLC0415
+
+    with open_source(clip, DEFAULTS.pose, DEFAULTS.video) as source:
+        frames = list(source)
+    with create_backend(DEFAULTS.pose.model, settings=DEFAULTS.pose) as backend:
+        start = time.perf_counter()
+        for frame in frames:
+            backend.detect(frame)
+        return time.perf_counter() - start
+
+
+def inference_ceiling(clip: Path = DATA / "rendered" / "series_left_front_high.mp4") -> float:
+    """What 2 processes get over 1 when both run the pose model (vector code sharing the
+    cores' caches and memory, unlike ``machine_ceiling``'s integer loop): the model over
+    ``clip`` in one process, then in two at once; their time ratio (2.0 = no contention)."""
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(2, context) as pool:
+        alone = pool.submit(_model_only, str(clip)).result()
+        both = list(pool.map(_model_only, [str(clip)] * 2))
+    return 2 * alone / max(both)
+
+
 def changed_routine(folder: Path) -> Path:
     """The bundled routine with one target changed (rules/routine edit, same landmarks)."""
     text = files("hipcoach.exercises").joinpath("hip_series.toml").read_text(encoding="utf-8")
@@ -159,6 +185,7 @@ def main() -> None:
             return BatchRequest(source, root / out, **{**base, **kw})  # type: ignore[arg-type]
 
         ceilings = [machine_ceiling()]
+        model_ceilings = [inference_ceiling()]
         one, two = [], []
         for k in range(args.repeats):  # 1, 2, 2, 1, ...: a drift in load hits both
             order = (1, 2) if k % 2 == 0 else (2, 1)
@@ -166,6 +193,7 @@ def main() -> None:
                 out = f"w{workers}-{k}"
                 (one if workers == 1 else two).append(timed(request(out, workers=workers)))
         ceilings.append(machine_ceiling())
+        model_ceilings.append(inference_ceiling())
         cpu_local = min(CPU_S)  # a local run: its workers were reaped when it ended
         t1 = min(t for t, _ in one)
         t2, first = min(two, key=lambda run: run[0])
@@ -202,6 +230,10 @@ def main() -> None:
     print(
         "  machine ceiling (pure CPU, 2 processes vs 1, before and after the local runs): "
         + ", ".join(f"{c:.2f}x" for c in ceilings)
+    )
+    print(
+        "  pose-model ceiling (the model alone in 2 processes at once vs 1, before and after "
+        "the local runs): " + ", ".join(f"{c:.2f}x" for c in model_ceilings)
     )
     print(
         f"  cost: {t2 * 2 / (video_s / 60):.1f} core-seconds of wall time (2 workers) and "
