@@ -55,23 +55,38 @@ class OpenPage:
         return shot
 
 
+#: Chromium's fake camera (``--use-file-for-fake-video-capture=CLIP`` adds a clip to it).
+FAKE_CAMERA_ARGS = ("--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream")
+
+
 @contextmanager
-def open_in_chromium(html: Path, width: int = 1280, height: int = 900) -> Iterator[OpenPage]:
-    """``html`` loaded in headless Chromium; skips the test when Chromium or Playwright is
-    missing."""
+def chromium(*extra_args: str) -> Iterator[Any]:
+    """Debian's headless Chromium launched by Playwright (``CHROMIUM_ARGS`` plus
+    ``extra_args``), closed afterwards; skips the test when Chromium or Playwright is
+    missing. The one place tests, helpers and benchmarks start a browser."""
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} not found: install the Debian package 'chromium'")
     sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
     with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(
+            executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, *extra_args]
+        )
         try:
-            page = browser.new_page(viewport={"width": width, "height": height})
-            opened = OpenPage(page)
-            page.on("request", lambda request: opened.requests.append(request.url))
-            page.goto(html.as_uri(), wait_until="load")
-            yield opened
+            yield browser
         finally:
             browser.close()
+
+
+@contextmanager
+def open_in_chromium(html: Path, width: int = 1280, height: int = 900) -> Iterator[OpenPage]:
+    """``html`` loaded in headless Chromium; skips the test when Chromium or Playwright is
+    missing."""
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": width, "height": height})
+        opened = OpenPage(page)
+        page.on("request", lambda request: opened.requests.append(request.url))
+        page.goto(html.as_uri(), wait_until="load")
+        yield opened
 
 
 #: axe-core, vendored (tests/vendor/axe-core, MPL-2.0) so the accessibility check needs no network.

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.conftest import REPO
-from tests.helpers.browser import CHROMIUM, CHROMIUM_ARGS, axe_serious
+from tests.helpers.browser import axe_serious, chromium
 from tests.helpers.history import SessionSpec, add_session, full_series
 from tests.helpers.webapp import running_server, web_config
 
@@ -33,9 +33,6 @@ PAIN = ((3, 4, 2), (2, 3, 1), (1, 2, 1), (1, 1, 0))
 def page(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, list[str], list[str]]]:
     """The history page loaded and logged in; the requests and console errors it made."""
     pytest.importorskip("fastapi", reason='pip install -e ".[dev]"')
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} not found: install the Debian package 'chromium'")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
     from hipcoach.storage import open_db
     from hipcoach.web.server import free_port
 
@@ -49,8 +46,7 @@ def page(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, list[s
             add_session(h, spec)
     requests: list[str] = []
     errors: list[str] = []
-    with running_server(config), sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with running_server(config), chromium() as browser:
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         context.on("request", lambda r: requests.append(r.url))
         p = context.new_page()
@@ -59,7 +55,6 @@ def page(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, list[s
         p.goto(config.login_url)
         p.goto(config.url.rstrip("/") + "/history", wait_until="networkidle")
         yield p, requests, errors
-        browser.close()
 
 
 def _readout(p: Any, chart: str) -> str:
