@@ -23,7 +23,7 @@ import pytest
 
 from hipcoach.config import Settings
 from tests.conftest import REPO
-from tests.helpers.browser import CHROMIUM, CHROMIUM_ARGS, axe_serious
+from tests.helpers.browser import FAKE_CAMERA_ARGS, axe_serious, chromium
 
 SHOTS = REPO / "docs" / "web"
 
@@ -178,27 +178,15 @@ def open_live_page(
 ) -> Iterator[LivePage]:
     """``/<path>`` (``/session`` by default) of the served app in headless Chromium with
     ``clip`` as the camera; skips without Chromium or Playwright."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} not found: install the Debian package 'chromium'")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
-    args = [
-        *CHROMIUM_ARGS,
-        "--use-fake-ui-for-media-stream",
-        "--use-fake-device-for-media-stream",
-        f"--use-file-for-fake-video-capture={clip}",
-        "--autoplay-policy=no-user-gesture-required",
-    ]
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=args)
-        try:
-            page = browser.new_page(viewport={"width": width, "height": height})
-            opened = LivePage(page)
-            page.on("request", lambda r: opened.requests.append(r.url))
-            page.on(
-                "console",
-                lambda m: opened.console_errors.append(m.text) if m.type == "error" else None,
-            )
-            page.goto(f"{config.url}{path}?token={config.token}", wait_until="load")
-            yield opened
-        finally:
-            browser.close()
+    camera = f"--use-file-for-fake-video-capture={clip}"
+    autoplay = "--autoplay-policy=no-user-gesture-required"
+    with chromium(*FAKE_CAMERA_ARGS, camera, autoplay) as browser:
+        page = browser.new_page(viewport={"width": width, "height": height})
+        opened = LivePage(page)
+        page.on("request", lambda r: opened.requests.append(r.url))
+        page.on(
+            "console",
+            lambda m: opened.console_errors.append(m.text) if m.type == "error" else None,
+        )
+        page.goto(f"{config.url}{path}?token={config.token}", wait_until="load")
+        yield opened
