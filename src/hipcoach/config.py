@@ -322,8 +322,10 @@ class LiveSettings(_Frozen):
     #: counted when the player next polls (it polls on every frame in the browser).
     recount_interval_s: float = Field(0.02, gt=0.0, le=5.0)
     #: ...and never spends more than this share of the time counting: after an update that
-    #: took d seconds the next waits at least d / share (0..1).
-    max_count_share: float = Field(0.2, gt=0.0, le=1.0)
+    #: took d seconds the next waits at least d / share (0..1). At 0.35 an update of up to
+    #: 10 ms (2-3x its cost on a quiet machine: ``benchmarks/live_recount.py``) still lets
+    #: every frame of a 30 frames/s camera be counted.
+    max_count_share: float = Field(0.35, gt=0.0, le=1.0)
     #: The live count re-counts only the tail of the set (``analysis.live_count``): a rep
     #: settles this long after it ends (a circle turn: after its lift ends) (s)...
     count_settle_s: float = Field(1.5, ge=0.0, le=60.0)

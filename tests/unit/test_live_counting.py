@@ -339,6 +339,32 @@ def test_every_frame_of_a_30_fps_camera_is_counted() -> None:
     src.close()
 
 
+def test_a_10_ms_count_still_counts_every_frame_at_30_fps(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With the default share, re-counts that take 10 ms each (a loaded machine) still let
+    the next frame, 1/30 s later, be re-counted."""
+    reads = iter(range(10_000))
+
+    class TenMsCounts:  # a re-count reads the clock before and after: 10 ms apart
+        @staticmethod
+        def perf_counter() -> float:
+            return next(reads) * 0.010
+
+    monkeypatch.setattr("hipcoach.session.camera.time", TenMsCounts)
+    session, _ = _short("left", False)
+    src = _source(session.sequence)
+    src.pump(until_s=1.0)
+    src.begin("right", _spec("small_leg_raise"), routine(), 0.0)
+    counts = []
+    for k in range(1, 6):
+        src.pump(max_frames=1)
+        src.poll(0.5 + k / 30.0)
+        counts.append(src.last_count)
+    assert len({id(c) for c in counts}) == len(counts)
+    src.close()
+
+
 def test_slow_counts_are_spaced_out() -> None:
     """A re-count may use at most ``max_count_share`` of the time: with a tiny share the
     next re-count waits far longer than the interval."""
