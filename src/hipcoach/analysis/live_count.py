@@ -3,7 +3,7 @@
 :func:`~hipcoach.analysis.single_set.count_known_set` reads a whole stretch: the view, the
 working-leg signals, every counter, the form rules. :class:`LiveSetCount` gives the count
 that ``count_known_set`` gives on the set's frames so far, after every frame, for a cost
-that barely grows with the set:
+that grows with the set only by array arithmetic:
 
 - The *readings* are the whole set's, exactly as offline: the view (medians over the
   lying frames) and the signals with their stretch-wide parts (the depth cues' medians and
@@ -11,7 +11,7 @@ that barely grows with the set:
   they cannot differ from the offline count's. What made a reading expensive is the
   landmarks' One-Euro smoothing (a loop over the frames); it is causal, so a
   :class:`~hipcoach.signal.filters.GrowingSmoother` smooths each frame once, giving the
-  same values. The rest is array arithmetic over the frames (about 1 ms per 600 frames).
+  same values. The rest is array arithmetic over the frames (3-6 ms for 300-1200 frames).
 - The *counters* (``hipcoach.reps``, a loop over the samples) run only over the *tail*:
   from ``LiveSettings.count_lead_s`` before the end of the last settled rep. The counters
   are causal: a rep is counted when the signal comes back down, from samples up to then;
