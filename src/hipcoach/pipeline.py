@@ -10,6 +10,10 @@ the command line, the web app and batch jobs present the returned warnings and p
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import functools
+import sys
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
@@ -54,6 +58,32 @@ def pose_pass(request: PoseRequest, settings: Settings) -> ExtractionResult:
         )
 
 
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's ``malloc_trim`` (None elsewhere: macOS, Windows, musl without it)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        trim: Callable[[int], int] = libc.malloc_trim
+    except (OSError, AttributeError):
+        return None
+    return trim
+
+
+def return_freed_memory() -> None:
+    """Give the free pages of the C heap back to the system (glibc's ``malloc_trim(0)``).
+
+    A closed landmarker's buffers (tens of MB) are freed into glibc's heaps, where the next
+    landmarker, created with the heap in other pieces, does not fit them all: without this,
+    each pose pass after the first (the retry, the next video of a batch) adds its model's
+    memory to the resident size. A no-op where glibc is not the allocator.
+    """
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
 def retry_settings(request: PoseRequest, result: ExtractionResult) -> Settings | None:
     """Settings for a second, more sensitive pass when the person detector missed most
     frames of a file; None when no second pass is due (a camera, an interrupted pass, a
@@ -80,7 +110,9 @@ def find_poses(request: PoseRequest) -> ExtractionResult:
     retry = retry_settings(request, result)
     if retry is None:
         return result
+    return_freed_memory()  # the first pass's model is closed: its memory, not the next's
     second = pose_pass(request, retry)
+    return_freed_memory()
     if second.sequence.detected.mean() <= result.sequence.detected.mean():
         return result
     note = (
