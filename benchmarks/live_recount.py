@@ -7,8 +7,9 @@ Usage::
 Each rendered clip's landmarks (``tests/data/rendered``, the real model "full", cached in
 ``.cache/accuracy`` as ``benchmarks/accuracy.py`` caches them) are played at 30 frames/s
 (each 10 fps frame three times, as ``benchmarks/live_pipeline.py``'s fake camera does); the
-clip's first true set is counted by :class:`~hipcoach.analysis.live_count.LiveSetCount`
-from half a second before it to the clip's end, one update per frame, as
+clip's first true set (or its first set of ``--exercise``) is counted by
+:class:`~hipcoach.analysis.live_count.LiveSetCount` from half a second before it to the
+clip's end, one update per frame, as
 ``CameraRepSource.poll`` does when every frame is re-counted. Prints per clip: frames,
 update cost (ms, p50 / p95 / max; the frame's own share of the work included), frames the
 counters re-ran (p50 / max) and the reps at the end. Only ``update`` is timed. Prints
@@ -54,14 +55,15 @@ def at_30_fps(seq: PoseSequence, repeat: int = 3) -> PoseSequence:
     )
 
 
-def measure(name: str) -> dict[str, object]:
-    """Update costs (ms) and tails (frames) of the first set of clip ``name``."""
+def measure(name: str, exercise: str | None = None) -> dict[str, object]:
+    """Update costs (ms) and tails (frames) of the first set of clip ``name`` (or its first
+    set of ``exercise``)."""
     routine = load_routine()
     video = DATA / f"{name}.mp4"
     seq, _, _ = cached_pose(video, CACHE)
     seq = at_30_fps(seq)
     truth = render_truth(json.loads((DATA / f"{name}.truth.json").read_text()), name)
-    first = truth.sets[0]
+    first = next(s for s in truth.sets if exercise in (None, s.exercise))
     frames = seq.select(seq.times_s >= first.start_s - 0.5)
     spec = next(e for e in routine.exercises if e.id == first.exercise)
     live = LiveSetCount("left" if first.side == "left" else "right", spec, routine)
@@ -72,15 +74,17 @@ def measure(name: str) -> dict[str, object]:
         reps = live.update(so_far).result.reps
         costs.append((time.perf_counter() - started) * 1e3)
         tails.append(live.tail_frames)
-    return {"clip": name, "frames": len(frames), "costs": costs, "tails": tails, "reps": reps}
+    label = f"{name} ({first.exercise})"
+    return {"clip": label, "frames": len(frames), "costs": costs, "tails": tails, "reps": reps}
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--clip", nargs="+", default=["faults_left_front", "series_left_front_high"])
+    ap.add_argument("--exercise", default=None, help="count this exercise's set, not the first")
     args = ap.parse_args(argv)
-    rows = [measure(name) for name in args.clip]
+    rows = [measure(name, args.exercise) for name in args.clip]
     load = os.getloadavg()[0]
     print(f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, load average {load:.1f}, {FPS:.0f} frames/s")
     print("| clip | frames | update ms p50 / p95 / max | counters' frames p50 / max | reps |")
