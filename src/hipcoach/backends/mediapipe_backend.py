@@ -95,7 +95,9 @@ class MediaPipeBackend:
         """Run the model on one RGB frame."""
         import mediapipe as mp  # noqa: PLC0415
 
-        image = mp.Image(image_format=mp.ImageFormat.SRGB, data=frame.rgb)
+        # mp.Image reads the buffer as packed rows: a strided view (padded or sliced
+        # rows) would be read as a different, garbled picture with nobody in it
+        image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(frame.rgb))
         stamp = self._timestamp_ms(frame.time_s)
         # Ctrl-C is held during the call: the native worker still reads ``image``
         if self._quiet:  # the graph logs its set-up until it first finds a person

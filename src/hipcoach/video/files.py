@@ -180,7 +180,10 @@ class VideoFileSource:
             if t <= last_t:
                 dropped += 1
                 continue
-            rgb = np.asarray(frame.to_ndarray(format="rgb24", width=w, height=h), dtype=np.uint8)
+            # scaled rows can be padded (a strided view): the model needs contiguous pixels
+            rgb = np.ascontiguousarray(
+                frame.to_ndarray(format="rgb24", width=w, height=h), dtype=np.uint8
+            )
             yield Frame(index=index, time_s=t, rgb=_rotate(rgb, self.info.rotation_deg))
             last_t = t
             index += 1
