@@ -54,13 +54,18 @@ def test_shielded_holds_ctrl_c_until_the_native_call_returns() -> None:
     from hipcoach.interrupts import shielded
 
     finished = False
-    with pytest.raises(KeyboardInterrupt), shielded():
-        os.kill(os.getpid(), signal.SIGINT)
-        for _ in range(1000):  # bytecode runs: a pending press would be raised here
-            pass
-        finished = True
-    assert finished
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    # Python's own Ctrl-C handler, whatever an earlier test in this process left installed
+    saved = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with pytest.raises(KeyboardInterrupt), shielded():
+            os.kill(os.getpid(), signal.SIGINT)
+            for _ in range(1000):  # bytecode runs: a pending press would be raised here
+                pass
+            finished = True
+        assert finished
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    finally:
+        signal.signal(signal.SIGINT, saved)
 
 
 def test_shielded_delivers_the_press_to_the_installed_policy() -> None:
