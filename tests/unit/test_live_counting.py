@@ -320,19 +320,26 @@ def test_recount_at_most_every_interval() -> None:
     src.close()
 
 
+def _count_after_each_frame(src: CameraRepSource, frames: int) -> list[Any]:
+    """Start a set of raises after 1 s of frames, then feed ``frames`` frames one at a time,
+    polling 1/30 s apart after each; the source's ``last_count`` after every poll."""
+    src.pump(until_s=1.0)
+    src.begin("right", _spec("small_leg_raise"), routine(), 0.0)
+    counts = []
+    for k in range(1, frames + 1):
+        src.pump(max_frames=1)
+        src.poll(0.5 + k / 30.0)
+        counts.append(src.last_count)
+    return counts
+
+
 def test_every_frame_of_a_30_fps_camera_is_counted() -> None:
     """With the default interval, a poll one frame (1/30 s) after a re-count re-counts
     (counting allowed all of the time, so only the interval decides)."""
     session, _ = _short("left", False)
     live = DEFAULTS.live.model_copy(update={"max_count_share": 1.0})
     src = _source(session.sequence, Settings(live=live))
-    src.pump(until_s=1.0)
-    src.begin("right", _spec("small_leg_raise"), routine(), 0.0)
-    counts = []
-    for k in range(1, 6):
-        src.pump(max_frames=1)
-        src.poll(0.5 + k / 30.0)
-        counts.append(src.last_count)
+    counts = _count_after_each_frame(src, 5)
     src.poll(0.5 + 6 / 30.0)  # no new frame: counted again all the same
     counts.append(src.last_count)
     assert len({id(c) for c in counts}) == len(counts)
@@ -354,13 +361,7 @@ def test_a_10_ms_count_still_counts_every_frame_at_30_fps(
     monkeypatch.setattr("hipcoach.session.camera.time", TenMsCounts)
     session, _ = _short("left", False)
     src = _source(session.sequence)
-    src.pump(until_s=1.0)
-    src.begin("right", _spec("small_leg_raise"), routine(), 0.0)
-    counts = []
-    for k in range(1, 6):
-        src.pump(max_frames=1)
-        src.poll(0.5 + k / 30.0)
-        counts.append(src.last_count)
+    counts = _count_after_each_frame(src, 5)
     assert len({id(c) for c in counts}) == len(counts)
     src.close()
 

@@ -37,10 +37,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 
 from hipcoach.analysis.events import Event, circle_config
 from hipcoach.analysis.result import Flag, SetResult
@@ -177,21 +175,8 @@ class LiveSetCount:
             return self._frames
         if float(frames.times_s[0]) > last:
             raise ValueError(f"frames from {frames.times_s[0]} s leave a gap after {last} s")
-        old, new = self._frames, frames.select(frames.times_s > last)
-
-        def joined(name: str) -> NDArray[Any]:
-            return np.concatenate([getattr(old, name), getattr(new, name)])
-
-        self._frames = replace(
-            old,
-            times_s=joined("times_s"),
-            image_xy=joined("image_xy"),
-            image_z=joined("image_z"),
-            visibility=joined("visibility"),
-            presence=joined("presence"),
-            world=joined("world"),
-            detected=joined("detected"),
-        )
+        new = frames.select(frames.times_s > last)
+        self._frames = PoseSequence.concat([self._frames, new])
         return self._frames
 
     def _settle(self, count: KnownSetCount, new: list[int], newest_s: float) -> int:

@@ -240,20 +240,7 @@ def seams_agree(parts: Sequence[Part], results: Sequence[PartResult]) -> bool:
 def _concat(pieces: Sequence[PoseSequence], info: SourceInfo) -> PoseSequence:
     if not pieces:
         return PoseSequence.empty(0, info.width, info.height)
-
-    def cat(name: str) -> NDArray[Any]:
-        return np.concatenate([getattr(p, name) for p in pieces])
-
-    return replace(
-        pieces[0],
-        times_s=cat("times_s"),
-        image_xy=cat("image_xy"),
-        image_z=cat("image_z"),
-        visibility=cat("visibility"),
-        presence=cat("presence"),
-        world=cat("world"),
-        detected=cat("detected"),
-    )
+    return PoseSequence.concat(pieces)
 
 
 def stitch(

@@ -14,6 +14,7 @@ Conventions
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -168,6 +169,25 @@ class PoseSequence:
         if len(self) < 2:
             return float("nan")
         return float(1.0 / np.median(np.diff(self.times_s)))
+
+    @staticmethod
+    def concat(pieces: Sequence[PoseSequence]) -> PoseSequence:
+        """The frames of ``pieces`` one after the other (at least one piece; the size and
+        provenance are the first piece's; the caller keeps the times increasing)."""
+
+        def joined(name: str) -> NDArray[Any]:
+            return np.concatenate([getattr(p, name) for p in pieces])
+
+        return replace(
+            pieces[0],
+            times_s=joined("times_s"),
+            image_xy=joined("image_xy"),
+            image_z=joined("image_z"),
+            visibility=joined("visibility"),
+            presence=joined("presence"),
+            world=joined("world"),
+            detected=joined("detected"),
+        )
 
     def slice_time(self, start_s: float, end_s: float) -> PoseSequence:
         """Frames with ``start_s <= t < end_s``."""
