@@ -163,7 +163,7 @@ def memory(minutes: float, max_people: int, size: str = "1280x720", fps: int = 3
         wall = time.perf_counter() - t0
     peak = samples[-1][2]
     print(f"hipcoach pose: exit {proc.returncode}, {n / wall:.1f} frames/s, peak RSS {peak:.0f} MB")
-    for q in (0.1, 0.25, 0.5, 0.75, 1.0):
+    for q in (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0):
         t, rss, _ = samples[max(0, round(q * len(samples)) - 1)]
         print(f"  at {t:6.0f} s ({q:4.0%} of the run): RSS {rss:.0f} MB")
 

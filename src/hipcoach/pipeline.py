@@ -24,7 +24,8 @@ from hipcoach.config import Settings
 from hipcoach.errors import NoPersonError
 from hipcoach.extract import ExtractionResult, extract_poses
 from hipcoach.sequence.quality import FIX_FRAMING, framing_problems, require_person
-from hipcoach.sequence.schema import WEAK_DETECTION_NOTE
+from hipcoach.sequence.schema import WEAK_DETECTION_NOTE, PoseSequence
+from hipcoach.sequence.spill import SpilledSequence
 from hipcoach.video import Frame, open_source
 from hipcoach.video.base import SourceInfo
 
@@ -34,6 +35,10 @@ FrameHook = Callable[[Frame, PoseCandidate | None], None]
 #: anything it opens (an overlay writer, a progress bar) goes on the stack and is closed when
 #: the pass ends.
 HookFactory = Callable[[SourceInfo, ExitStack], FrameHook | None]
+
+
+#: Stands in for a pass's landmarks while they are spilled to disk.
+_EMPTY = PoseSequence.empty(0, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -110,13 +115,17 @@ def find_poses(request: PoseRequest) -> ExtractionResult:
     retry = retry_settings(request, result)
     if retry is None:
         return result
-    return_freed_memory()  # the first pass's model is closed: its memory, not the next's
-    second = pose_pass(request, retry)
-    return_freed_memory()
-    if second.sequence.detected.mean() <= result.sequence.detected.mean():
-        return result
+    first_share = float(result.sequence.detected.mean())
+    # The first pass's landmarks wait on disk: memory holds one pass's at a time.
+    with SpilledSequence(result.sequence) as first:
+        result = replace(result, sequence=_EMPTY)  # no reference left to the arrays
+        return_freed_memory()  # the first pass's model is closed: its memory, not the next's
+        second = pose_pass(request, retry)
+        return_freed_memory()
+        if second.sequence.detected.mean() <= first_share:
+            return replace(result, sequence=first.load())
     note = (
-        f"the person was found in only {result.sequence.detected.mean():.0%} of the frames; "
+        f"the person was found in only {first_share:.0%} of the frames; "
         f"a second pass with a more sensitive person detector found them in "
         f"{second.sequence.detected.mean():.0%}"
     )
