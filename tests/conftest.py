@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import signal
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,3 +28,15 @@ def shared_file(rel: str) -> Path:
 def cfr_clip(tmp_path: Path) -> Path:
     """1 s of 64x48 video at 30 fps."""
     return write_clip(tmp_path / "cfr.mp4", [i / 30 for i in range(30)], gradient_painter(64, 48))
+
+
+@pytest.fixture(autouse=True)
+def _sigint_handler_left_as_found() -> Iterator[None]:
+    """Every test leaves Ctrl-C handled as it found it (a handler left behind changes how
+    later tests' interrupts behave)."""
+    before = signal.getsignal(signal.SIGINT)
+    yield
+    after = signal.getsignal(signal.SIGINT)
+    if after is not before:
+        signal.signal(signal.SIGINT, before)
+        pytest.fail(f"the test left SIGINT handled by {after!r}", pytrace=False)

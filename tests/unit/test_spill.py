@@ -17,8 +17,8 @@ from hipcoach import pipeline
 from hipcoach.config import DEFAULTS, Settings
 from hipcoach.extract import ExtractionResult
 from hipcoach.sequence import spill as spill_mod
-from hipcoach.sequence.schema import WEAK_DETECTION_NOTE, PoseSequence, Provenance
-from hipcoach.sequence.spill import ARRAY_FIELDS, SpilledSequence
+from hipcoach.sequence.schema import ARRAY_FIELDS, WEAK_DETECTION_NOTE, PoseSequence, Provenance
+from hipcoach.sequence.spill import SpilledSequence
 from hipcoach.video.base import SourceInfo
 
 W, H = 480, 360
@@ -114,3 +114,15 @@ def test_a_better_second_pass_is_kept_and_marked(
     assert out.sequence.image_xy is second.image_xy
     assert WEAK_DETECTION_NOTE in out.sequence.provenance.notes
     assert out.warnings[0].startswith("the person was found in only 30% of the frames")
+
+
+def test_ctrl_c_while_spilling_leaves_no_folder(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(np, "save", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        SpilledSequence(_sequence(10, 0.5), root=tmp_path)
+    assert list(tmp_path.iterdir()) == []

@@ -24,20 +24,12 @@ from hipcoach.files import PathLike, atomic_output, path_problem, sync
 from hipcoach.landmarks import N_LANDMARKS
 from hipcoach.sequence.bounds import Implausible, check_headers, check_values, parse_provenance
 from hipcoach.sequence.export import csv_header, to_csv, to_trc
-from hipcoach.sequence.schema import PoseSequence, Provenance
+from hipcoach.sequence.schema import ARRAY_FIELDS, PoseSequence, Provenance
 
 #: Version of the ``.npz`` layout written by :func:`save_npz`; newer files are refused.
 FORMAT_VERSION: Final = 1
 
-_ARRAY_KEYS: Final = (
-    "times_s",
-    "image_xy",
-    "image_z",
-    "visibility",
-    "presence",
-    "world",
-    "detected",
-)
+_ARRAY_KEYS: Final = ARRAY_FIELDS
 _REQUIRED_KEYS: Final = frozenset((*_ARRAY_KEYS, "width", "height", "format_version", "provenance"))
 #: What numpy/zipfile/json raise on damaged or foreign files.
 _READ_ERRORS: Final = (

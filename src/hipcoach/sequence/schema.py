@@ -14,9 +14,9 @@ Conventions
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Final, cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -26,6 +26,17 @@ from hipcoach.landmarks import N_LANDMARKS
 FloatArray = NDArray[np.floating[Any]]
 BoolArray = NDArray[np.bool_]
 
+
+#: The per-frame arrays of a :class:`PoseSequence`, in field order.
+ARRAY_FIELDS: Final = (
+    "times_s",
+    "image_xy",
+    "image_z",
+    "visibility",
+    "presence",
+    "world",
+    "detected",
+)
 
 #: Provenance note of a sequence whose person was only found by the pose step's second, more
 #: sensitive detector pass: its landmarks are too uncertain to count reps from.
@@ -174,20 +185,15 @@ class PoseSequence:
     def concat(pieces: Sequence[PoseSequence]) -> PoseSequence:
         """The frames of ``pieces`` one after the other (at least one piece; the size and
         provenance are the first piece's; the caller keeps the times increasing)."""
-
-        def joined(name: str) -> NDArray[Any]:
-            return np.concatenate([getattr(p, name) for p in pieces])
-
-        return replace(
-            pieces[0],
-            times_s=joined("times_s"),
-            image_xy=joined("image_xy"),
-            image_z=joined("image_z"),
-            visibility=joined("visibility"),
-            presence=joined("presence"),
-            world=joined("world"),
-            detected=joined("detected"),
+        return pieces[0].map_arrays(
+            lambda name, _: np.concatenate([getattr(p, name) for p in pieces])
         )
+
+    def map_arrays(self, fn: Callable[[str, NDArray[Any]], NDArray[Any]]) -> PoseSequence:
+        """The same size and provenance with every per-frame array (:data:`ARRAY_FIELDS`)
+        replaced by ``fn(name, array)``; the result is validated like any sequence."""
+        arrays = {name: fn(name, getattr(self, name)) for name in ARRAY_FIELDS}
+        return replace(self, **cast(dict[str, Any], arrays))
 
     def slice_time(self, start_s: float, end_s: float) -> PoseSequence:
         """Frames with ``start_s <= t < end_s``."""
@@ -196,14 +202,4 @@ class PoseSequence:
 
     def select(self, mask_or_index: BoolArray | NDArray[np.integer[Any]]) -> PoseSequence:
         """Frames chosen by a boolean mask or an increasing index array."""
-        m = mask_or_index
-        return replace(
-            self,
-            times_s=self.times_s[m],
-            image_xy=self.image_xy[m],
-            image_z=self.image_z[m],
-            visibility=self.visibility[m],
-            presence=self.presence[m],
-            world=self.world[m],
-            detected=self.detected[m],
-        )
+        return self.map_arrays(lambda _, a: a[mask_or_index])

@@ -14,18 +14,12 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from dataclasses import replace
 from pathlib import Path
-from types import TracebackType
-from typing import Any
 
 import numpy as np
 import platformdirs
 
-from hipcoach.sequence.schema import PoseSequence
-
-#: The arrays of a sequence, in the order they are written.
-ARRAY_FIELDS = ("times_s", "image_xy", "image_z", "visibility", "presence", "world", "detected")
+from hipcoach.sequence.schema import ARRAY_FIELDS, PoseSequence
 
 
 def spill_root() -> Path:
@@ -55,6 +49,9 @@ class SpilledSequence:
         except OSError:  # full or read-only disk: keep it in memory instead
             self.close()
             self._kept = seq
+        except BaseException:  # Ctrl-C while writing: leave nothing behind
+            self.close()
+            raise
 
     @property
     def on_disk(self) -> bool:
@@ -68,20 +65,8 @@ class SpilledSequence:
         if self._folder is None:
             raise RuntimeError("the spilled sequence was closed")
         folder: Path = self._folder
-
-        def read(name: str) -> np.ndarray[Any, Any]:
-            arr: np.ndarray[Any, Any] = np.load(folder / f"{name}.npy", allow_pickle=False)
-            return arr
-
-        return replace(
-            self._shell,
-            times_s=read("times_s"),
-            image_xy=read("image_xy"),
-            image_z=read("image_z"),
-            visibility=read("visibility"),
-            presence=read("presence"),
-            world=read("world"),
-            detected=read("detected"),
+        return self._shell.map_arrays(
+            lambda name, _: np.load(folder / f"{name}.npy", allow_pickle=False)
         )
 
     def close(self) -> None:
@@ -93,10 +78,5 @@ class SpilledSequence:
     def __enter__(self) -> SpilledSequence:
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
