@@ -116,7 +116,7 @@ def test_a_circle_set_without_a_measurable_direction_says_so() -> None:
 def test_a_person_found_only_by_the_sensitive_second_pass_gets_no_counts() -> None:
     from dataclasses import replace as dc_replace
 
-    from hipcoach.analysis.analyze import WEAK_DETECTION, analyze_sequence
+    from hipcoach.analysis.analyze import FIX_WEAK_DETECTION, WEAK_DETECTION, analyze_sequence
     from hipcoach.sequence.io import load_npz
     from hipcoach.sequence.schema import WEAK_DETECTION_NOTE
 
@@ -124,8 +124,10 @@ def test_a_person_found_only_by_the_sensitive_second_pass_gets_no_counts() -> No
     seq = load_npz(corpus / "B01_L_front.npz")
     assert all(s.counted for s in analyze_sequence(seq)[0].sets)
     weak = dc_replace(seq, provenance=dc_replace(seq.provenance, notes=(WEAK_DETECTION_NOTE,)))
-    result, _ = analyze_sequence(weak)
+    result, blocks = analyze_sequence(weak)
     assert result.sets and all(s.count_withheld == WEAK_DETECTION for s in result.sets)
+    assert blocks and all(b.view.fix == FIX_WEAK_DETECTION for b in blocks)  # what to change
+    assert any(FIX_WEAK_DETECTION in problem for problem in result.problems)
 
 
 def test_the_second_detector_pass_only_for_files_that_missed_most_frames() -> None:

@@ -28,8 +28,12 @@ from hipcoach.signal.filters import GrowingSmoother
 
 NO_EXERCISE = "no hip-series exercise found"
 WEAK_DETECTION = (
-    "the camera barely found you (far away, small or dimly lit), so the landmarks are too "
-    "uncertain to count reps"
+    "the camera barely found you (far away, dimly lit, or your face turned away from it), "
+    "so the landmarks are too uncertain to count reps"
+)
+FIX_WEAK_DETECTION = (
+    "place the camera 2-3 m in front of you, light the room and keep your face turned "
+    "toward the camera"
 )
 DIRECTION_NOT_MEASURABLE = (
     "circle direction not measurable from this view (the leg's forward and back motion "
@@ -95,8 +99,8 @@ def analyse_block(
     sub = seq.select(np.arange(block.start, block.stop))
     view, _ = assess_view(sub, settings.view, settings.signal)
     if WEAK_DETECTION_NOTE in seq.provenance.notes and view.count_problem is None:
-        view = replace(view, count_problem=WEAK_DETECTION)
-        view.problems.append(f"{WEAK_DETECTION}: counts are not shown")
+        view = replace(view, count_problem=WEAK_DETECTION, fix=FIX_WEAK_DETECTION)
+        view.problems.append(f"{WEAK_DETECTION}: counts are not shown; {FIX_WEAK_DETECTION}")
     if not view.readable or view.working_leg is None:
         return BlockAnalysis(block, view, None, [], [])
     sig = leg_signals(sub, view, settings.signal, smoother=smoother)
