@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import numpy as np
 import pytest
 
@@ -15,32 +13,10 @@ from hipcoach.sequence.builder import SequenceBuilder
 from hipcoach.sequence.quality import framing_problems, require_person
 from hipcoach.sequence.tracking import PersonTracker
 from hipcoach.synth import BodyPose, Camera, candidate_from_body, standing_body
-from hipcoach.video.base import Frame, SourceInfo
+from hipcoach.video.base import Frame
+from tests.helpers.sources import BlankSource
 
 W, H = 640, 480
-
-
-class FakeSource:
-    """Blank frames at given times (the replay backend ignores the pixels)."""
-
-    def __init__(self, times: list[float]) -> None:
-        self.times = times
-        self.info = SourceInfo(uri="fake", kind="file", width=W, height=H)
-        self.warnings: list[str] = []
-
-    def __iter__(self) -> Iterator[Frame]:
-        img = np.zeros((H, W, 3), np.uint8)
-        for i, t in enumerate(self.times):
-            yield Frame(index=i, time_s=t, rgb=img)
-
-    def close(self) -> None:
-        pass
-
-    def __enter__(self) -> FakeSource:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        pass
 
 
 def person(x_px: float, distance_m: float = 3.0, abduction: float = 0.0) -> PoseCandidate:
@@ -52,7 +28,7 @@ def person(x_px: float, distance_m: float = 3.0, abduction: float = 0.0) -> Pose
 def test_missing_frames_are_kept_as_nan() -> None:
     times = [i / 30 for i in range(10)]
     frames = [[person(320)] if i % 3 else [] for i in range(10)]
-    result = extract_poses(FakeSource(times), ReplayBackend(frames))
+    result = extract_poses(BlankSource(times, W, H), ReplayBackend(frames))
     seq = result.sequence
     assert len(seq) == 10
     np.testing.assert_allclose(seq.times_s, times)
@@ -62,7 +38,7 @@ def test_missing_frames_are_kept_as_nan() -> None:
 
 def test_pixels_are_scaled_to_the_source_size() -> None:
     cand = person(300)
-    seq = extract_poses(FakeSource([0.0]), ReplayBackend([[cand]])).sequence
+    seq = extract_poses(BlankSource([0.0], W, H), ReplayBackend([[cand]])).sequence
     np.testing.assert_allclose(seq.image_xy[0], cand.norm_xyz[:, :2] * [W, H], rtol=1e-6)
 
 
@@ -95,7 +71,7 @@ def test_interrupt_returns_partial_sequence() -> None:
             raise KeyboardInterrupt
 
     result = extract_poses(
-        FakeSource(times), ReplayBackend([[person(320)]] * 50), on_frame=stop_at_20
+        BlankSource(times, W, H), ReplayBackend([[person(320)]] * 50), on_frame=stop_at_20
     )
     assert result.interrupted
     assert len(result.sequence) == 21
@@ -104,8 +80,8 @@ def test_interrupt_returns_partial_sequence() -> None:
 def test_replay_from_sequence_round_trips() -> None:
     frames = [[person(320, abduction=a)] if a % 20 else [] for a in range(0, 60, 5)]
     times = [i / 10 for i in range(len(frames))]
-    first = extract_poses(FakeSource(times), ReplayBackend(frames)).sequence
-    second = extract_poses(FakeSource(times), ReplayBackend.from_sequence(first)).sequence
+    first = extract_poses(BlankSource(times, W, H), ReplayBackend(frames)).sequence
+    second = extract_poses(BlankSource(times, W, H), ReplayBackend.from_sequence(first)).sequence
     np.testing.assert_array_equal(first.detected, second.detected)
     np.testing.assert_allclose(first.image_xy, second.image_xy, rtol=1e-5)
     np.testing.assert_allclose(first.world, second.world)

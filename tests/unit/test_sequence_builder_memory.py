@@ -12,7 +12,6 @@ from __future__ import annotations
 import gc
 import sys
 import tracemalloc
-from collections.abc import Iterator
 
 import numpy as np
 import pytest
@@ -26,6 +25,7 @@ from hipcoach.sequence import builder as builder_mod
 from hipcoach.sequence.builder import BLOCK_FRAMES, BYTES_PER_FRAME, SequenceBuilder
 from hipcoach.sequence.schema import PoseSequence
 from hipcoach.video.base import Frame, SourceInfo
+from tests.helpers.sources import BlankSource
 
 W, H = 480, 360
 FPS = 10.0
@@ -88,30 +88,6 @@ def test_build_from_one_block_copies_nothing() -> None:
     assert peak < 0.25 * 900 * BYTES_PER_FRAME, f"build() allocated {peak} bytes"
 
 
-class _Source:
-    """Tiny blank frames at FPS; the container declares their number."""
-
-    def __init__(self, frames: int) -> None:
-        self.frames = frames
-        self.info = SourceInfo(
-            uri="fake", kind="file", width=W, height=H, nominal_fps=FPS, frame_count=frames
-        )
-        self.warnings: list[str] = []
-
-    def __iter__(self) -> Iterator[Frame]:
-        for i in range(self.frames):
-            yield Frame(index=i, time_s=i / FPS, rgb=np.zeros((8, 8, 3), np.uint8))
-
-    def close(self) -> None:
-        pass
-
-    def __enter__(self) -> _Source:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        pass
-
-
 class _TwoPeople:
     """The exerciser and a bystander in every frame but every fifth, new arrays each time."""
 
@@ -145,7 +121,13 @@ def test_pose_pass_memory_does_not_grow_per_frame() -> None:
 
     tracemalloc.start()
     try:
-        result = extract_poses(_Source(frames), _TwoPeople(), on_frame=on_frame)
+        result = extract_poses(
+            BlankSource(
+                [i / FPS for i in range(frames)], W, H, frame_count=frames, nominal_fps=FPS
+            ),
+            _TwoPeople(),
+            on_frame=on_frame,
+        )
     finally:
         tracemalloc.stop()
     assert len(result.sequence) == frames
