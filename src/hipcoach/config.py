@@ -327,11 +327,10 @@ class LiveSettings(_Frozen):
     #: every frame of a 30 frames/s camera be counted.
     max_count_share: float = Field(0.35, gt=0.0, le=1.0)
     #: The live count re-counts only the tail of the set (``analysis.live_count``): a rep
-    #: settles this long after it ends (a circle turn: after its lift ends) (s)...
+    #: settles this long after it ends (a circle turn: after its lift ends) (s), and the
+    #: counters start at the end of the last settled rep; the view and the signals are
+    #: read over the whole set.
     count_settle_s: float = Field(1.5, ge=0.0, le=60.0)
-    #: ...and the counters start this long before the end of the last settled rep (s);
-    #: the view and the signals are read over the whole set.
-    count_lead_s: float = Field(1.0, ge=0.0, le=60.0)
     #: No person detected in the frames of the last this many seconds = "no person in
     #: view" (s).
     no_person_after_s: float = Field(1.0, gt=0.0)

@@ -13,7 +13,7 @@ that grows with the set only by array arithmetic:
   :class:`~hipcoach.signal.filters.GrowingSmoother` smooths each frame once, giving the
   same values. The rest is array arithmetic over the frames (3-6 ms for 300-1200 frames).
 - The *counters* (``hipcoach.reps``, a loop over the samples) run only over the *tail*:
-  from ``LiveSettings.count_lead_s`` before the end of the last settled rep. The counters
+  from the end of the last settled rep on. The counters
   are causal: a rep is counted when the signal comes back down, from samples up to then;
   the later reps of a set do not start before the previous one ended; the counters are at
   rest again between two reps. What a later frame can still change about a counted rep is
@@ -60,17 +60,16 @@ from hipcoach.types import Side
 @dataclass(frozen=True)
 class CountWindow:
     """How much of a running set :class:`LiveSetCount` re-counts (s; see the module
-    docstring): the tail starts ``lead_s`` before the end of the last settled rep; a rep
-    settles ``settle_s`` after it (or its lift) ends."""
+    docstring): the tail starts at the end of the last settled rep; a rep settles
+    ``settle_s`` after it (or its lift) ends."""
 
-    lead_s: float
     settle_s: float
 
     @classmethod
     def from_settings(cls, settings: Settings = DEFAULTS) -> CountWindow:
         """The window of ``settings.live``."""
         live = settings.live
-        return cls(live.count_lead_s, live.count_settle_s)
+        return cls(live.count_settle_s)
 
 
 @dataclass(frozen=True)
@@ -139,7 +138,7 @@ class LiveSetCount:
     def since_s(self) -> float:
         """Where the next update's counters start (s): -inf until a rep has settled or the
         set has been idle for a while (see ``update``)."""
-        return self._settled.cut_s - self.window.lead_s
+        return self._settled.cut_s
 
     def update(self, frames: PoseSequence) -> KnownSetCount:
         """The count of the set's frames so far (``frames``: see the class docstring)."""
