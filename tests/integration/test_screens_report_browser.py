@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from hipcoach.report.screens import write_screening
 from hipcoach.screens.gait import screen_gait
-from hipcoach.screens.report import write_screening
 from hipcoach.screens.squat import screen_squat
 from hipcoach.screens.stance import screen_stance
 from hipcoach.synth.standing import StandingView, one_leg_stance, squats, walk_toward

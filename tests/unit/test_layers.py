@@ -92,3 +92,48 @@ def test_the_batch_package_is_library_and_loads_on_use() -> None:
     for node in tree.body:
         if isinstance(node, ast.ImportFrom) and node.module:
             assert not node.module.startswith("hipcoach.batch"), node.module
+
+
+#: The layers, lowest first (the brief's flow: video -> backends -> sequence -> signal ->
+#: exercises -> reps / analysis / screens -> session, storage, report -> cli, web). A module
+#: may import its own layer and those below, never one above. ``backends`` and ``sequence``
+#: share a layer: the builder takes the backends' candidates, the replay backend plays a
+#: sequence. ``synth`` and ``evaluation`` make and score test footage.
+LAYERS: tuple[frozenset[str], ...] = tuple(
+    frozenset(names.split())
+    for names in (
+        "errors types files interrupts landmarks config modelstore",
+        "video",
+        "backends sequence extract pipeline",
+        "signal synth",
+        "exercises reps",
+        "analysis screens",
+        "session storage report history evaluation",
+        "batch",
+        "cli web __main__",
+    )
+)
+
+
+def _layer(name: str) -> int:
+    return next(i for i, names in enumerate(LAYERS) if name in names)
+
+
+def test_no_module_imports_a_higher_layer() -> None:
+    top = {p.name if p.is_dir() else p.stem for p in SRC.iterdir() if p.name != "__pycache__"}
+    top -= {"__init__", "models", "data", "py"}
+    unplaced = sorted(n for n in top if not any(n in names for names in LAYERS))
+    assert not unplaced, f"give these a layer: {unplaced}"
+    offenders = []
+    for path in SRC.rglob("*.py"):
+        rel = path.relative_to(SRC)
+        if rel.name == "__init__.py" and len(rel.parts) == 1:
+            continue
+        own = _layer(rel.parts[0] if len(rel.parts) > 1 else rel.stem)
+        for module in _imports(path):
+            parts = module.split(".")
+            if parts[0] != "hipcoach" or len(parts) < 2:
+                continue
+            if _layer(parts[1]) > own:
+                offenders.append(f"{rel} imports {module}")
+    assert not offenders, offenders

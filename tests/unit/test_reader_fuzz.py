@@ -130,7 +130,7 @@ def test_screen_report_reads_or_fails_with_one_input_error(tmp_path: Path, doc: 
         result = load_result(path)
     except InputError:
         return
-    from hipcoach.screens.report import render_screening
+    from hipcoach.report.screens import render_screening
 
     assert "<html" in render_screening([result], None).lower()
 

@@ -23,6 +23,9 @@ from hipcoach.cli.app import app
 from hipcoach.cli.screen_cmd import result_view
 from hipcoach.config import DEFAULTS
 from hipcoach.errors import ScreenCannotRuleOut
+from hipcoach.report.screen_overlay import _annotate
+from hipcoach.report.screen_plots import screen_png
+from hipcoach.report.screens import render_screening
 from hipcoach.screens.evidence import (
     EVIDENCE,
     MIN_SENSITIVITY,
@@ -31,9 +34,6 @@ from hipcoach.screens.evidence import (
     judge,
 )
 from hipcoach.screens.gait import screen_gait
-from hipcoach.screens.overlay import _annotate
-from hipcoach.screens.plots import screen_png
-from hipcoach.screens.report import render_screening
 from hipcoach.screens.result import ScreenName, ScreenResult, load_result
 from hipcoach.screens.squat import screen_squat
 from hipcoach.screens.stance import screen_stance

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from hipcoach.cli.app import app
 from hipcoach.errors import ConfigError, ScreenInconclusive
-from hipcoach.screens.report import render_screening
+from hipcoach.report.screens import render_screening
 from hipcoach.screens.result import ScreenResult, load_result
 from hipcoach.screens.squat import screen_squat
 from hipcoach.screens.stance import screen_stance

@@ -187,8 +187,8 @@ def _hip_series(task: Task, config: BatchConfig, seq: PoseSequence) -> tuple[dic
 
 def _screen(task: Task, config: BatchConfig, seq: PoseSequence) -> tuple[dict[str, str], str]:
     """Run the job's screen; write ``<stem>.<kind>.json`` and ``<stem>.<kind>.html``."""
+    from hipcoach.report.screens import write_screening  # noqa: PLC0415
     from hipcoach.screens.gait import screen_gait  # noqa: PLC0415
-    from hipcoach.screens.report import write_screening  # noqa: PLC0415
     from hipcoach.screens.squat import screen_squat  # noqa: PLC0415
     from hipcoach.screens.stance import screen_stance  # noqa: PLC0415
 

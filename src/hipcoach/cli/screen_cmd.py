@@ -163,7 +163,7 @@ def write_outputs(
     if job.json_out is not None:
         written.append(("JSON", result.write_json(job.json_out)))
     if job.plot is not None:
-        from hipcoach.screens.plots import screen_png  # noqa: PLC0415 - matplotlib on use
+        from hipcoach.report.screen_plots import screen_png  # noqa: PLC0415 - matplotlib on use
 
         png = screen_png(result)
         if png is not None:
@@ -171,7 +171,7 @@ def write_outputs(
             write_bytes(job.plot, png)
             written.append(("chart", job.plot))
     if job.overlay is not None:
-        from hipcoach.screens.overlay import write_screen_overlay  # noqa: PLC0415
+        from hipcoach.report.screen_overlay import write_screen_overlay  # noqa: PLC0415
 
         with frame_progress(len(seq), "overlay", job.show_progress) as bar:
             task = bar.task_ids[0]
@@ -218,7 +218,7 @@ def run_screen_command(
 
 def screen_report(results: list[Path], out: Path, db: Path | None, no_check: bool) -> Path:
     """``hipcoach screen report``: the screening report of ``results`` at ``out``."""
-    from hipcoach.screens.report import write_screening  # noqa: PLC0415 - Jinja2, matplotlib
+    from hipcoach.report.screens import write_screening  # noqa: PLC0415 - Jinja2, matplotlib
     from hipcoach.storage import open_db  # noqa: PLC0415
 
     check_outputs([*results, *database_files(db)], {"--out": out})

@@ -5,7 +5,8 @@
 - :mod:`~hipcoach.screens.squat`, :mod:`~hipcoach.screens.stance`,
   :mod:`~hipcoach.screens.gait`: one screen each, from a :class:`~hipcoach.sequence.PoseSequence`
   to a :class:`~hipcoach.screens.result.ScreenResult`.
-- :mod:`~hipcoach.screens.report`: one combined HTML page of several screens.
+(The screening report, its charts and overlay video are presentation: ``hipcoach.report.screens``,
+``screen_plots``, ``screen_overlay``.)
 
 "left"/"right" are always the person's own sides. Angles in degrees, times in seconds.
 Not a medical device: a screen says what was measured, never a diagnosis.

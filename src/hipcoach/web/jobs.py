@@ -147,8 +147,8 @@ def run_analysis(job: Job, source: Path, settings: Settings, routine_path: Path 
 def run_screen(job: Job, source: Path, settings: Settings) -> None:
     """Pose → the screen of :mod:`hipcoach.screens` → its HTML report; the summary holds the
     finding, the reason and the fix as the screen returns them."""
+    from hipcoach.report.screens import render_screening  # noqa: PLC0415
     from hipcoach.screens.gait import screen_gait  # noqa: PLC0415
-    from hipcoach.screens.report import render_screening  # noqa: PLC0415
     from hipcoach.screens.squat import screen_squat  # noqa: PLC0415
     from hipcoach.screens.stance import screen_stance  # noqa: PLC0415
 

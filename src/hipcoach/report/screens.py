@@ -20,7 +20,7 @@ from hipcoach import __version__
 from hipcoach.files import write_text
 from hipcoach.history.report import CheckView, check_view
 from hipcoach.report.figures import html_environment
-from hipcoach.screens.plots import screen_png
+from hipcoach.report.screen_plots import screen_png
 from hipcoach.screens.result import NOT_A_DIAGNOSIS, ScreenResult
 from hipcoach.storage import AnswerRow
 
@@ -87,7 +87,7 @@ QUIET_NOTE: Final = {
     ),
 }
 
-TEMPLATE = "template.html.j2"
+TEMPLATE = "screens.html.j2"
 """The Jinja2 template of the combined screening report, next to this module."""
 
 
@@ -178,7 +178,7 @@ def render_screening(
     generated: datetime | None = None,
 ) -> str:
     """The report's HTML text."""
-    text = resources.files("hipcoach.screens").joinpath(TEMPLATE).read_text(encoding="utf-8")
+    text = resources.files("hipcoach.report").joinpath(TEMPLATE).read_text(encoding="utf-8")
     env = html_environment()
     check: CheckView | None = check_view(latest_check)
     when = (generated or datetime.now().astimezone()).strftime("%Y-%m-%d %H:%M")
