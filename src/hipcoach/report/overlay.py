@@ -241,6 +241,47 @@ def overlay_source(source: str | Path, seq: PoseSequence) -> str:
     )
 
 
+#: Draws one decoded frame: the frame and the index of the landmark frame at its time
+#: (None: none within half a frame period) -> the picture to write.
+DrawFrame = Callable[[Frame, int | None], NDArray[np.uint8]]
+
+
+def write_overlay_frames(
+    source: str | Path,
+    seq: PoseSequence,
+    out_path: Path,
+    draw: DrawFrame,
+    settings: Settings = DEFAULTS,
+    progress: ProgressFn | None = None,
+) -> int:
+    """Decode the video of ``source`` (see :func:`overlay_source`), match each frame to the
+    landmark frame of ``seq`` at its time, write what ``draw`` makes of it to ``out_path``;
+    returns the frames written. Raises InputError when no frame could be decoded."""
+    times = np.asarray(seq.times_s, np.float64)
+    fps = seq.median_fps if len(seq) > 1 else math.nan
+    tol_s = 0.5 / fps if math.isfinite(fps) and fps > 0 else 0.02
+    written = 0
+    with ExitStack() as stack:
+        src = stack.enter_context(
+            open_source(overlay_source(source, seq), settings.pose, settings.video)
+        )
+        writer: OverlayWriter | None = None
+        for frame in src:
+            if writer is None:
+                h, w = frame.rgb.shape[:2]
+                writer = stack.enter_context(
+                    OverlayWriter(Path(out_path), w, h, src.info.nominal_fps)
+                )
+            index = _nearest(times, frame.time_s, tol_s) if len(times) else None
+            writer.write(draw(frame, index), frame.time_s)
+            written += 1
+            if progress is not None:
+                progress(written, src.info.frame_count)
+    if written == 0:
+        raise InputError(f"no frames could be decoded from {source}", fix="check the video")
+    return written
+
+
 def write_analysis_overlay(
     source: str | Path,
     seq: PoseSequence,
@@ -252,33 +293,14 @@ def write_analysis_overlay(
     progress: ProgressFn | None = None,
 ) -> int:
     """Write the overlay video (see the module docstring); returns the frames written."""
-    times = np.asarray(seq.times_s, np.float64)
-    fps = seq.median_fps if len(seq) > 1 else math.nan
-    tol_s = 0.5 / fps if math.isfinite(fps) and fps > 0 else 0.02
     swap = _swapped_frames(blocks, len(seq))
     timeline = Timeline(result, routine)
     right = panel_on_right(seq, settings.signal.min_visibility)
-    written = 0
-    with ExitStack() as stack:
-        src = stack.enter_context(
-            open_source(overlay_source(source, seq), settings.pose, settings.video)
-        )
-        total = src.info.frame_count
-        writer: OverlayWriter | None = None
-        for frame in src:
-            if writer is None:
-                h, w = frame.rgb.shape[:2]
-                writer = stack.enter_context(
-                    OverlayWriter(Path(out_path), w, h, src.info.nominal_fps)
-                )
-            index = _nearest(times, frame.time_s, tol_s) if len(times) else None
-            is_swapped = bool(swap[index]) if index is not None else False
-            img = skeleton_image(frame, seq, index, settings.signal.min_visibility, is_swapped)
-            panel = timeline.panel_at(frame.time_s)
-            writer.write(draw_panel(img, panel, right), frame.time_s)
-            written += 1
-            if progress is not None:
-                progress(written, total)
-    if written == 0:
-        raise InputError(f"no frames could be decoded from {source}", fix="check the video")
-    return written
+    min_vis = settings.signal.min_visibility
+
+    def draw(frame: Frame, index: int | None) -> NDArray[np.uint8]:
+        is_swapped = bool(swap[index]) if index is not None else False
+        img = skeleton_image(frame, seq, index, min_vis, is_swapped)
+        return draw_panel(img, timeline.panel_at(frame.time_s), right)
+
+    return write_overlay_frames(source, seq, out_path, draw, settings, progress)

@@ -8,8 +8,6 @@ timestamp (within half a frame). Frames keep their source timestamps (seconds).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from contextlib import ExitStack
 from pathlib import Path
 
 import cv2
@@ -17,15 +15,19 @@ import numpy as np
 from numpy.typing import NDArray
 
 from hipcoach.config import DEFAULTS, Settings
-from hipcoach.errors import InputError
 from hipcoach.landmarks import Landmark as L  # noqa: N817
-from hipcoach.report.overlay import Panel, ascii_text, draw_panel, overlay_source
+from hipcoach.report.overlay import (
+    Panel,
+    ProgressFn,
+    ascii_text,
+    draw_panel,
+    write_overlay_frames,
+)
 from hipcoach.screens.result import ScreenResult
 from hipcoach.sequence.schema import PoseSequence
-from hipcoach.video import open_source
-from hipcoach.video.overlay import OverlayWriter, draw_pose
+from hipcoach.video import Frame
+from hipcoach.video.overlay import draw_pose
 
-ProgressFn = Callable[[int, int | None], None]
 _COLOURS = {
     "positive": (220, 80, 60),
     "negative": (60, 170, 90),
@@ -104,32 +106,16 @@ def write_screen_overlay(
     progress: ProgressFn | None = None,
 ) -> int:
     """Write the overlay video; returns the number of frames written."""
-    times = np.asarray(seq.times_s, np.float64)
-    fps = seq.median_fps if len(seq) > 1 else math.nan
-    tol_s = 0.5 / fps if math.isfinite(fps) and fps > 0 else 0.02
-    written = 0
-    with ExitStack() as stack:
-        src = stack.enter_context(
-            open_source(overlay_source(source, seq), settings.pose, settings.video)
-        )
-        writer: OverlayWriter | None = None
-        for frame in src:
-            h, w = frame.rgb.shape[:2]
-            if writer is None:
-                writer = stack.enter_context(
-                    OverlayWriter(Path(out_path), w, h, src.info.nominal_fps)
-                )
-            k = int(np.argmin(np.abs(times - frame.time_s))) if len(times) else -1
-            img = frame.rgb.copy()
-            if k >= 0 and abs(times[k] - frame.time_s) <= tol_s and seq.detected[k]:
-                sx, sy = w / seq.width, h / seq.height
-                xy = seq.image_xy[k] * np.array([sx, sy])
-                img = draw_pose(img, xy, seq.visibility[k], settings.signal.min_visibility)
-                _annotate(img, seq, k, result, sx, sy)
-            writer.write(draw_panel(img, _panel(result, frame.time_s)), frame.time_s)
-            written += 1
-            if progress is not None:
-                progress(written, src.info.frame_count)
-    if written == 0:
-        raise InputError(f"no frames could be decoded from {source}", fix="check the video")
-    return written
+    min_vis = settings.signal.min_visibility
+
+    def draw(frame: Frame, k: int | None) -> NDArray[np.uint8]:
+        img = frame.rgb.copy()
+        if k is not None and seq.detected[k]:
+            h, w = img.shape[:2]
+            sx, sy = w / seq.width, h / seq.height
+            xy = seq.image_xy[k] * np.array([sx, sy])
+            img = draw_pose(img, xy, seq.visibility[k], min_vis)
+            _annotate(img, seq, k, result, sx, sy)
+        return draw_panel(img, _panel(result, frame.time_s))
+
+    return write_overlay_frames(source, seq, out_path, draw, settings, progress)
