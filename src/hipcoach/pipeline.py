@@ -37,10 +37,6 @@ FrameHook = Callable[[Frame, PoseCandidate | None], None]
 HookFactory = Callable[[SourceInfo, ExitStack], FrameHook | None]
 
 
-#: Stands in for a pass's landmarks while they are spilled to disk.
-_EMPTY = PoseSequence.empty(0, 1, 1)
-
-
 @dataclass(frozen=True)
 class PoseRequest:
     """What to run the pose model on, and how."""
@@ -118,7 +114,7 @@ def find_poses(request: PoseRequest) -> ExtractionResult:
     first_share = float(result.sequence.detected.mean())
     # The first pass's landmarks wait on disk: memory holds one pass's at a time.
     with SpilledSequence(result.sequence) as first:
-        result = replace(result, sequence=_EMPTY)  # no reference left to the arrays
+        result = replace(result, sequence=PoseSequence.empty(0, 1, 1))  # arrays freed
         return_freed_memory()  # the first pass's model is closed: its memory, not the next's
         second = pose_pass(request, retry)
         return_freed_memory()
