@@ -126,3 +126,23 @@ def test_ctrl_c_while_spilling_leaves_no_folder(
     with pytest.raises(KeyboardInterrupt):
         SpilledSequence(_sequence(10, 0.5), root=tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_full_disk_mid_spill_keeps_the_sequence_and_leaves_no_folder(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    real_save = np.save
+    calls = []
+
+    def save_until_full(path: Path, arr: np.ndarray, allow_pickle: bool = False) -> None:
+        calls.append(path)
+        if len(calls) == 3:
+            raise OSError(28, "No space left on device")
+        real_save(path, arr, allow_pickle=allow_pickle)
+
+    monkeypatch.setattr(np, "save", save_until_full)
+    seq = _sequence(30, 0.5)
+    with SpilledSequence(seq, root=tmp_path) as spilled:
+        assert not spilled.on_disk
+        assert spilled.load() is seq
+    assert list(tmp_path.iterdir()) == []
