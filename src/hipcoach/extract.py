@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from hipcoach import __version__
 from hipcoach.backends.base import PoseBackend, PoseCandidate
 from hipcoach.config import DEFAULTS, Settings
+from hipcoach.memory import return_freed_memory
 from hipcoach.sequence.builder import SequenceBuilder
 from hipcoach.sequence.schema import PoseSequence, Provenance
 from hipcoach.sequence.tracking import PersonTracker
@@ -23,6 +24,13 @@ from hipcoach.video.base import Frame, FrameSource, SourceInfo
 from hipcoach.video.prefetch import prefetch
 
 FrameCallback = Callable[[Frame, PoseCandidate | None], None]
+
+
+#: Every this many frames a pass gives the C heap's free pages back (``malloc_trim``, ~7 ms):
+#: without it the model's per-frame buffers fragment the heap and a long pass grows by
+#: ~0.4-0.7 KB a frame beyond its landmarks (docs/performance.md, "RSS over a 60-minute
+#: clip").
+TRIM_EVERY_FRAMES = 500
 
 
 @dataclass
@@ -115,6 +123,8 @@ def extract_poses(
             inference += time.perf_counter() - t0
             person = tracker.update(frame.time_s, candidates)
             builder.append(frame.time_s, person)
+            if len(builder) % TRIM_EVERY_FRAMES == 0:
+                return_freed_memory()
             if on_frame is not None:
                 on_frame(frame, person)
     except KeyboardInterrupt:

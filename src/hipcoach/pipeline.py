@@ -10,10 +10,6 @@ the command line, the web app and batch jobs present the returned warnings and p
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
-import functools
-import sys
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
@@ -23,6 +19,7 @@ from hipcoach.backends.scout import pose_backend
 from hipcoach.config import Settings
 from hipcoach.errors import NoPersonError
 from hipcoach.extract import ExtractionResult, extract_poses
+from hipcoach.memory import return_freed_memory
 from hipcoach.sequence.quality import FIX_FRAMING, framing_problems, require_person
 from hipcoach.sequence.schema import WEAK_DETECTION_NOTE, PoseSequence
 from hipcoach.sequence.spill import SpilledSequence
@@ -57,32 +54,6 @@ def pose_pass(request: PoseRequest, settings: Settings) -> ExtractionResult:
         return extract_poses(
             source, backend, settings, on_frame=hook, max_duration_s=request.max_duration_s
         )
-
-
-@functools.cache
-def _malloc_trim() -> Callable[[int], int] | None:
-    """glibc's ``malloc_trim`` (None elsewhere: macOS, Windows, musl without it)."""
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        trim: Callable[[int], int] = libc.malloc_trim
-    except (OSError, AttributeError):
-        return None
-    return trim
-
-
-def return_freed_memory() -> None:
-    """Give the free pages of the C heap back to the system (glibc's ``malloc_trim(0)``).
-
-    A closed landmarker's buffers (tens of MB) are freed into glibc's heaps, where the next
-    landmarker, created with the heap in other pieces, does not fit them all: without this,
-    each pose pass after the first (the retry, the next video of a batch) adds its model's
-    memory to the resident size. A no-op where glibc is not the allocator.
-    """
-    trim = _malloc_trim()
-    if trim is not None:
-        trim(0)
 
 
 def retry_settings(request: PoseRequest, result: ExtractionResult) -> Settings | None:

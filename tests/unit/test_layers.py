@@ -102,7 +102,7 @@ def test_the_batch_package_is_library_and_loads_on_use() -> None:
 LAYERS: tuple[frozenset[str], ...] = tuple(
     frozenset(names.split())
     for names in (
-        "errors types files interrupts landmarks config modelstore",
+        "errors types files interrupts landmarks config modelstore memory",
         "video",
         "backends sequence extract pipeline",
         "signal synth",

@@ -16,7 +16,7 @@ import tracemalloc
 import numpy as np
 import pytest
 
-from hipcoach import pipeline
+from hipcoach import extract, memory, pipeline
 from hipcoach.backends.base import PoseCandidate
 from hipcoach.config import DEFAULTS
 from hipcoach.extract import ExtractionResult, expected_frames, extract_poses
@@ -186,6 +186,26 @@ def test_freed_memory_is_returned_between_pose_passes(monkeypatch: pytest.Monkey
 
 def test_return_freed_memory_runs() -> None:
     """On Linux (glibc) the trim is found and callable; elsewhere it is a no-op."""
-    pipeline.return_freed_memory()
+    memory.return_freed_memory()
     if sys.platform.startswith("linux"):
-        assert pipeline._malloc_trim() is not None
+        assert memory._malloc_trim() is not None
+
+
+def test_a_long_pass_returns_freed_memory_every_500_frames(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The C heap's free pages go back every TRIM_EVERY_FRAMES (500) frames of a pass (the
+    model's per-frame buffers fragment it: docs/performance.md)."""
+    frames: list[int] = []
+    builders: list[SequenceBuilder] = []
+    real_append = SequenceBuilder.append
+
+    def append(self: SequenceBuilder, t: float, person: PoseCandidate | None) -> None:
+        builders[:1] = [self]
+        real_append(self, t, person)
+
+    monkeypatch.setattr(SequenceBuilder, "append", append)
+    monkeypatch.setattr(extract, "return_freed_memory", lambda: frames.append(len(builders[0])))
+    times = [i / FPS for i in range(1250)]
+    extract_poses(BlankSource(times, W, H), _TwoPeople())
+    assert frames == [500, 1000]
