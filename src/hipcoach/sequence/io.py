@@ -29,8 +29,9 @@ from hipcoach.sequence.schema import ARRAY_FIELDS, PoseSequence, Provenance
 #: Version of the ``.npz`` layout written by :func:`save_npz`; newer files are refused.
 FORMAT_VERSION: Final = 1
 
-_ARRAY_KEYS: Final = ARRAY_FIELDS
-_REQUIRED_KEYS: Final = frozenset((*_ARRAY_KEYS, "width", "height", "format_version", "provenance"))
+_REQUIRED_KEYS: Final = frozenset(
+    (*ARRAY_FIELDS, "width", "height", "format_version", "provenance")
+)
 #: What numpy/zipfile/json raise on damaged or foreign files.
 _READ_ERRORS: Final = (
     OSError,
@@ -48,7 +49,7 @@ _REGENERATE: Final = "re-run the analysis to create the file again"
 # ---------------------------------------------------------------------- npz
 def save_npz(seq: PoseSequence, path: PathLike) -> None:
     """Write ``seq`` losslessly as a compressed ``.npz`` (atomically, no pickles)."""
-    payload: dict[str, Any] = {name: getattr(seq, name) for name in _ARRAY_KEYS}
+    payload: dict[str, Any] = {name: getattr(seq, name) for name in ARRAY_FIELDS}
     payload["width"] = np.int64(seq.width)
     payload["height"] = np.int64(seq.height)
     payload["format_version"] = np.int64(FORMAT_VERSION)
@@ -106,7 +107,7 @@ def _read_npz_fields(data: np.lib.npyio.NpzFile, name: str) -> dict[str, Any]:
     if prov.shape != () or prov.dtype.kind != "U":
         raise ValueError("provenance is not a JSON string")
     prov_dict = parse_provenance(str(prov.item()))
-    fields: dict[str, Any] = {key: data[key] for key in _ARRAY_KEYS}
+    fields: dict[str, Any] = {key: data[key] for key in ARRAY_FIELDS}
     fields["width"] = _scalar_int(data["width"])
     fields["height"] = _scalar_int(data["height"])
     fields["provenance"] = Provenance.from_dict(prov_dict)
