@@ -5,8 +5,9 @@ The baseline is ``benchmarks/legacy_pose_loop.py``: OpenCV decode + the legacy
 last MediaPipe that still has ``mp.solutions`` (0.10.14). ``--make-venv DIR`` builds that
 venv from PyPI once; ``--legacy-python`` points at its interpreter.
 
-Per repeat, in turn (so load drifts hit all three alike): the legacy loop, ``hipcoach pose``
-with its defaults, and ``hipcoach pose --max-people 1``. Wall time of each whole process
+Per repeat, in turn (so load drifts hit all alike): the legacy loop, ``hipcoach pose`` with
+its defaults (the video split in time across every core), with ``--workers 1`` (one thread)
+and with ``--max-people 1``. Wall time and CPU time (all threads) of each whole process
 (start-up, decode, model, writing the .npz), median over repeats, and each ratio to the
 legacy loop of the same repeat.
 
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -41,11 +43,16 @@ def make_venv(path: Path) -> int:
     return subprocess.run(pip, check=False).returncode
 
 
-def timed(cmd: list[str]) -> float:
-    """Wall time (s) of ``cmd``; raises if it fails."""
+def timed(cmd: list[str]) -> tuple[float, float]:
+    """Wall time and CPU time (user + system, every thread) of ``cmd`` in s; raises if it
+    fails."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
 
 
 def main() -> int:
@@ -61,24 +68,33 @@ def main() -> int:
         print(f"no legacy Python at {a.legacy_python}: run with --make-venv DIR first")
         return 2
     loop = REPO / "benchmarks" / "legacy_pose_loop.py"
-    runs: dict[str, list[float]] = {"legacy": [], "default": [], "max_people_1": []}
     with tempfile.TemporaryDirectory() as tmp:
         npz = str(Path(tmp) / "out.npz")
         pose = [sys.executable, "-m", "hipcoach", "pose", str(a.clip), "-o", npz, "-q"]
+        commands = {
+            "legacy loop": [str(a.legacy_python), str(loop), str(a.clip)],
+            "hipcoach pose (default: every core)": pose,
+            "hipcoach pose --workers 1": [*pose, "--workers", "1"],
+            "hipcoach pose --max-people 1": [*pose, "--max-people", "1"],
+        }
+        runs: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
         for _ in range(a.repeats):
-            runs["legacy"].append(timed([str(a.legacy_python), str(loop), str(a.clip)]))
-            runs["default"].append(timed(pose))
-            runs["max_people_1"].append(timed([*pose, "--max-people", "1"]))
+            for name, cmd in commands.items():
+                runs[name].append(timed(cmd))
     load = os.getloadavg()[0]
     print(
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, load {load:.1f}, {a.clip.name}, "
         f"{a.repeats} repeats"
     )
-    print("| run | wall s (median) | ratio to the legacy loop (median of per-repeat ratios) |")
-    print("|---|---|---|")
+    print("| run | wall s | wall ratio to the legacy loop | CPU s | CPU ratio |")
+    print("|---|---|---|---|---|")
+    base = runs["legacy loop"]
     for name, times in runs.items():
-        ratios = [t / b for t, b in zip(times, runs["legacy"], strict=True)]
-        print(f"| {name} | {statistics.median(times):.2f} | {statistics.median(ratios):.2f} |")
+        wall = statistics.median(t[0] for t in times)
+        cpu = statistics.median(t[1] for t in times)
+        wall_r = statistics.median(t[0] / b[0] for t, b in zip(times, base, strict=True))
+        cpu_r = statistics.median(t[1] / b[1] for t, b in zip(times, base, strict=True))
+        print(f"| {name} | {wall:.2f} | {wall_r:.2f} | {cpu:.2f} | {cpu_r:.2f} |")
     return 0
 
 

@@ -1,20 +1,20 @@
-"""One long video on 2 cores vs 1 (``hipcoach.batch.split``), measured in the same run.
+"""One long video on 2 cores vs 1 (``hipcoach.timesplit``), measured in the same run.
 
 The clip: the package's demo hip series (82 s, 480x360, 10 fps, one person lying on the
 side doing the whole series with one leg, then the other) played ``--copies`` times in a
 row (default 3: 4.1 minutes, 2,466 frames), re-encoded once with x264 (key frame every 10 s).
 Then, ``--repeats`` times, alternating the order (1, 2, 2, 1, ...):
 
-- one process: :func:`hipcoach.pipeline.find_poses` (what ``hipcoach pose --workers 1``
+- one thread: :func:`hipcoach.pipeline.find_poses` (what ``hipcoach pose --workers 1``
   runs);
-- two processes: :func:`hipcoach.batch.split.find_poses_split` with 2 workers (what
-  ``hipcoach pose`` runs on a long video on this machine), worker start-up included.
+- two threads: the same with ``threads=2`` (what ``hipcoach pose`` runs on this machine),
+  the parts' start-up included.
 
 It prints the wall times (with how many cores other processes kept busy during each run),
 the speed-up (fastest of each) and whether the analysis of the two landmark sequences counts
 the same reps (per set: exercise, side, reps, rep times).
 
-    python benchmarks/split.py [--copies 3] [--repeats 2] [--model full] [--min-part-s 60]
+    python benchmarks/split.py [--copies 3] [--repeats 2] [--model full]
 """
 
 from __future__ import annotations
@@ -32,11 +32,10 @@ import av
 import numpy as np
 
 from hipcoach.analysis.analyze import analyze_sequence
-from hipcoach.batch.split import MIN_PART_S, find_poses_split
 from hipcoach.config import DEFAULTS, Settings
 from hipcoach.exercises.routine import load_routine
 from hipcoach.pipeline import PoseRequest, find_poses
-from hipcoach.sequence.schema import PoseSequence
+from hipcoach.sequence.schema import ARRAY_FIELDS, PoseSequence
 
 DEMO = Path(str(files("hipcoach") / "data" / "demo_hip_series.mp4"))
 
@@ -65,19 +64,14 @@ def counts(seq: PoseSequence) -> list[tuple[str, str, int, list[tuple[float, flo
     return [(s.exercise, s.side, s.reps, s.rep_times) for s in result.sets]
 
 
-def timed(
-    clip: Path, settings: Settings, workers: int, min_part_s: float
-) -> tuple[float, PoseSequence]:
-    """Wall seconds of one pose step (1 process, or split across ``workers``)."""
-    request = PoseRequest(str(clip), settings)
+def timed(clip: Path, settings: Settings, threads: int) -> tuple[float, PoseSequence]:
+    """Wall seconds of one pose step (1 thread, or split across ``threads``)."""
+    request = PoseRequest(str(clip), settings, threads=threads)
     start, cpu, busy = time.perf_counter(), _cpu_s(), machine_busy_s()
-    if workers == 1:
-        result = find_poses(request)
-    else:
-        result = find_poses_split(request, workers, min_part_s=min_part_s)
+    result = find_poses(request)
     wall = time.perf_counter() - start
     others = (machine_busy_s() - busy - (_cpu_s() - cpu)) / wall
-    print(f"  ({workers} process(es): {wall:.1f} s, other processes {others:.2f} cores)")
+    print(f"  ({threads} thread(s): {wall:.1f} s, other processes {others:.2f} cores)")
     return wall, result.sequence
 
 
@@ -98,11 +92,8 @@ def machine_busy_s() -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--copies", type=int, default=3, help="demo clips in a row")
-    parser.add_argument("--repeats", type=int, default=2, help="runs of 1 and of 2 processes")
+    parser.add_argument("--repeats", type=int, default=2, help="runs of 1 and of 2 threads")
     parser.add_argument("--model", default="full", choices=("lite", "full"))
-    parser.add_argument(
-        "--min-part-s", type=float, default=MIN_PART_S, help="shortest part (s) to split into"
-    )
     args = parser.parse_args()
     pose = DEFAULTS.pose.model_copy(update={"model": args.model})
     settings = DEFAULTS.model_copy(update={"pose": pose})
@@ -112,7 +103,7 @@ def main() -> None:
         clip = make_long_clip(Path(tmp) / "long.mp4", args.copies)
         for k in range(args.repeats):
             for workers in (1, 2) if k % 2 == 0 else (2, 1):
-                wall, seqs[workers] = timed(clip, settings, workers, args.min_part_s)
+                wall, seqs[workers] = timed(clip, settings, workers)
                 times[workers].append(wall)
     one, two = seqs[1], seqs[2]
     t1, t2 = min(times[1]), min(times[2])
@@ -121,12 +112,15 @@ def main() -> None:
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, model {args.model}, {len(one)} frames "
         f"({one.duration_s / 60:.1f} min), best of {args.repeats}, load {os.getloadavg()[0]:.2f}"
     )
-    print(f"  1 process    {t1:6.1f} s  ({', '.join(f'{t:.1f}' for t in times[1])})")
-    print(f"  2 processes  {t2:6.1f} s  ({', '.join(f'{t:.1f}' for t in times[2])})")
+    print(f"  1 thread     {t1:6.1f} s  ({', '.join(f'{t:.1f}' for t in times[1])})")
+    print(f"  2 threads    {t2:6.1f} s  ({', '.join(f'{t:.1f}' for t in times[2])})")
     print(f"  speed-up 2 vs 1: {t1 / t2:.2f}x (target >= 1.7)")
     reps = sum(c[2] for c in counts(one))
-    print(f"  reps counted: {reps} (1 process) - identical sets and rep times: {same}")
-    print(f"  identical landmarks: {np.array_equal(one.image_xy, two.image_xy, equal_nan=True)}")
+    print(f"  reps counted: {reps} (1 thread) - identical sets and rep times: {same}")
+    same_xy = all(
+        np.array_equal(getattr(one, f), getattr(two, f), equal_nan=True) for f in ARRAY_FIELDS
+    )
+    print(f"  identical landmarks (every per-frame array): {same_xy}")
 
 
 if __name__ == "__main__":

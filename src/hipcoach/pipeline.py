@@ -23,6 +23,7 @@ from hipcoach.memory import return_freed_memory
 from hipcoach.sequence.quality import FIX_FRAMING, framing_problems, require_person
 from hipcoach.sequence.schema import WEAK_DETECTION_NOTE, PoseSequence
 from hipcoach.sequence.spill import SpilledSequence
+from hipcoach.timesplit import Progress, min_part_s, split_count, split_pass
 from hipcoach.video import Frame, open_source
 from hipcoach.video.base import SourceInfo
 
@@ -32,6 +33,9 @@ FrameHook = Callable[[Frame, PoseCandidate | None], None]
 #: anything it opens (an overlay writer, a progress bar) goes on the stack and is closed when
 #: the pass ends.
 HookFactory = Callable[[SourceInfo, ExitStack], FrameHook | None]
+#: Makes a pass's progress callback (told of frames done, a count to add; called from any
+#: thread) once the source is open, as :data:`HookFactory` does.
+ProgressFactory = Callable[[SourceInfo, ExitStack], Progress | None]
 
 
 @dataclass(frozen=True)
@@ -42,17 +46,59 @@ class PoseRequest:
     settings: Settings
     #: Stop after this many seconds of the source (None: all of it).
     max_duration_s: float | None = None
+    #: Called for every frame in order (an overlay): the pass then runs on one thread.
     hooks: HookFactory | None = None
+    #: Frames done, for a progress bar (works with a split pass too).
+    progress: ProgressFactory | None = None
+    #: Threads for a video file split in time (:mod:`hipcoach.timesplit`); 1: one pass.
+    threads: int = 1
+
+
+def _on_frame(hook: FrameHook | None, report: Progress | None) -> FrameHook | None:
+    if report is None:
+        return hook
+
+    def on_frame(frame: Frame, person: PoseCandidate | None) -> None:
+        if hook is not None:
+            hook(frame, person)
+        report(1)
+
+    return on_frame
+
+
+def _split_pass(request: PoseRequest, settings: Settings) -> ExtractionResult | None:
+    """The pass split in time across ``request.threads`` threads; None when it cannot be
+    (frames needed in order, a time limit, a camera, a folder, a short video)."""
+    if request.threads < 2 or request.hooks is not None or request.max_duration_s is not None:
+        return None
+    if str(request.source).isdigit():  # a camera: nothing to split
+        return None
+    with open_source(request.source, settings.pose, settings.video) as source:
+        info = source.info
+    if split_count(info, request.threads, min_part_s(settings.pose)) < 2:
+        return None
+    with ExitStack() as stack:
+        report = request.progress(info, stack) if request.progress is not None else None
+        return split_pass(request.source, info, settings, request.threads, report)
 
 
 def pose_pass(request: PoseRequest, settings: Settings) -> ExtractionResult:
-    """One pass of the pose model over the whole source, with ``settings``."""
+    """One pass of the pose model over the whole source, with ``settings`` (split in time
+    across ``request.threads`` when it can be)."""
+    split = _split_pass(request, settings)
+    if split is not None:
+        return split
     with ExitStack() as stack:
         source = stack.enter_context(open_source(request.source, settings.pose, settings.video))
         backend = stack.enter_context(pose_backend(settings.pose))
         hook = request.hooks(source.info, stack) if request.hooks is not None else None
+        report = request.progress(source.info, stack) if request.progress is not None else None
         return extract_poses(
-            source, backend, settings, on_frame=hook, max_duration_s=request.max_duration_s
+            source,
+            backend,
+            settings,
+            on_frame=_on_frame(hook, report),
+            max_duration_s=request.max_duration_s,
         )
 
 

@@ -104,7 +104,7 @@ LAYERS: tuple[frozenset[str], ...] = tuple(
     for names in (
         "errors types files interrupts landmarks config modelstore memory",
         "video",
-        "backends sequence extract pipeline",
+        "backends sequence extract timesplit pipeline",
         "signal synth",
         "exercises reps",
         "analysis screens",

@@ -8,7 +8,6 @@ and :class:`BatchResult` carries everything the command line shows.
 from __future__ import annotations
 
 import hashlib
-import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from hipcoach.batch.plan import Job, plan_jobs
 from hipcoach.batch.task import BatchConfig, Task
 from hipcoach.config import DEFAULTS, Settings
 from hipcoach.errors import ConfigError, InputError, Interrupted
+from hipcoach.timesplit import available_cores
 
 
 @dataclass(frozen=True)
@@ -123,14 +123,6 @@ def _declared_frames(tasks: list[Task]) -> dict[str, int]:
     return out
 
 
-def default_workers() -> int:
-    """Every core this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not Linux
-        return max(1, os.cpu_count() or 1)
-
-
 def _check_paths(source: Path, out: Path) -> None:
     if out.exists() and not out.is_dir():
         raise ConfigError(f"--out {out} is a file", fix="give a folder for the batch outputs")
@@ -215,7 +207,7 @@ def run_batch(request: BatchRequest, progress: BatchProgress | None = None) -> B
     tally = _FrameTally(expected, hooks)
     for outcome in known.values():
         hooks.finished(outcome)
-    workers = request.workers or default_workers()
+    workers = request.workers or available_cores()
     # fewer videos than local workers: each long one is split in time across the rest
     split = workers // len(tasks) if request.engine == "local" and tasks else 1
     config = BatchConfig(

@@ -17,6 +17,7 @@ Making it costs about 0.2 s, against seconds to minutes of inference per video.
 from __future__ import annotations
 
 import contextlib
+import threading
 import time
 from collections.abc import Callable
 from contextlib import ExitStack
@@ -32,10 +33,10 @@ from hipcoach.screens.result import ScreenResult
 from hipcoach.sequence.schema import PoseSequence
 
 if TYPE_CHECKING:
-    from hipcoach.backends.base import PoseCandidate
     from hipcoach.extract import ExtractionResult
-    from hipcoach.pipeline import FrameHook, HookFactory
-    from hipcoach.video.base import Frame, SourceInfo
+    from hipcoach.pipeline import ProgressFactory
+    from hipcoach.timesplit import Progress
+    from hipcoach.video.base import SourceInfo
 
 #: Sub-folder of OUT holding the pose cache (landmarks per pose key, ``.npz``).
 POSE_CACHE: Final = ".pose-cache"
@@ -56,8 +57,8 @@ class BatchConfig:
     routine_path: Path | None = None
     #: Reuse and store landmarks in ``OUT/.pose-cache`` (see :mod:`hipcoach.batch.keys`).
     pose_cache: bool = True
-    #: Processes for each long video, split in time (:mod:`hipcoach.batch.split`): more
-    #: than 1 when the batch has fewer videos than workers.
+    #: Threads for each video, split in time (:mod:`hipcoach.timesplit`): more than 1 when
+    #: the batch has fewer videos than workers.
     split_workers: int = 1
 
 
@@ -77,26 +78,31 @@ def set_frame_reporter(report: FrameReporter | None) -> None:
         _REPORTER["report"] = report
 
 
-def _frame_hooks(video: str) -> HookFactory | None:
-    """Hooks that report each pass's frames (every ``_REPORT_EVERY`` and at its end)."""
+def _frame_progress(video: str) -> ProgressFactory | None:
+    """Progress that reports each pass's frames (every ``_REPORT_EVERY`` and at its end; a
+    split pass's threads report through one lock)."""
     report = _REPORTER.get("report")
     if report is None:
         return None
     pending = [0]
+    lock = threading.Lock()
 
     def flush() -> None:
-        if pending[0]:
-            report(video, pending[0])
-            pending[0] = 0
+        with lock:
+            done, pending[0] = pending[0], 0
+        if done:
+            report(video, done)
 
-    def on_frame(frame: Frame, person: PoseCandidate | None) -> None:
-        pending[0] += 1
-        if pending[0] >= _REPORT_EVERY:
+    def on_frames(frames: int) -> None:
+        with lock:
+            pending[0] += frames
+            due = pending[0] >= _REPORT_EVERY
+        if due:
             flush()
 
-    def make(info: SourceInfo, stack: ExitStack) -> FrameHook:
+    def make(info: SourceInfo, stack: ExitStack) -> Progress:
         stack.callback(flush)
-        return on_frame
+        return on_frames
 
     return make
 
@@ -115,19 +121,13 @@ def warm_worker() -> None:
 
 
 def _find_poses(video: str, config: BatchConfig) -> ExtractionResult:
-    """The pose step on ``video``: one process, or split across ``config.split_workers``."""
-    from hipcoach.batch.split import find_poses_split  # noqa: PLC0415
+    """The pose step on ``video``: one pass, or split across ``config.split_workers`` threads."""
     from hipcoach.pipeline import PoseRequest, find_poses  # noqa: PLC0415
 
-    request = PoseRequest(video, config.settings, hooks=_frame_hooks(video))
-    if config.split_workers < 2:
-        return find_poses(request)
-    report = _REPORTER.get("report")
-
-    def progress(info: SourceInfo, stack: ExitStack) -> Callable[[int], None] | None:
-        return None if report is None else (lambda frames: report(video, frames))
-
-    return find_poses_split(request, config.split_workers, progress)
+    request = PoseRequest(
+        video, config.settings, progress=_frame_progress(video), threads=config.split_workers
+    )
+    return find_poses(request)
 
 
 def _pose_from_video(task: Task, config: BatchConfig) -> tuple[PoseSequence, bool]:

@@ -94,7 +94,7 @@ def pose(
         typer.Option(
             min=1,
             max=64,
-            help="Processes for a video of 2 min or more, split in time (default: all cores).",
+            help="Threads for a video of 10 s or more, split in time (default: every core).",
         ),
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,

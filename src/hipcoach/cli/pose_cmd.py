@@ -6,24 +6,27 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
-from rich.progress import Progress
 
 from hipcoach.backends.base import PoseCandidate
 from hipcoach.cli.ui import frame_progress, print_warning
 from hipcoach.config import Settings
 from hipcoach.errors import Interrupted, NoPersonError
 from hipcoach.extract import ExtractionResult
-from hipcoach.pipeline import FrameHook, HookFactory, PoseRequest, check_framing, find_poses
+from hipcoach.pipeline import (
+    FrameHook,
+    HookFactory,
+    PoseRequest,
+    ProgressFactory,
+    check_framing,
+    find_poses,
+)
 from hipcoach.sequence.io import save
+from hipcoach.timesplit import available_cores
 from hipcoach.video import Frame
 from hipcoach.video.base import SourceInfo, scaled_size
 from hipcoach.video.overlay import OverlayWriter, draw_pose
-
-if TYPE_CHECKING:
-    from hipcoach.batch.split import ProgressFactory
 
 
 @dataclass(frozen=True)
@@ -38,8 +41,8 @@ class PoseJob:
     #: Accept a recording where the body is partly out of frame (warn instead of failing).
     allow_partial_body: bool = False
     max_duration_s: float | None = None
-    #: Processes for one long video split in time (None: every core; 1: one process). Only
-    #: a video of at least twice ``split.MIN_PART_S`` without an overlay is split.
+    #: Threads for a video file split in time (None: every core; 1: one pass). Only a video
+    #: of at least twice ``timesplit.MIN_PART_S`` without an overlay is split.
     workers: int | None = None
 
 
@@ -51,15 +54,8 @@ def _total_frames(info: SourceInfo) -> float | None:
     return None
 
 
-def _frame_callback(
-    progress: Progress, overlay: OverlayWriter | None, min_visibility: float
-) -> Callable[[Frame, PoseCandidate | None], None]:
-    task = progress.task_ids[0]
-
+def _overlay_hook(overlay: OverlayWriter, min_visibility: float) -> FrameHook:
     def on_frame(frame: Frame, person: PoseCandidate | None) -> None:
-        progress.advance(task)
-        if overlay is None:
-            return
         h, w = frame.rgb.shape[:2]
         if person is None:
             overlay.write(frame.rgb, frame.time_s)
@@ -75,29 +71,22 @@ def _frame_callback(
     return on_frame
 
 
-def _hooks(job: PoseJob, s: Settings) -> HookFactory:
-    """Progress bar (and overlay video) of one pass, opened once the source is known."""
+def _overlay_hooks(job: PoseJob, s: Settings) -> HookFactory | None:
+    """The overlay video of one pass (frames in order), opened once the source is known."""
+    if job.overlay is None:
+        return None
+    path = job.overlay
 
     def make(info: SourceInfo, stack: ExitStack) -> FrameHook:
-        overlay = None
-        if job.overlay is not None:
-            probe = _first_frame_size(info, s.pose.max_inference_side_px)
-            overlay = stack.enter_context(OverlayWriter(job.overlay, *probe, info.nominal_fps))
-        progress = stack.enter_context(
-            frame_progress(_total_frames(info), "pose", job.show_progress)
-        )
-        return _frame_callback(progress, overlay, s.signal.min_visibility)
+        probe = _first_frame_size(info, s.pose.max_inference_side_px)
+        overlay = stack.enter_context(OverlayWriter(path, *probe, info.nominal_fps))
+        return _overlay_hook(overlay, s.signal.min_visibility)
 
     return make
 
 
-def request_of(job: PoseJob) -> PoseRequest:
-    """The library request behind a ``hipcoach pose`` job."""
-    return PoseRequest(job.source, job.settings, job.max_duration_s, _hooks(job, job.settings))
-
-
-def _split_progress(job: PoseJob) -> ProgressFactory:
-    """The frame bar of a pass split across processes (they report frames done)."""
+def _progress(job: PoseJob) -> ProgressFactory:
+    """The frame bar of one pass (its parts' threads report frames done)."""
 
     def make(info: SourceInfo, stack: ExitStack) -> Callable[[int], None]:
         bar = stack.enter_context(frame_progress(_total_frames(info), "pose", job.show_progress))
@@ -107,22 +96,24 @@ def _split_progress(job: PoseJob) -> ProgressFactory:
     return make
 
 
-def _find_poses(job: PoseJob) -> ExtractionResult:
-    """One process, or a long video split in time across ``job.workers`` (every core)."""
-    from hipcoach.batch.driver import default_workers  # noqa: PLC0415
-    from hipcoach.batch.split import find_poses_split  # noqa: PLC0415
-
-    workers = job.workers or default_workers()
-    if workers < 2 or job.overlay is not None:
-        return find_poses(request_of(job))
-    return find_poses_split(request_of(job), workers, _split_progress(job))
+def request_of(job: PoseJob) -> PoseRequest:
+    """The library request behind a ``hipcoach pose`` job: a video file split in time across
+    ``job.workers`` threads (default: every core) unless an overlay needs its frames in order."""
+    return PoseRequest(
+        job.source,
+        job.settings,
+        job.max_duration_s,
+        hooks=_overlay_hooks(job, job.settings),
+        progress=_progress(job),
+        threads=job.workers or available_cores(),
+    )
 
 
 def run_pose(job: PoseJob) -> ExtractionResult:
-    """Run the pose pipeline (:func:`hipcoach.pipeline.find_poses`; a long video split in
-    time across processes, :mod:`hipcoach.batch.split`), print its warnings, save the
+    """Run the pose pipeline (:func:`hipcoach.pipeline.find_poses`; a video split in time
+    across threads, :mod:`hipcoach.timesplit`), print its warnings, save the
     landmarks (partial ones too, on Ctrl-C) and check the framing."""
-    result = _find_poses(job)
+    result = find_poses(request_of(job))
     for message in result.warnings:
         print_warning(message)
     if job.out is not None and len(result.sequence):
