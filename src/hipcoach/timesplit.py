@@ -9,14 +9,14 @@ sequence: the same frames as one pass over the whole video.
 How long the overlap must be depends on the model's memory of earlier frames
 (:func:`overlap_s`). With the default settings (two people looked for) MediaPipe runs its
 person detector on every frame and a part's landmarks equal one pass's bit for bit from its
-first frame (docs/performance.md, "One video on both cores"); the one second kept is for the
-seam check. A one-person tracker (``max_people`` 1, or a scouted backend) carries each
+first frame (docs/performance.md, "One video on both cores"); the half second kept is for
+the seam check. A one-person tracker (``max_people`` 1, or a scouted backend) carries each
 frame's landmarks into the next: its parts start 4 s early for tracking to settle, still
 differ from one pass by a few pixels after a seam, and so only a video of 2 minutes or
 more is split.
 
-Each seam is checked: over the last second before a cut, the part before it and the overlap
-of the part after it must follow the same person (their hip centres within
+Each seam is checked: over the last ``SEAM_WINDOW_S`` before a cut, the part before it and
+the overlap of the part after it must follow the same person (their hip centres within
 ``SEAM_MAX_SHIFT`` of the frame's long side where both found someone). When they do not (a
 bystander chosen at a part's start), :func:`split_pass` returns None and the caller runs
 one pass.
@@ -50,9 +50,11 @@ from hipcoach.video.base import Frame, SourceInfo
 
 #: Seconds a part starts before its cut when the model tracks from frame to frame.
 TRACKING_OVERLAP_S: Final = 4.0
+#: Seconds before each cut over which the two parts must follow the same person.
+SEAM_WINDOW_S: Final = 0.5
 #: Seconds a part starts before its cut when the model detects afresh on every frame (the
-#: seam check's second).
-DETECTING_OVERLAP_S: Final = 1.0
+#: seam check's window).
+DETECTING_OVERLAP_S: Final = SEAM_WINDOW_S
 #: Shortest kept part (s) when the model detects afresh on every frame: a shorter video
 #: runs on one thread (a part's start-up, opening a model and seeking, takes ~0.3 s).
 MIN_PART_S: Final = 5.0
@@ -237,11 +239,12 @@ def same_person(before: PoseSequence, after: PoseSequence) -> bool:
 
 
 def seams_agree(parts: Sequence[Part], results: Sequence[PartResult]) -> bool:
-    """Every seam's last second before the cut: the same person in both parts."""
+    """Every seam's last ``SEAM_WINDOW_S`` before the cut: the same person in both parts."""
     for k in range(1, len(results)):
         cut = parts[k].keep_s[0]
-        ahead = results[k - 1].sequence.slice_time(cut - 1.0, cut)
-        if not same_person(ahead, results[k].sequence.slice_time(cut - 1.0, cut)):
+        window = (cut - SEAM_WINDOW_S, cut)
+        ahead = results[k - 1].sequence.slice_time(*window)
+        if not same_person(ahead, results[k].sequence.slice_time(*window)):
             return False
     return True
 

@@ -59,7 +59,7 @@ def test_parts_read_equal_lengths_overlap_before_each_cut_and_cover_the_video() 
 def test_the_overlap_is_long_enough_for_the_model_to_forget_and_for_the_seam_check() -> None:
     detecting = DEFAULTS.pose
     assert detecting.max_people >= 2 and detecting.bystander_check_s == 0
-    assert split.overlap_s(detecting) == 1.0  # the seam check reads the last second
+    assert split.overlap_s(detecting) == split.SEAM_WINDOW_S == 0.5  # the seam check's
     tracking = detecting.model_copy(update={"max_people": 1})
     assert split.overlap_s(tracking) == 4.0
     scouted = detecting.model_copy(update={"bystander_check_s": 0.5})
@@ -92,6 +92,18 @@ def test_the_seam_check_tells_another_person() -> None:
     assert split.same_person(here, _person(10, 110.0))
     assert not split.same_person(here, _person(10, 400.0))
     assert split.same_person(here, PoseSequence.empty(10, 640, 480, np.arange(10) / 10.0))
+
+
+def test_a_seam_is_checked_over_the_overlap_before_the_cut() -> None:
+    parts = split.plan_parts("v.mp4", DEFAULTS, 20.0, 2, split.overlap_s(DEFAULTS.pose))
+    cut, read_from = parts[1].keep_s[0], parts[1].read_s[0]
+    assert cut == pytest.approx(10.25) and read_from == pytest.approx(9.75)
+    no_one = np.zeros(200, bool)
+    first = split.PartResult(_person(103, 100.0), no_one[:103], [], False, 1.0)  # 0-10.2 s
+    for x, agree in ((105.0, True), (400.0, False)):
+        later = _person(103, x, start_s=9.8)  # the overlap's frames: 9.8-10.2 s
+        second = split.PartResult(later, no_one[:103], [], False, 1.0)
+        assert split.seams_agree(parts, [first, second]) is agree
 
 
 def test_stitching_stops_at_the_first_unfinished_part() -> None:
@@ -157,9 +169,12 @@ def test_ctrl_c_stops_every_part_and_keeps_the_frames_done_before_the_first_unfi
     frames: list[int] = []
     count = _counter(frames)
 
+    once = threading.Lock()
+
     def progress(n: int) -> None:
         count(n)
-        if len(frames) == 40:  # from a part's thread: Ctrl-C reaches the main thread
+        # the first thread past 40 frames presses Ctrl-C once: it reaches the main thread
+        if len(frames) >= 40 and once.acquire(blocking=False):
             os.kill(os.getpid(), signal.SIGINT)
 
     result = split.split_pass(str(CLIP), info, DEFAULTS, 2, progress)
