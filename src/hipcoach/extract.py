@@ -2,7 +2,9 @@
 
 Decoding runs in a background thread (``prefetch``) while the model runs in the
 caller's thread, so neither waits for the other more than needed. Frames are
-streamed: memory does not grow with the length of the video beyond the landmarks.
+streamed, and the landmarks of a long pass wait on disk in blocks of
+``builder.BLOCK_FRAMES`` frames (``spill.BlockSpill``), so memory does not grow with the
+length of the video; they come back as memory maps, read when first used.
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ from hipcoach import __version__
 from hipcoach.backends.base import PoseBackend, PoseCandidate
 from hipcoach.config import DEFAULTS, Settings
 from hipcoach.memory import return_freed_memory
-from hipcoach.sequence.builder import SequenceBuilder
+from hipcoach.sequence.builder import FIELDS, SequenceBuilder
 from hipcoach.sequence.schema import PoseSequence, Provenance
+from hipcoach.sequence.spill import BlockSpill
 from hipcoach.sequence.tracking import PersonTracker
 from hipcoach.video.base import Frame, FrameSource, SourceInfo
 from hipcoach.video.prefetch import prefetch
@@ -107,7 +110,8 @@ def extract_poses(
     frames done so far with ``interrupted=True``.
     """
     info = source.info
-    builder = SequenceBuilder(info.width, info.height, expected_frames(info, max_duration_s))
+    spill = BlockSpill(FIELDS)  # a long pass's landmarks wait on disk
+    builder = SequenceBuilder(info.width, info.height, expected_frames(info, max_duration_s), spill)
     tracker = PersonTracker(info.width, info.height, settings.tracking)
     notes: list[str] = []
     interrupted = False
@@ -130,12 +134,19 @@ def extract_poses(
     except KeyboardInterrupt:
         interrupted = True
         notes.append(f"interrupted by the user after {len(builder)} frames")
+    except BaseException:
+        builder.close()
+        raise
     finally:
         frames.close()
     warnings = list(source.warnings)
     if tracker.frames_with_others:
         warnings.append(others_warning(tracker.frames_with_others))
-    seq = builder.build(_provenance(info, backend, tracker.frames_with_others, notes + warnings))
+    try:
+        provenance = _provenance(info, backend, tracker.frames_with_others, notes + warnings)
+        seq = builder.build(provenance)
+    finally:
+        builder.close()
     return ExtractionResult(
         sequence=seq,
         source=info,

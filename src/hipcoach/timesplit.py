@@ -179,9 +179,12 @@ def run_part(part: Part, progress: Progress | None, stop: threading.Event) -> Pa
             progress(1)  # the overlap is not counted as done
 
     limits = {"max_side_px": pose.max_inference_side_px, "max_frame_pixels": pose.max_frame_pixels}
-    with VideoFileSource(Path(part.source), span_s=part.read_s, decoder_threads=1, **limits) as src:
-        with _Counting(pose_backend(pose)) as counting:
-            result = extract_poses(src, counting, part.settings, on_frame=on_frame)
+    path = Path(part.source)
+    with (
+        VideoFileSource(path, span_s=part.read_s, decoder_threads=1, **limits) as src,
+        _Counting(pose_backend(pose)) as counting,
+    ):
+        result = extract_poses(src, counting, part.settings, on_frame=on_frame)
     flags = np.array(others[: len(result.sequence)], dtype=bool)
     return PartResult(
         result.sequence, flags, list(src.warnings), result.interrupted, result.inference_s

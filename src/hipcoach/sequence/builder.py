@@ -6,6 +6,12 @@ float32 values, a float64 time and a bool) and memory grows one block at a time.
 block holds the frames the source is expected to have (``expected_frames``, when known),
 later blocks :data:`BLOCK_FRAMES` frames each. :meth:`SequenceBuilder.build` returns views
 of the filled rows when everything fits in one block (no copy), else joins the blocks.
+
+Given a :class:`~hipcoach.sequence.spill.BlockSpill`, the builder keeps a single block of
+:data:`BLOCK_FRAMES` rows: each time it is full its rows go to disk and it is filled again,
+so memory stays flat however long the video; :meth:`~SequenceBuilder.build` then returns
+memory maps of the rows on disk. When the disk cannot take a block the builder goes on in
+memory.
 """
 
 from __future__ import annotations
@@ -18,9 +24,10 @@ from numpy.typing import DTypeLike, NDArray
 from hipcoach.backends.base import PoseCandidate
 from hipcoach.landmarks import N_LANDMARKS
 from hipcoach.sequence.schema import PoseSequence, Provenance
+from hipcoach.sequence.spill import BlockSpill
 
 #: Per-frame shape and dtype of every array of a :class:`PoseSequence`.
-_FIELDS: dict[str, tuple[tuple[int, ...], DTypeLike]] = {
+FIELDS: dict[str, tuple[tuple[int, ...], DTypeLike]] = {
     "times_s": ((), np.float64),
     "image_xy": ((N_LANDMARKS, 2), np.float32),
     "image_z": ((N_LANDMARKS,), np.float32),
@@ -34,7 +41,7 @@ _LANDMARK_FIELDS = ("image_xy", "image_z", "visibility", "presence", "world")
 #: Bytes one frame takes in a built sequence (and in the builder's blocks).
 BYTES_PER_FRAME = sum(
     int(np.prod(shape, dtype=np.int64)) * np.dtype(dtype).itemsize
-    for shape, dtype in _FIELDS.values()
+    for shape, dtype in FIELDS.values()
 )
 #: Frames per block after the first (about 4.4 MB of landmarks).
 BLOCK_FRAMES = 4096
@@ -47,7 +54,7 @@ Block = dict[str, NDArray[Any]]
 
 def _new_block(frames: int) -> Block:
     """Uninitialised arrays for ``frames`` frames (every row is written before it is read)."""
-    return {name: np.empty((frames, *shape), dtype) for name, (shape, dtype) in _FIELDS.items()}
+    return {name: np.empty((frames, *shape), dtype) for name, (shape, dtype) in FIELDS.items()}
 
 
 class SequenceBuilder:
@@ -56,13 +63,21 @@ class SequenceBuilder:
     ``width``, ``height``: frame size (px) the normalised landmarks are scaled to.
     ``expected_frames``: how many frames are coming, when known (e.g. from the container),
     to size the first block; it is a hint only, any number of frames may be appended.
+    ``spill``: where full blocks go (module docstring); the builder closes it.
     """
 
-    def __init__(self, width: int, height: int, expected_frames: int | None = None) -> None:
+    def __init__(
+        self,
+        width: int,
+        height: int,
+        expected_frames: int | None = None,
+        spill: BlockSpill | None = None,
+    ) -> None:
         self.width, self.height = width, height
         self._scale = np.array([width, height], np.float32)
         first = expected_frames if expected_frames and expected_frames > 0 else BLOCK_FRAMES
-        self._next_block_frames = min(first, MAX_FIRST_BLOCK_FRAMES)
+        self._next_block_frames = min(first, BLOCK_FRAMES if spill else MAX_FIRST_BLOCK_FRAMES)
+        self._spill = spill
         self._blocks: list[Block] = []
         self._used = 0  # rows written in the last block
         self._n = 0
@@ -73,12 +88,46 @@ class SequenceBuilder:
 
     @property
     def capacity(self) -> int:
-        """Frames the allocated blocks hold (filled or not)."""
+        """Frames the blocks in memory hold (filled or not)."""
         return sum(len(b["times_s"]) for b in self._blocks)
 
+    @property
+    def spilled_frames(self) -> int:
+        """Frames whose rows are on disk."""
+        return self._spill.rows if self._spill is not None else 0
+
+    def close(self) -> None:
+        """Remove the spill's files (after :meth:`build`, or when the pass failed)."""
+        if self._spill is not None:
+            self._spill.close()
+
+    def _to_disk(self, block: Block, rows: int) -> bool:
+        """Write ``rows`` rows of ``block`` to the spill; False (and no more spilling) when
+        there is none or the disk cannot take them."""
+        if self._spill is None:
+            return False
+        try:
+            self._spill.write(block, rows)
+        except OSError:  # full or read-only disk: the rest stays in memory
+            self._end_spill()
+            return False
+        return True
+
+    def _end_spill(self) -> None:
+        """Stop spilling: the rows on disk become the first block (mapped, and full)."""
+        spill, self._spill = self._spill, None
+        if spill is not None and spill.rows:
+            self._blocks.insert(0, spill.mapped())
+        elif spill is not None:
+            spill.close()
+
     def _row(self) -> tuple[Block, int]:
-        """The block and row index the next frame goes to (a new block when full)."""
-        if not self._blocks or self._used == len(self._blocks[-1]["times_s"]):
+        """The block and row index the next frame goes to (a new block when full; with a
+        spill, the same block once its rows are on disk)."""
+        full = bool(self._blocks) and self._used == len(self._blocks[-1]["times_s"])
+        if full and self._to_disk(self._blocks[-1], self._used):
+            self._used = 0
+        elif not self._blocks or full:
             self._blocks.append(_new_block(self._next_block_frames))
             self._next_block_frames = BLOCK_FRAMES
             self._used = 0
@@ -107,13 +156,18 @@ class SequenceBuilder:
     def _column(self, name: str) -> NDArray[Any]:
         """One field over the frames so far: a view when one block holds them, else a copy."""
         if not self._blocks:
-            shape, dtype = _FIELDS[name]
+            shape, dtype = FIELDS[name]
             return np.empty((0, *shape), dtype)
         parts = [b[name] for b in self._blocks[:-1]] + [self._blocks[-1][name][: self._used]]
         return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
     def build(self, provenance: Provenance | None = None) -> PoseSequence:
-        """The sequence collected so far (frames appended later do not change it)."""
+        """The sequence collected (call once when spilling: the rows on disk are mapped and
+        the spill ends; otherwise frames appended later do not change it)."""
+        if self.spilled_frames and self._to_disk(self._blocks[-1], self._used):
+            self._blocks = []
+            self._end_spill()  # every row on disk: one mapped block
+            self._used = len(self._blocks[0]["times_s"])
         col = self._column
         return PoseSequence(
             times_s=col("times_s"),
