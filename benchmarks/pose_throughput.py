@@ -18,6 +18,7 @@ Prints frames/s and the ratio e2e / bare (target >= 0.9).
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -125,9 +126,12 @@ def _status_mb(pid: int, key: str) -> float:
     return float("nan")
 
 
-def memory(minutes: float, max_people: int, size: str = "1280x720", fps: int = 30) -> None:
-    """RSS of the real ``hipcoach pose`` process (one process: ``--workers 1``) over a long
-    clip of ``size`` pixels at ``fps``, sampled every 2 s."""
+def memory(
+    minutes: float, max_people: int, size: str = "1280x720", fps: int = 30, workers: int = 1
+) -> None:
+    """RSS of the real ``hipcoach pose`` process (``--workers``: its threads) over a long
+    clip of ``size`` pixels at ``fps``, sampled every 2 s: all of it, and the anonymous
+    part (the heap; the rest is files mapped in: libraries, the model, landmarks on disk)."""
     n = int(minutes * 60 * fps)
     width, height = (int(v) for v in size.split("x"))
     with tempfile.TemporaryDirectory() as tmp:
@@ -148,24 +152,26 @@ def memory(minutes: float, max_people: int, size: str = "1280x720", fps: int = 3
             "-q",
             "--allow-partial-body",
             "--workers",
-            "1",
+            str(workers),
         ]
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        samples: list[tuple[float, float, float]] = []
+        samples: list[tuple[float, float, float, float]] = []
         while proc.poll() is None:
             try:
                 rss, hwm = _status_mb(proc.pid, "VmRSS"), _status_mb(proc.pid, "VmHWM")
+                anon = _status_mb(proc.pid, "RssAnon")
             except OSError:
                 break
-            samples.append((time.perf_counter() - t0, rss, hwm))
+            samples.append((time.perf_counter() - t0, rss, hwm, anon))
             time.sleep(2.0)
         wall = time.perf_counter() - t0
     peak = samples[-1][2]
     print(f"hipcoach pose: exit {proc.returncode}, {n / wall:.1f} frames/s, peak RSS {peak:.0f} MB")
+    print(f"  workers {workers}, load {os.getloadavg()[0]:.1f} at the end")
     for q in (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0):
-        t, rss, _ = samples[max(0, round(q * len(samples)) - 1)]
-        print(f"  at {t:6.0f} s ({q:4.0%} of the run): RSS {rss:.0f} MB")
+        t, rss, _, anon = samples[max(0, round(q * len(samples)) - 1)]
+        print(f"  at {t:6.0f} s ({q:4.0%} of the run): RSS {rss:.0f} MB (anonymous {anon:.0f})")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -179,13 +185,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--memory-minutes", type=float, default=0.0)
     ap.add_argument("--memory-size", default="1280x720", help="WxH of the memory clip")
     ap.add_argument("--memory-fps", type=int, default=30, help="frame rate of the memory clip")
+    ap.add_argument("--memory-workers", type=int, default=1, help="threads of the pose step")
     ap.add_argument("--max-people", type=int, default=DEFAULTS.pose.max_people)
     args = ap.parse_args(argv)
     if not FOOTAGE.exists():
         print(f"footage not found: {FOOTAGE}", file=sys.stderr)
         return 2
     if args.memory_minutes > 0:
-        memory(args.memory_minutes, args.max_people, args.memory_size, args.memory_fps)
+        memory(
+            args.memory_minutes,
+            args.max_people,
+            args.memory_size,
+            args.memory_fps,
+            args.memory_workers,
+        )
     else:
         throughput(args.frames, args.repeats, args.max_people)
     return 0
