@@ -16,13 +16,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from hipcoach.backends.base import PoseCandidate
 from hipcoach.config import DEFAULTS, Settings
 from hipcoach.errors import HipcoachError
 from hipcoach.files import MAX_JSON_BYTES, parse_json, read_limited, write_text
 from hipcoach.sequence.schema import PoseSequence
 from hipcoach.storage.db import Moment
-from hipcoach.video import Frame
 from hipcoach.video.base import SourceInfo
 
 JobKind = Literal["analysis", "squat", "stance", "gait"]
@@ -81,8 +79,12 @@ def settings_for_model(model: str) -> Settings:
     return Settings.model_validate({**DEFAULTS.model_dump(), "pose": pose})
 
 
-def _progress_hooks(job: Job) -> Callable[[SourceInfo, ExitStack], Callable[..., None]]:
-    def make(info: SourceInfo, _stack: ExitStack) -> Callable[[Frame, PoseCandidate | None], None]:
+def _progress(job: Job) -> Callable[[SourceInfo, ExitStack], Callable[[int], None]]:
+    """The job's frame count, told of frames done by the pose step (from any of its
+    threads)."""
+    lock = threading.Lock()
+
+    def make(info: SourceInfo, _stack: ExitStack) -> Callable[[int], None]:
         total = info.frame_count or (
             round(info.duration_s * info.nominal_fps)
             if info.duration_s and info.nominal_fps
@@ -91,10 +93,11 @@ def _progress_hooks(job: Job) -> Callable[[SourceInfo, ExitStack], Callable[...,
         job.frames_total, job.frames_done = total, 0
         job.stage = "finding the body in each frame"
 
-        def on_frame(_frame: Frame, _person: PoseCandidate | None) -> None:
-            job.frames_done += 1
+        def done(frames: int) -> None:
+            with lock:
+                job.frames_done += frames
 
-        return on_frame
+        return done
 
     return make
 
@@ -103,8 +106,10 @@ def find_sequence(job: Job, source: Path, settings: Settings) -> tuple[PoseSeque
     """The pose pipeline over ``source`` (library: :mod:`hipcoach.pipeline`), with progress;
     the landmarks and the warnings for the user."""
     from hipcoach.pipeline import PoseRequest, check_framing, find_poses  # noqa: PLC0415
+    from hipcoach.timesplit import available_cores  # noqa: PLC0415
 
-    result = find_poses(PoseRequest(str(source), settings, hooks=_progress_hooks(job)))
+    request = PoseRequest(str(source), settings, progress=_progress(job), threads=available_cores())
+    result = find_poses(request)
     problems = check_framing(result, settings, allow_partial_body=True)
     return result.sequence, [*result.warnings, *problems]
 
