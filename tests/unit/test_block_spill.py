@@ -201,3 +201,19 @@ def test_a_long_pass_holds_no_landmarks_per_frame(
 
 def _no_disk(self: BlockSpill, block: object, rows: int) -> None:
     raise OSError(30, "Read-only file system")
+
+
+def test_folders_left_by_a_killed_process_are_swept_a_day_later(tmp_path: Path) -> None:
+    old, fresh = tmp_path / "pass-old", tmp_path / "pass-fresh"
+    for folder in (old, fresh):
+        folder.mkdir()
+        (folder / "world.bin").write_bytes(b"x")
+    day = spill_mod.STALE_AFTER_S
+    assert day == 24 * 3600
+    now = (fresh / "world.bin").stat().st_mtime
+    os.utime(old / "world.bin", (now - day - 60, now - day - 60))
+    os.utime(old, (now - day - 60, now - day - 60))
+    spill_mod.sweep_stale(tmp_path, now=now)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pass-fresh"]
+    spill_mod.sweep_stale(tmp_path, now=now + day - 60)  # written to within the day: kept
+    assert (fresh / "world.bin").exists()

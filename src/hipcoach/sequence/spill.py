@@ -25,6 +25,7 @@ import contextlib
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -34,10 +35,25 @@ from numpy.typing import DTypeLike, NDArray
 
 from hipcoach.sequence.schema import ARRAY_FIELDS, PoseSequence
 
+#: A spill folder nothing was written to for this long (s) was left by a process that was
+#: killed (no Ctrl-C, no clean-up): the next spill removes it.
+STALE_AFTER_S = 24 * 3600.0
+
 
 def spill_root() -> Path:
     """Where spilled sequences go: ``<user cache dir>/hipcoach/spill``."""
     return Path(platformdirs.user_cache_dir("hipcoach")) / "spill"
+
+
+def sweep_stale(root: Path, now: float | None = None) -> None:
+    """Remove the folders under ``root`` that nothing was written to for ``STALE_AFTER_S``."""
+    now = time.time() if now is None else now
+    with contextlib.suppress(OSError):
+        for folder in root.iterdir():
+            with contextlib.suppress(OSError):
+                newest = max([f.stat().st_mtime for f in folder.iterdir()], default=0.0)
+                if now - max(newest, folder.stat().st_mtime) > STALE_AFTER_S:
+                    shutil.rmtree(folder, ignore_errors=True)
 
 
 class SpilledSequence:
@@ -124,6 +140,7 @@ class BlockSpill:
     def _open(self) -> None:
         root = self._root if self._root is not None else spill_root()
         root.mkdir(parents=True, exist_ok=True)
+        sweep_stale(root)
         self._folder = Path(tempfile.mkdtemp(prefix="pass-", dir=root))
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
         for name in self._fields:
