@@ -208,3 +208,35 @@ def test_a_batch_with_fewer_videos_than_workers_splits_them(
         with pytest.raises(HipcoachError):  # Interrupted
             run_batch(replace(request, engine=engine_name))  # type: ignore[arg-type]
     assert seen == [2, 1, 1]
+
+
+_PINNED = """
+import gc, sys, weakref
+import numpy as np
+from hipcoach.backends.mediapipe_backend import MediaPipeBackend
+
+class Landmarks:  # stands for a pass's landmarks, a local of the caller
+    pass
+
+def first_use():
+    landmarks = Landmarks()
+    MediaPipeBackend().close()  # the first import of mediapipe happens here
+    return weakref.ref(landmarks)
+
+alive = first_use()
+gc.collect()
+sys.exit(0 if alive() is None else 3)
+"""
+
+
+def test_the_first_import_of_mediapipe_does_not_pin_its_callers_locals() -> None:
+    """MediaPipe keeps its audio import's error with the traceback, which held every frame
+    on the stack at the first import, locals and all (a split part's landmarks, for the life
+    of the process); in a fresh process the caller's locals must be freed once it returns."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", _PINNED], check=False, capture_output=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr.decode()[-500:]

@@ -25,7 +25,24 @@ def mediapipe_version() -> str:
     """Installed mediapipe version string."""
     import mediapipe  # noqa: PLC0415 - keep import lazy
 
+    _unpin_import_frames()
     return str(getattr(mediapipe, "__version__", "unknown"))
+
+
+def _unpin_import_frames() -> None:
+    """Let go of the frames that were on the stack when MediaPipe was first imported.
+
+    ``mediapipe.tasks.python.audio.core.audio_record`` keeps the error of its optional audio
+    import (no PortAudio library here) in a module global, ``sd_error``, traceback included;
+    that traceback holds every frame that was on the stack at the first import, with the
+    locals each had when it returned, for the life of the process: a pose pass's landmarks,
+    a split part's result (docs/performance.md, "RSS over a 60-minute clip"). The error is
+    kept, its traceback dropped.
+    """
+    module = sys.modules.get("mediapipe.tasks.python.audio.core.audio_record")
+    error = getattr(module, "sd_error", None)
+    if isinstance(error, BaseException):
+        error.__traceback__ = None
 
 
 @contextmanager
@@ -67,6 +84,7 @@ class MediaPipeBackend:
         from mediapipe.tasks.python import vision  # noqa: PLC0415
         from mediapipe.tasks.python.core.base_options import BaseOptions  # noqa: PLC0415
 
+        _unpin_import_frames()
         model_name: ModelName = model or settings.model
         data, sha = load_model(model_name)
         options = vision.PoseLandmarkerOptions(
@@ -93,7 +111,7 @@ class MediaPipeBackend:
 
     def detect(self, frame: Frame) -> list[PoseCandidate]:
         """Run the model on one RGB frame."""
-        import mediapipe as mp  # noqa: PLC0415
+        import mediapipe as mp  # noqa: PLC0415 - imported already, by __init__
 
         # mp.Image reads the buffer as packed rows: a strided view (padded or sliced
         # rows) would be read as a different, garbled picture with nobody in it
