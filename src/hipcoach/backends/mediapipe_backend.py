@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -45,6 +46,38 @@ def _unpin_import_frames() -> None:
         error.__traceback__ = None
 
 
+class _Silencer:
+    """Points fd 2 at /dev/null while any thread is inside :meth:`silenced`: the first thread
+    in saves the real stderr, the last one out puts it back (two landmarkers starting in two
+    threads must not save each other's /dev/null as "the real stderr")."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._inside = 0
+        self._saved = -1
+
+    @contextmanager
+    def silenced(self) -> Iterator[None]:
+        with self._lock:
+            if self._inside == 0:
+                sys.stderr.flush()
+                self._saved = os.dup(2)
+                with open(os.devnull, "wb") as devnull:
+                    os.dup2(devnull.fileno(), 2)
+            self._inside += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._inside -= 1
+                if self._inside == 0:
+                    os.dup2(self._saved, 2)
+                    os.close(self._saved)
+
+
+_SILENCER = _Silencer()
+
+
 @contextmanager
 def _native_logs_silenced() -> Iterator[None]:
     """Hide the native library's start-up log lines (TFLite/absl write them to fd 2).
@@ -55,15 +88,8 @@ def _native_logs_silenced() -> Iterator[None]:
     if os.environ.get("HIPCOACH_NATIVE_LOGS") == "1":
         yield
         return
-    sys.stderr.flush()
-    saved = os.dup(2)
-    try:
-        with open(os.devnull, "wb") as devnull:
-            os.dup2(devnull.fileno(), 2)
+    with _SILENCER.silenced():
         yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
 
 
 class MediaPipeBackend:
