@@ -45,6 +45,7 @@ from numpy.typing import NDArray
 from hipcoach.backends.base import PoseBackend, PoseCandidate
 from hipcoach.config import PoseSettings, Settings
 from hipcoach.extract import ExtractionResult, extract_poses, others_warning
+from hipcoach.memory import return_freed_memory
 from hipcoach.sequence.schema import PoseSequence
 from hipcoach.video.base import Frame, SourceInfo
 
@@ -303,6 +304,7 @@ def split_pass(
         return None
     parts = plan_parts(source, settings, info.duration_s, n, overlap_s(settings.pose))
     results = run_parts(parts, progress)
+    return_freed_memory()  # the parts' models are closed: their memory, not the stitching's
     finished = [r for r in results if r is not None and not r.interrupted]
     if len(finished) == len(parts) and not seams_agree(parts, finished):
         return None  # a part began on someone else
