@@ -110,43 +110,39 @@ def extract_poses(
     frames done so far with ``interrupted=True``.
     """
     info = source.info
-    spill = BlockSpill(FIELDS)  # a long pass's landmarks wait on disk
-    builder = SequenceBuilder(info.width, info.height, expected_frames(info, max_duration_s), spill)
     tracker = PersonTracker(info.width, info.height, settings.tracking)
     notes: list[str] = []
     interrupted = False
     inference = 0.0
     start = time.perf_counter()
-    frames: Generator[Frame, None, None] = prefetch(source, settings.pose.queue_frames)
-    try:
-        for frame in frames:
-            if max_duration_s is not None and frame.time_s > max_duration_s:
-                break
-            t0 = time.perf_counter()
-            candidates = backend.detect(frame)
-            inference += time.perf_counter() - t0
-            person = tracker.update(frame.time_s, candidates)
-            builder.append(frame.time_s, person)
-            if len(builder) % TRIM_EVERY_FRAMES == 0:
-                return_freed_memory()
-            if on_frame is not None:
-                on_frame(frame, person)
-    except KeyboardInterrupt:
-        interrupted = True
-        notes.append(f"interrupted by the user after {len(builder)} frames")
-    except BaseException:
-        builder.close()
-        raise
-    finally:
-        frames.close()
-    warnings = list(source.warnings)
-    if tracker.frames_with_others:
-        warnings.append(others_warning(tracker.frames_with_others))
-    try:
-        provenance = _provenance(info, backend, tracker.frames_with_others, notes + warnings)
-        seq = builder.build(provenance)
-    finally:
-        builder.close()
+    expected = expected_frames(info, max_duration_s)
+    # a long pass's landmarks wait on disk; the files go when the block ends, however
+    with SequenceBuilder(info.width, info.height, expected, BlockSpill(FIELDS)) as builder:
+        frames: Generator[Frame, None, None] = prefetch(source, settings.pose.queue_frames)
+        try:
+            for frame in frames:
+                if max_duration_s is not None and frame.time_s > max_duration_s:
+                    break
+                t0 = time.perf_counter()
+                candidates = backend.detect(frame)
+                inference += time.perf_counter() - t0
+                person = tracker.update(frame.time_s, candidates)
+                builder.append(frame.time_s, person)
+                if len(builder) % TRIM_EVERY_FRAMES == 0:
+                    return_freed_memory()
+                if on_frame is not None:
+                    on_frame(frame, person)
+        except KeyboardInterrupt:
+            interrupted = True
+            notes.append(f"interrupted by the user after {len(builder)} frames")
+        finally:
+            frames.close()
+        warnings = list(source.warnings)
+        if tracker.frames_with_others:
+            warnings.append(others_warning(tracker.frames_with_others))
+        seq = builder.build(
+            _provenance(info, backend, tracker.frames_with_others, notes + warnings)
+        )
     return ExtractionResult(
         sequence=seq,
         source=info,

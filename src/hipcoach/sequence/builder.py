@@ -101,6 +101,12 @@ class SequenceBuilder:
         if self._spill is not None:
             self._spill.close()
 
+    def __enter__(self) -> SequenceBuilder:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def _to_disk(self, block: Block, rows: int) -> bool:
         """Write ``rows`` rows of ``block`` to the spill; False (and no more spilling) when
         there is none or the disk cannot take them."""
