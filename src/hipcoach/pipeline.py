@@ -66,15 +66,14 @@ def _on_frame(hook: FrameHook | None, report: Progress | None) -> FrameHook | No
     return on_frame
 
 
-def _split_pass(request: PoseRequest, settings: Settings) -> ExtractionResult | None:
+def _split_pass(
+    request: PoseRequest, settings: Settings, info: SourceInfo
+) -> ExtractionResult | None:
     """The pass split in time across ``request.threads`` threads; None when it cannot be
-    (frames needed in order, a time limit, a camera, a folder, a short video)."""
+    (frames needed in order, a time limit, a camera, a folder, a short video, parts that
+    followed different people)."""
     if request.threads < 2 or request.hooks is not None or request.max_duration_s is not None:
         return None
-    if str(request.source).isdigit():  # a camera: nothing to split
-        return None
-    with open_source(request.source, settings.pose, settings.video) as source:
-        info = source.info
     if split_count(info, request.threads, min_part_s(settings.pose)) < 2:
         return None
     with ExitStack() as stack:
@@ -85,11 +84,11 @@ def _split_pass(request: PoseRequest, settings: Settings) -> ExtractionResult | 
 def pose_pass(request: PoseRequest, settings: Settings) -> ExtractionResult:
     """One pass of the pose model over the whole source, with ``settings`` (split in time
     across ``request.threads`` when it can be)."""
-    split = _split_pass(request, settings)
-    if split is not None:
-        return split
     with ExitStack() as stack:
         source = stack.enter_context(open_source(request.source, settings.pose, settings.video))
+        split = _split_pass(request, settings, source.info)
+        if split is not None:
+            return split
         backend = stack.enter_context(pose_backend(settings.pose))
         hook = request.hooks(source.info, stack) if request.hooks is not None else None
         report = request.progress(source.info, stack) if request.progress is not None else None
